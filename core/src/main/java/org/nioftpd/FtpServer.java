@@ -1,0 +1,361 @@
+package org.nioftpd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.nioftpd.auth.Authenticator;
+import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.command.CommandTable;
+import org.nioftpd.command.Commands;
+import org.nioftpd.reactor.EventLoop;
+import org.nioftpd.reactor.EventLoopGroup;
+import org.nioftpd.session.Acceptor;
+import org.nioftpd.session.Session;
+import org.nioftpd.session.Settings;
+import org.nioftpd.transport.SocketEndPoint;
+
+/**
+ * An FTP server: listeners, a group of event loops, and the sessions on them.
+ * The one class a program (or a test) needs to embed nioftpd:
+ * <pre>{@code
+ * try (FtpServer server = FtpServer.builder()
+ *         .listen(new InetSocketAddress("127.0.0.1", 0))
+ *         .root(Path.of("/srv/ftp"))
+ *         .user("alice", "secret", true)
+ *         .build()) {
+ *     server.start();
+ *     int port = server.port();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class FtpServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(FtpServer.class.getName());
+
+    private final Builder config;
+    private final Settings settings;
+    private final EventLoopGroup loops;
+    private final ExecutorService authPool;
+    private final CommandTable commands = Commands.table();
+    private final List<Acceptor> acceptors = new ArrayList<>();
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sessionCount = new AtomicInteger();
+    private boolean started;
+    private boolean closed;
+
+    private FtpServer(Builder b) {
+        this.config = b;
+        this.loops = new EventLoopGroup(b.loops, "nioftpd-loop");
+        AtomicInteger n = new AtomicInteger();
+        this.authPool = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "nioftpd-auth-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.settings = new Settings(b.authenticator(), authPool, b.passiveLow, b.passiveHigh, b.passiveAddress,
+                b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
+                b.maxLineBytes, b.allowForeignData, b.banner);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds every listen address and starts the loops. Fails (and releases everything) if any bind fails. */
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : config.listen) {
+                ServerSocketChannel ch = ServerSocketChannel.open();
+                channels.add(ch);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(address, 1024);
+                bound.add((InetSocketAddress) ch.getLocalAddress());
+            }
+        } catch (IOException e) {
+            for (ServerSocketChannel ch : channels) {
+                ch.close();
+            }
+            throw new IOException("cannot listen on " + config.listen.get(channels.size() - 1) + ": "
+                    + e.getMessage(), e);
+        }
+        loops.start();
+        for (int i = 0; i < channels.size(); i++) {
+            EventLoop loop = loops.get(i);
+            Acceptor acceptor = new Acceptor(channels.get(i), loop, loops, this::openSession);
+            acceptors.add(acceptor);
+            CountDownLatch registered = new CountDownLatch(1);
+            loop.execute(() -> {
+                try {
+                    acceptor.register();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    registered.countDown();
+                }
+            });
+            awaitUninterruptibly(registered);
+        }
+        LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
+    }
+
+    /** On the session's loop: a new control connection. */
+    private void openSession(EventLoop loop, SocketEndPoint endPoint) {
+        Session[] holder = new Session[1];
+        Session session = new Session(settings, commands, endPoint, () -> {
+            if (sessions.remove(holder[0])) {
+                sessionCount.decrementAndGet();
+            }
+        });
+        holder[0] = session;
+        sessions.add(session);
+        sessionCount.incrementAndGet();
+        session.start();
+    }
+
+    /** The addresses actually bound, ports resolved (port 0 becomes the real one). */
+    public synchronized List<InetSocketAddress> addresses() {
+        return List.copyOf(bound);
+    }
+
+    /** The port of the first listener. */
+    public int port() {
+        return addresses().get(0).getPort();
+    }
+
+    /** Sessions open now. */
+    public int sessionCount() {
+        return sessionCount.get();
+    }
+
+    public EventLoopGroup loops() {
+        return loops;
+    }
+
+    /** Stops accepting new connections; sessions go on. */
+    public synchronized void stopAccepting() {
+        acceptors.forEach(Acceptor::close);
+        acceptors.clear();
+    }
+
+    /** Stops accepting, closes every session and stops the loops. Waits up to 10 s for them. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopAccepting();
+        for (Session s : sessions) {
+            s.loop().execute(() -> s.close("server shutting down"));
+        }
+        loops.shutdown();
+        authPool.shutdownNow();
+        try {
+            if (started && !loops.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Everything a server can be told before it starts. Defaults are safe ones. */
+    public static final class Builder {
+        private final List<InetSocketAddress> listen = new ArrayList<>();
+        private Path root = Path.of("").toAbsolutePath();
+        private record PlainUser(String name, String password, boolean writable) {
+        }
+
+        private final List<PlainUser> users = new ArrayList<>();
+        private Boolean anonymous;
+        private Authenticator authenticator;
+        private int passiveLow;
+        private int passiveHigh;
+        private InetAddress passiveAddress;
+        private int loops = Runtime.getRuntime().availableProcessors();
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration dataTimeout = Duration.ofMinutes(5);
+        private Duration acceptTimeout = Duration.ofMinutes(1);
+        private Duration failedLoginDelay = Duration.ofSeconds(1);
+        private int maxLoginFailures = 3;
+        private int maxLineBytes = 4096;
+        private boolean allowForeignData;
+        private String banner = "nioftpd ready.";
+
+        private Builder() {
+        }
+
+        /** A listen address, repeatable; default 127.0.0.1:2121. Port 0 picks a free port. */
+        public Builder listen(InetSocketAddress address) {
+            listen.add(Objects.requireNonNull(address));
+            return this;
+        }
+
+        /** The directory served as {@code /} to anonymous and to users added here. Default: the current directory. */
+        public Builder root(Path dir) {
+            this.root = dir.toAbsolutePath();
+            return this;
+        }
+
+        /** A login with a plain-text password; with any user, anonymous is off unless {@link #anonymous(boolean)} says so. */
+        public Builder user(String name, String password, boolean writable) {
+            users.add(new PlainUser(Objects.requireNonNull(name), Objects.requireNonNull(password), writable));
+            return this;
+        }
+
+        /** Anonymous login (anonymous or ftp), read-only. Default: on if no user is given, else off. */
+        public Builder anonymous(boolean on) {
+            this.anonymous = on;
+            return this;
+        }
+
+        /** Replaces the built-in users with another authenticator. */
+        public Builder authenticator(Authenticator a) {
+            this.authenticator = a;
+            return this;
+        }
+
+        /** Passive ports, inclusive; default any free port. */
+        public Builder passivePorts(int low, int high) {
+            if (low < 1 || high > 65535 || low > high) {
+                throw new IllegalArgumentException("passive port range must be 1-65535, low <= high: " + low + "-" + high);
+            }
+            this.passiveLow = low;
+            this.passiveHigh = high;
+            return this;
+        }
+
+        /** The address PASV announces (behind NAT); default the control connection's local address. */
+        public Builder passiveAddress(InetAddress address) {
+            this.passiveAddress = address;
+            return this;
+        }
+
+        public Builder loops(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("loops must be at least 1: " + n);
+            }
+            this.loops = n;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = positive(d, "idle timeout");
+            return this;
+        }
+
+        public Builder dataTimeout(Duration d) {
+            this.dataTimeout = positive(d, "data timeout");
+            return this;
+        }
+
+        public Builder acceptTimeout(Duration d) {
+            this.acceptTimeout = positive(d, "accept timeout");
+            return this;
+        }
+
+        public Builder failedLoginDelay(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("failed login delay must not be negative");
+            }
+            this.failedLoginDelay = d;
+            return this;
+        }
+
+        public Builder maxLoginFailures(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("max login failures must be at least 1");
+            }
+            this.maxLoginFailures = n;
+            return this;
+        }
+
+        public Builder maxLineBytes(int n) {
+            if (n < 64) {
+                throw new IllegalArgumentException("max line length must be at least 64 bytes");
+            }
+            this.maxLineBytes = n;
+            return this;
+        }
+
+        /** Allows PORT/EPRT to, and passive connections from, other hosts (site-to-site, FXP). Default off. */
+        public Builder allowForeignDataAddress(boolean on) {
+            this.allowForeignData = on;
+            return this;
+        }
+
+        public Builder banner(String text) {
+            this.banner = Objects.requireNonNull(text);
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return d;
+        }
+
+        Authenticator authenticator() {
+            if (authenticator != null) {
+                return authenticator;
+            }
+            InMemoryAuthenticator plain = new InMemoryAuthenticator();
+            for (PlainUser u : users) {
+                plain.addUser(u.name(), u.password(), root, u.writable());
+            }
+            boolean anon = anonymous != null ? anonymous : users.isEmpty();
+            return plain.anonymous(anon ? root : null);
+        }
+
+        public FtpServer build() {
+            if (listen.isEmpty()) {
+                listen.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2121));
+            }
+            if (!Files.isDirectory(root)) {
+                throw new IllegalArgumentException("root is not a directory: " + root);
+            }
+            return new FtpServer(this);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.nioftpd.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Users given on the command line or by an embedding program: plain-text
+ * passwords held in memory, compared in constant time. Anonymous login (user
+ * {@code anonymous} or {@code ftp}, any password) is read-only when enabled.
+ */
+public final class InMemoryAuthenticator implements Authenticator {
+
+    private record Entry(byte[] password, UserAccount account) {
+    }
+
+    private final Map<String, Entry> users = new ConcurrentHashMap<>();
+    private volatile Path anonymousRoot;
+
+    public InMemoryAuthenticator addUser(String name, String password, Path home, boolean writable) {
+        users.put(name, new Entry(password.getBytes(StandardCharsets.UTF_8), new UserAccount(name, home, writable)));
+        return this;
+    }
+
+    /** Allows anonymous, read-only, with {@code root} served as {@code /}; null turns it off. */
+    public InMemoryAuthenticator anonymous(Path root) {
+        this.anonymousRoot = root;
+        return this;
+    }
+
+    public static boolean isAnonymousName(String user) {
+        String u = user.toLowerCase(Locale.ROOT);
+        return u.equals("anonymous") || u.equals("ftp");
+    }
+
+    @Override
+    public UserAccount authenticate(String user, String password) {
+        Path anon = anonymousRoot;
+        if (anon != null && isAnonymousName(user) && !users.containsKey(user)) {
+            return new UserAccount("anonymous", anon, false);
+        }
+        Entry e = users.get(user);
+        byte[] given = password.getBytes(StandardCharsets.UTF_8);
+        // Compare even when the user is unknown, so that both failures take the same time.
+        byte[] expected = e != null ? e.password : new byte[given.length + 1];
+        boolean ok = MessageDigest.isEqual(expected, given);
+        return ok && e != null ? e.account : null;
+    }
+
+    @Override
+    public boolean isCheap() {
+        return true;
+    }
+}

@@ -1,0 +1,61 @@
+package org.nioftpd.command;
+
+import java.io.IOException;
+import java.util.List;
+import org.nioftpd.session.Session;
+
+/**
+ * One row of the command table: everything the dispatcher needs to know about
+ * a command before its handler runs, and what FEAT and HELP say about it.
+ *
+ * @param name     the verb, upper case
+ * @param aliases  other verbs for the same command (XPWD for PWD)
+ * @param access   who may send it
+ * @param arg      whether it takes an argument
+ * @param feat     its line in the FEAT reply, or null if it is not an extension
+ * @param help     its syntax, for HELP
+ * @param rfc      where it is specified
+ * @param runsDuringTransfer whether it runs while a transfer is in progress (ABOR,
+ *                 STAT, QUIT); every other command waits for the transfer's end
+ * @param handler  what it does
+ */
+public record Command(String name, List<String> aliases, Access access, Arg arg, String feat, String help,
+                      String rfc, boolean runsDuringTransfer, Handler handler) {
+
+    /** Who may send a command. */
+    public enum Access {
+        /** Works before login: USER, PASS, FEAT, QUIT... */
+        ANYONE,
+        /** Needs a logged-in user (530 otherwise). */
+        LOGGED_IN,
+        /** Needs a logged-in user with write permission (550 otherwise). */
+        WRITE
+    }
+
+    /** Whether a command takes an argument. */
+    public enum Arg {
+        NONE, OPTIONAL, REQUIRED
+    }
+
+    @FunctionalInterface
+    public interface Handler {
+        /** Runs on the session's loop thread; {@code arg} is "" when none was given. */
+        void handle(Session session, String arg) throws IOException;
+    }
+
+    public static Command of(String name, Access access, Arg arg, String help, String rfc, Handler handler) {
+        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler);
+    }
+
+    public Command alias(String... more) {
+        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler);
+    }
+
+    public Command feat(String line) {
+        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler);
+    }
+
+    public Command duringTransfer() {
+        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler);
+    }
+}

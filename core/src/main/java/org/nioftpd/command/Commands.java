@@ -1,0 +1,89 @@
+package org.nioftpd.command;
+
+import static org.nioftpd.command.Command.Access.ANYONE;
+import static org.nioftpd.command.Command.Access.LOGGED_IN;
+import static org.nioftpd.command.Command.Access.WRITE;
+import static org.nioftpd.command.Command.Arg.NONE;
+import static org.nioftpd.command.Command.Arg.OPTIONAL;
+import static org.nioftpd.command.Command.Arg.REQUIRED;
+
+import java.util.List;
+
+/**
+ * The command table: one row per command, read at a glance. The dispatcher
+ * checks access (530), argument (501) and write permission (550) from it
+ * before any handler runs; FEAT and HELP are generated from it.
+ */
+public final class Commands {
+
+    private Commands() {
+    }
+
+    public static CommandTable table() {
+        return new CommandTable(List.of(
+            // ---- access control: RFC 959 4.1.1
+            Command.of("USER", ANYONE, REQUIRED, "USER <sp> username", "RFC 959 4.1.1", LoginCommands::user),
+            Command.of("PASS", ANYONE, OPTIONAL, "PASS <sp> password", "RFC 959 4.1.1", LoginCommands::pass),
+            Command.of("ACCT", LOGGED_IN, REQUIRED, "ACCT <sp> account", "RFC 959 4.1.1", LoginCommands::acct),
+            Command.of("CWD", LOGGED_IN, REQUIRED, "CWD <sp> pathname", "RFC 959 4.1.1", NavigationCommands::cwd)
+                    .alias("XCWD"),
+            Command.of("CDUP", LOGGED_IN, NONE, "CDUP", "RFC 959 4.1.1", NavigationCommands::cdup)
+                    .alias("XCUP"),
+            Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt),
+            Command.of("REIN", ANYONE, NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein),
+            Command.of("QUIT", ANYONE, NONE, "QUIT", "RFC 959 4.1.1", LoginCommands::quit)
+                    .duringTransfer(),
+
+            // ---- transfer parameters: RFC 959 4.1.2, RFC 2428
+            Command.of("PORT", LOGGED_IN, REQUIRED, "PORT <sp> h1,h2,h3,h4,p1,p2", "RFC 959 4.1.2", TransferCommands::port),
+            Command.of("EPRT", LOGGED_IN, REQUIRED, "EPRT <sp> |proto|address|port|", "RFC 2428 2", TransferCommands::eprt)
+                    .feat("EPRT"),
+            Command.of("PASV", LOGGED_IN, NONE, "PASV", "RFC 959 4.1.2", TransferCommands::pasv),
+            Command.of("EPSV", LOGGED_IN, OPTIONAL, "EPSV [<sp> 1|2|ALL]", "RFC 2428 3", TransferCommands::epsv)
+                    .feat("EPSV"),
+            Command.of("TYPE", LOGGED_IN, REQUIRED, "TYPE <sp> A [N] | I | L 8", "RFC 959 4.1.2", TransferCommands::type),
+            Command.of("STRU", LOGGED_IN, REQUIRED, "STRU <sp> F", "RFC 959 4.1.2", TransferCommands::stru),
+            Command.of("MODE", LOGGED_IN, REQUIRED, "MODE <sp> S", "RFC 959 4.1.2", TransferCommands::mode),
+
+            // ---- service commands: RFC 959 4.1.3, RFC 3659
+            Command.of("RETR", LOGGED_IN, REQUIRED, "RETR <sp> pathname", "RFC 959 4.1.3", TransferCommands::retr),
+            Command.of("STOR", WRITE, REQUIRED, "STOR <sp> pathname", "RFC 959 4.1.3", TransferCommands::stor),
+            Command.of("APPE", WRITE, REQUIRED, "APPE <sp> pathname", "RFC 959 4.1.3", TransferCommands::appe),
+            Command.of("ALLO", LOGGED_IN, OPTIONAL, "ALLO <sp> bytes", "RFC 959 4.1.3", InfoCommands::allo),
+            Command.of("REST", LOGGED_IN, REQUIRED, "REST <sp> offset", "RFC 3659 5", TransferCommands::rest)
+                    .feat("REST STREAM"),
+            Command.of("RNFR", WRITE, REQUIRED, "RNFR <sp> pathname", "RFC 959 4.1.3", FileCommands::rnfr),
+            Command.of("RNTO", WRITE, REQUIRED, "RNTO <sp> pathname", "RFC 959 4.1.3", FileCommands::rnto),
+            Command.of("ABOR", LOGGED_IN, NONE, "ABOR", "RFC 959 4.1.3", TransferCommands::abor)
+                    .duringTransfer(),
+            Command.of("DELE", WRITE, REQUIRED, "DELE <sp> pathname", "RFC 959 4.1.3", FileCommands::dele),
+            Command.of("RMD", WRITE, REQUIRED, "RMD <sp> pathname", "RFC 959 4.1.3", FileCommands::rmd)
+                    .alias("XRMD"),
+            Command.of("MKD", WRITE, REQUIRED, "MKD <sp> pathname", "RFC 959 4.1.3", FileCommands::mkd)
+                    .alias("XMKD"),
+            Command.of("PWD", LOGGED_IN, NONE, "PWD", "RFC 959 4.1.3", NavigationCommands::pwd)
+                    .alias("XPWD"),
+            Command.of("LIST", LOGGED_IN, OPTIONAL, "LIST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::list),
+            Command.of("NLST", LOGGED_IN, OPTIONAL, "NLST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::nlst),
+            Command.of("MLSD", LOGGED_IN, OPTIONAL, "MLSD [<sp> pathname]", "RFC 3659 7", TransferCommands::mlsd),
+            Command.of("MLST", LOGGED_IN, OPTIONAL, "MLST [<sp> pathname]", "RFC 3659 7", InfoCommands::mlst)
+                    .feat("MLST type*;size*;modify*;perm*;unique*;unix.mode*;"),
+            Command.of("SIZE", LOGGED_IN, REQUIRED, "SIZE <sp> pathname", "RFC 3659 4", FileCommands::size)
+                    .feat("SIZE"),
+            Command.of("MDTM", LOGGED_IN, REQUIRED, "MDTM <sp> pathname", "RFC 3659 3", FileCommands::mdtm)
+                    .feat("MDTM"),
+            Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> HELP | CHMOD <mode> <path>", "RFC 959 4.1.3",
+                    InfoCommands::site),
+            Command.of("SYST", ANYONE, NONE, "SYST", "RFC 959 4.1.3", InfoCommands::syst),
+            Command.of("STAT", ANYONE, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
+                    .duringTransfer(),
+            Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help),
+            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop),
+
+            // ---- extensions: RFC 2389, RFC 2640
+            Command.of("FEAT", ANYONE, NONE, "FEAT", "RFC 2389 3", InfoCommands::feat),
+            Command.of("OPTS", ANYONE, REQUIRED, "OPTS <sp> UTF8 ON", "RFC 2389 4", InfoCommands::opts)
+                    .feat("UTF8")
+        ));
+    }
+}

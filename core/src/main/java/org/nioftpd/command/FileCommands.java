@@ -1,0 +1,98 @@
+package org.nioftpd.command;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.ListFormat;
+import org.nioftpd.protocol.Reply;
+import org.nioftpd.session.Session;
+
+/** Commands that change or ask about one file: DELE, MKD, RMD, RNFR, RNTO, SIZE, MDTM. */
+final class FileCommands {
+
+    private FileCommands() {
+    }
+
+    /** RFC 959 4.1.3. The entry itself is deleted: a link, not what it points to. */
+    static void dele(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveEntry(arg);
+        if (Files.isDirectory(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+            s.reply(550, "Is a directory; use RMD.");
+            return;
+        }
+        Files.delete(r.real());
+        s.reply(250, "File deleted.");
+    }
+
+    /** RFC 959 4.1.3; the 257 reply quotes the new directory's path. */
+    static void mkd(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
+        Files.createDirectory(r.real());
+        s.reply(257, Reply.quotePath(r.virtual()) + " created.");
+    }
+
+    static void rmd(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveEntry(arg);
+        if (!Files.isDirectory(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(r.virtual());
+        }
+        if (r.real().equals(s.fs().root())) {
+            s.reply(550, "Permission denied.");
+            return;
+        }
+        Files.delete(r.real());
+        s.reply(250, "Directory removed.");
+    }
+
+    /** RFC 959 4.1.3: 350, and the very next command must be RNTO. */
+    static void rnfr(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveEntry(arg);
+        if (!Files.exists(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(r.virtual());
+        }
+        s.renameFrom(r);
+        s.reply(350, "Ready for RNTO.");
+    }
+
+    static void rnto(Session s, String arg) throws IOException {
+        FileSystemView.Resolved from = s.renameFrom();
+        if (from == null) {
+            s.reply(503, "RNFR required first.");
+            return;
+        }
+        s.renameFrom(null);
+        FileSystemView.Resolved to = s.fs().resolveForCreate(arg);
+        try {
+            Files.move(from.real(), to.real(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from.real(), to.real());
+        }
+        s.reply(250, "Rename successful.");
+    }
+
+    /** RFC 3659 section 4: the size in octets. */
+    static void size(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isRegularFile(r.real())) {
+            s.reply(550, "Not a plain file.");
+            return;
+        }
+        s.reply(213, Long.toString(Files.size(r.real())));
+    }
+
+    /** RFC 3659 section 3: the modification time, YYYYMMDDHHMMSS in UTC. */
+    static void mdtm(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isRegularFile(r.real())) {
+            s.reply(550, "Not a plain file.");
+            return;
+        }
+        Instant t = Files.getLastModifiedTime(r.real()).toInstant();
+        s.reply(213, ListFormat.TIME_VAL.format(t));
+    }
+}

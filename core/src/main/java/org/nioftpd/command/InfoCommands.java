@@ -1,0 +1,162 @@
+package org.nioftpd.command;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.nioftpd.data.Transfer;
+import org.nioftpd.fs.FileInfo;
+import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.ListFormat;
+import org.nioftpd.session.Session;
+
+/** What the server says about itself and the session: SYST, FEAT, OPTS, HELP, STAT, NOOP, MLST, SITE. */
+final class InfoCommands {
+
+    /** STAT and MLST of a directory answer over the control connection: cap what one reply may hold. */
+    static final int MAX_CONTROL_LISTING = 10_000;
+
+    private InfoCommands() {
+    }
+
+    /** RFC 959 4.1.3: clients read "UNIX Type: L8" as "expect ls -l listings". */
+    static void syst(Session s, String arg) {
+        s.reply(215, "UNIX Type: L8");
+    }
+
+    /** RFC 2389 section 3: generated from the command table, so it cannot drift from the code. */
+    static void feat(Session s, String arg) {
+        s.reply(211, "Features:", List.copyOf(s.commands().features()), "End");
+    }
+
+    /** RFC 2389 section 4: OPTS UTF8 ON (RFC 2640): names are always UTF-8 here. */
+    static void opts(Session s, String arg) {
+        String a = arg.trim().toUpperCase(Locale.ROOT);
+        if (a.equals("UTF8 ON") || a.equals("UTF8")) {
+            s.reply(200, "Always in UTF8 mode.");
+        } else if (a.equals("UTF8 OFF")) {
+            s.reply(504, "UTF8 cannot be turned off.");
+        } else {
+            s.reply(501, "Option not understood.");
+        }
+    }
+
+    /** RFC 959 4.1.3: HELP lists the verbs; HELP verb gives its syntax. Both come from the table. */
+    static void help(Session s, String arg) {
+        String verb = arg.trim().toUpperCase(Locale.ROOT);
+        if (!verb.isEmpty()) {
+            Command c = s.commands().get(verb);
+            if (c == null) {
+                s.reply(502, "Unknown command " + verb + ".");
+            } else {
+                s.reply(214, "Syntax: " + c.help());
+            }
+            return;
+        }
+        List<String> body = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String v : s.commands().verbs()) {
+            if (line.length() + v.length() > 60) {
+                body.add(line.toString().stripTrailing());
+                line.setLength(0);
+            }
+            line.append(String.format("%-5s ", v));
+        }
+        if (line.length() > 0) {
+            body.add(line.toString().stripTrailing());
+        }
+        s.reply(214, "The following commands are recognized:", body, "Help OK.");
+    }
+
+    static void noop(Session s, String arg) {
+        s.reply(200, "NOOP ok.");
+    }
+
+    static void allo(Session s, String arg) {
+        s.reply(202, "ALLO not needed.");
+    }
+
+    static void smnt(Session s, String arg) {
+        s.reply(502, "SMNT not implemented.");
+    }
+
+    /**
+     * RFC 959 4.1.3: STAT alone reports the session (and a running transfer's
+     * progress); STAT path lists over the control connection, as 213.
+     */
+    static void stat(Session s, String arg) throws IOException {
+        if (arg.isBlank() || s.transfer() != null) {
+            List<String> body = new ArrayList<>();
+            body.add("Connected to " + s.remoteAddress().getAddress().getHostAddress());
+            body.add(s.loggedIn() ? "Logged in as " + s.user().name() : "Not logged in");
+            body.add("TYPE: " + (s.dataType() == Session.DataType.ASCII ? "ASCII" : "BINARY")
+                    + ", FORM: Nonprint; STRUcture: File; transfer MODE: Stream");
+            Transfer t = s.transfer();
+            if (t != null) {
+                body.add("Transfer in progress: " + t.describe() + ", " + t.bytes() + " bytes so far");
+            } else {
+                body.add("No data connection");
+            }
+            s.reply(211, "nioftpd status:", body, "End of status.");
+            return;
+        }
+        if (!s.loggedIn()) {
+            s.reply(530, "Please login with USER and PASS.");
+            return;
+        }
+        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(arg));
+        List<String> body = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        long now = System.currentTimeMillis();
+        if (Files.isDirectory(r.real())) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(r.real())) {
+                for (Path p : ds) {
+                    FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
+                    if (info != null) {
+                        sb.setLength(0);
+                        ListFormat.LIST.append(sb, info, s.user().writable(), now);
+                        body.add(sb.substring(0, sb.length() - 2));
+                    }
+                    if (body.size() >= MAX_CONTROL_LISTING) {
+                        body.add("... listing truncated at " + MAX_CONTROL_LISTING + " entries");
+                        break;
+                    }
+                }
+            }
+        } else {
+            FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+            if (info != null) {
+                ListFormat.LIST.append(sb, info, s.user().writable(), now);
+                body.add(sb.substring(0, sb.length() - 2));
+            }
+        }
+        s.reply(213, "Status of " + r.virtual() + ":", body, "End of status.");
+    }
+
+    /** RFC 3659 section 7: MLST path, facts over the control connection. */
+    static void mlst(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+        if (info == null) {
+            s.reply(550, "No such file or directory.");
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        ListFormat.appendFacts(sb, info, s.user().writable(), info.isDirectory() ? "dir" : "file");
+        sb.append(' ').append(r.virtual());
+        s.reply(250, "Listing " + r.virtual(), List.of(sb.toString()), "End.");
+    }
+
+    /** SITE HELP and SITE CHMOD. */
+    static void site(Session s, String arg) throws IOException {
+        String[] p = arg.trim().split(" +", 3);
+        switch (p[0].toUpperCase(Locale.ROOT)) {
+            case "HELP" -> s.reply(214, "SITE commands: CHMOD <mode> <path>, HELP.");
+            case "CHMOD" -> SiteCommands.chmod(s, p);
+            default -> s.reply(504, "Unknown SITE command.");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.nioftpd.command;
+
+import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.nioftpd.auth.Authenticator;
+import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.auth.UserAccount;
+import org.nioftpd.session.Session;
+
+/** USER, PASS, ACCT, REIN, QUIT: RFC 959 section 4.1.1. */
+final class LoginCommands {
+
+    private static final System.Logger LOG = System.getLogger(LoginCommands.class.getName());
+
+    private LoginCommands() {
+    }
+
+    /** Always 331, whether or not the user exists: the reply must not tell names apart (RFC 2577). */
+    static void user(Session s, String name) {
+        if (s.loggedIn()) {
+            s.reply(530, "Already logged in; send REIN to log in again.");
+            return;
+        }
+        s.pendingUser(name);
+        s.reply(331, InMemoryAuthenticator.isAnonymousName(name)
+                ? "Anonymous login okay, send your e-mail address as password."
+                : "Please specify the password.");
+    }
+
+    /**
+     * Checks the password on the loop if the authenticator is cheap, else on
+     * the worker pool; the session is suspended meanwhile and the verdict is
+     * posted back to its loop.
+     */
+    static void pass(Session s, String password) {
+        if (s.loggedIn()) {
+            s.reply(230, "Already logged in.");
+            return;
+        }
+        String name = s.pendingUser();
+        if (name == null) {
+            s.reply(503, "Login with USER first.");
+            return;
+        }
+        s.pendingUser(null);
+        Authenticator auth = s.settings().authenticator();
+        if (auth.isCheap()) {
+            verdict(s, name, check(auth, name, password), false);
+            return;
+        }
+        s.suspend();
+        try {
+            s.settings().authExecutor().execute(() -> {
+                UserAccount account = check(auth, name, password);
+                s.loop().execute(() -> verdict(s, name, account, true));
+            });
+        } catch (RejectedExecutionException e) {
+            s.reply(421, "Service not available, closing control connection.");
+            s.closeAfterReplies();
+        }
+    }
+
+    private static UserAccount check(Authenticator auth, String name, String password) {
+        try {
+            return auth.authenticate(name, password);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "authenticator failed for " + name, e);
+            return null;
+        }
+    }
+
+    /** Loop thread. A wrong login is answered after a delay, by a timer: the loop never sleeps. */
+    private static void verdict(Session s, String name, UserAccount account, boolean suspended) {
+        if (s.isClosed()) {
+            return;
+        }
+        if (account != null) {
+            try {
+                s.login(account);
+                LOG.log(System.Logger.Level.INFO, "{0}: login {1}", s.remoteAddress(), account.name());
+                s.reply(230, "Login successful.");
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
+                s.reply(530, "Login incorrect.");
+            }
+            if (suspended) {
+                s.resume();
+            }
+            return;
+        }
+        int failures = s.loginFailed();
+        LOG.log(System.Logger.Level.INFO, "{0}: failed login for {1}", s.remoteAddress(), name);
+        s.suspend();
+        long delay = s.settings().failedLoginDelay().toMillis();
+        s.loop().schedule(delay, TimeUnit.MILLISECONDS, () -> {
+            if (s.isClosed()) {
+                return;
+            }
+            s.reply(530, "Login incorrect.");
+            if (failures >= s.settings().maxLoginFailures()) {
+                s.reply(421, "Too many failed logins, closing control connection.");
+                s.closeAfterReplies();
+                return;
+            }
+            s.resume();
+        });
+    }
+
+    static void acct(Session s, String arg) {
+        s.reply(202, "ACCT not needed.");
+    }
+
+    static void rein(Session s, String arg) {
+        s.reinitialize();
+        s.reply(220, "Service ready for new user.");
+    }
+
+    static void quit(Session s, String arg) {
+        s.quit();
+    }
+}

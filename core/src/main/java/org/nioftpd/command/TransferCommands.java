@@ -1,0 +1,423 @@
+package org.nioftpd.command;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.nioftpd.data.AsciiCodec;
+import org.nioftpd.data.AsciiFileSource;
+import org.nioftpd.data.DataConnections;
+import org.nioftpd.data.Download;
+import org.nioftpd.data.ListingSource;
+import org.nioftpd.data.Transfer;
+import org.nioftpd.data.Upload;
+import org.nioftpd.fs.FileInfo;
+import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.ListFormat;
+import org.nioftpd.session.Session;
+
+/**
+ * Transfer parameters (TYPE, MODE, STRU, PASV, EPSV, PORT, EPRT, REST) and
+ * the commands that move data (RETR, STOR, APPE, LIST, NLST, MLSD, ABOR).
+ */
+final class TransferCommands {
+
+    private TransferCommands() {
+    }
+
+    // -------------------------------------------------- parameters, RFC 959 4.1.2
+
+    /** TYPE A [N], TYPE I, TYPE L 8. EBCDIC and other byte sizes are refused with 504. */
+    static void type(Session s, String arg) {
+        String[] p = arg.trim().toUpperCase(Locale.ROOT).split(" +");
+        switch (p[0]) {
+            case "A" -> {
+                if (p.length > 1 && !p[1].equals("N")) {
+                    s.reply(504, "Only non-print ASCII format is supported.");
+                    return;
+                }
+                s.dataType(Session.DataType.ASCII);
+                s.reply(200, "Type set to A.");
+            }
+            case "I" -> {
+                s.dataType(Session.DataType.IMAGE);
+                s.reply(200, "Type set to I.");
+            }
+            case "L" -> {
+                if (p.length == 2 && p[1].equals("8")) {
+                    s.dataType(Session.DataType.IMAGE);
+                    s.reply(200, "Type set to L 8.");
+                } else {
+                    s.reply(504, "Only byte size 8 is supported.");
+                }
+            }
+            case "E" -> s.reply(504, "EBCDIC is not supported.");
+            default -> s.reply(501, "Unknown TYPE: " + arg + ".");
+        }
+    }
+
+    static void mode(Session s, String arg) {
+        switch (arg.trim().toUpperCase(Locale.ROOT)) {
+            case "S" -> s.reply(200, "Mode set to S.");
+            case "B", "C" -> s.reply(504, "Only stream mode is supported.");
+            default -> s.reply(501, "Unknown MODE: " + arg + ".");
+        }
+    }
+
+    static void stru(Session s, String arg) {
+        switch (arg.trim().toUpperCase(Locale.ROOT)) {
+            case "F" -> s.reply(200, "Structure set to F.");
+            case "R", "P" -> s.reply(504, "Only file structure is supported.");
+            default -> s.reply(501, "Unknown STRU: " + arg + ".");
+        }
+    }
+
+    /** RFC 959 4.1.3: REST offset, for the next RETR or STOR only (REST STREAM, RFC 3659 section 5). */
+    static void rest(Session s, String arg) {
+        long offset;
+        try {
+            offset = Long.parseLong(arg.trim());
+        } catch (NumberFormatException e) {
+            offset = -1;
+        }
+        if (offset < 0) {
+            s.reply(501, "REST needs a non-negative byte offset.");
+            return;
+        }
+        s.restartOffset(offset);
+        s.reply(350, "Restarting at " + offset + ". Send STOR or RETR.");
+    }
+
+    // ------------------------------------------------------ data connection setup
+
+    /** RFC 959 4.1.2: 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2). IPv4 only. */
+    static void pasv(Session s, String arg) throws IOException {
+        if (refusedByEpsvAll(s)) {
+            return;
+        }
+        InetAddress announce = s.settings().passiveAddress();
+        if (announce == null) {
+            announce = s.localAddress().getAddress();
+        }
+        if (!(announce instanceof Inet4Address)) {
+            s.reply(425, "PASV needs IPv4; use EPSV.");
+            return;
+        }
+        int port = listen(s);
+        if (port < 0) {
+            return;
+        }
+        byte[] a = announce.getAddress();
+        s.reply(227, String.format("Entering Passive Mode (%d,%d,%d,%d,%d,%d).",
+                a[0] & 0xff, a[1] & 0xff, a[2] & 0xff, a[3] & 0xff, port >> 8, port & 0xff));
+    }
+
+    /** RFC 2428 section 3: EPSV [1|2|ALL]; 229 Entering Extended Passive Mode (|||port|). */
+    static void epsv(Session s, String arg) throws IOException {
+        String a = arg.trim().toUpperCase(Locale.ROOT);
+        if (a.equals("ALL")) {
+            s.epsvAll(true);
+            s.reply(200, "EPSV ALL ok.");
+            return;
+        }
+        if (!a.isEmpty()) {
+            String family = s.localAddress().getAddress() instanceof Inet6Address ? "2" : "1";
+            if (!a.equals(family)) {
+                s.reply(522, "Network protocol not supported, use (" + family + ").");
+                return;
+            }
+        }
+        int port = listen(s);
+        if (port >= 0) {
+            s.reply(229, "Entering Extended Passive Mode (|||" + port + "|).");
+        }
+    }
+
+    private static int listen(Session s) throws IOException {
+        try {
+            return s.data().listen().getPort();
+        } catch (DataConnections.PassivePortsExhaustedException e) {
+            s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
+            return -1;
+        }
+    }
+
+    /** RFC 959 4.1.2: PORT h1,h2,h3,h4,p1,p2. */
+    static void port(Session s, String arg) {
+        if (refusedByEpsvAll(s)) {
+            return;
+        }
+        String[] p = arg.trim().split(",");
+        if (p.length != 6) {
+            s.reply(501, "Syntax: PORT h1,h2,h3,h4,p1,p2.");
+            return;
+        }
+        byte[] address = new byte[4];
+        int[] port = new int[2];
+        try {
+            for (int i = 0; i < 6; i++) {
+                int v = Integer.parseInt(p[i].trim());
+                if (v < 0 || v > 255) {
+                    throw new NumberFormatException();
+                }
+                if (i < 4) {
+                    address[i] = (byte) v;
+                } else {
+                    port[i - 4] = v;
+                }
+            }
+            setActive(s, new InetSocketAddress(InetAddress.getByAddress(address), port[0] << 8 | port[1]));
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
+            s.reply(501, "Syntax: PORT h1,h2,h3,h4,p1,p2.");
+        }
+    }
+
+    /** RFC 2428 section 2: EPRT |1|132.235.1.2|6275| or |2|::1|6275|, any delimiter 33-126. */
+    static void eprt(Session s, String arg) {
+        if (refusedByEpsvAll(s)) {
+            return;
+        }
+        String a = arg.trim();
+        if (a.length() < 7 || a.charAt(0) < 33 || a.charAt(0) > 126) {
+            s.reply(501, "Syntax: EPRT |proto|address|port|.");
+            return;
+        }
+        String d = String.valueOf(a.charAt(0));
+        String[] p = a.substring(1).split(java.util.regex.Pattern.quote(d), -1);
+        if (p.length != 4 || !p[3].isEmpty()) {
+            s.reply(501, "Syntax: EPRT |proto|address|port|.");
+            return;
+        }
+        InetAddress address;
+        int port;
+        try {
+            port = Integer.parseInt(p[2]);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            switch (p[0]) {
+                case "1" -> address = parseIpv4(p[1]);
+                case "2" -> address = parseIpv6(p[1]);
+                default -> {
+                    s.reply(522, "Network protocol not supported, use (1,2).");
+                    return;
+                }
+            }
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
+            s.reply(501, "Syntax: EPRT |proto|address|port|.");
+            return;
+        }
+        setActive(s, new InetSocketAddress(address, port));
+    }
+
+    /** Parses a dotted quad by hand: never a name, so never a DNS lookup. */
+    private static InetAddress parseIpv4(String text) throws java.net.UnknownHostException {
+        String[] q = text.split("\\.", -1);
+        if (q.length != 4) {
+            throw new NumberFormatException(text);
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (q[i].isEmpty() || q[i].length() > 3) {
+                throw new NumberFormatException(text);
+            }
+            int v = Integer.parseInt(q[i]);
+            if (v > 255) {
+                throw new NumberFormatException(text);
+            }
+            b[i] = (byte) v;
+        }
+        return InetAddress.getByAddress(b);
+    }
+
+    /** An IPv6 literal: only hex digits, colons and dots reach the parser, so it cannot look up a name. */
+    private static InetAddress parseIpv6(String text) throws java.net.UnknownHostException {
+        if (text.isEmpty() || text.length() > 45 || !text.contains(":")) {
+            throw new NumberFormatException(text);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                throw new NumberFormatException(text);
+            }
+        }
+        return InetAddress.getByName(text);
+    }
+
+    /**
+     * The bounce attack (RFC 2577): PORT to someone else's host, or to a
+     * privileged port, would make us attack it. Refused unless site-to-site
+     * transfers are allowed.
+     */
+    private static void setActive(Session s, InetSocketAddress target) {
+        if (!s.settings().allowForeignData()) {
+            if (!DataConnections.sameHost(target.getAddress(), s.remoteAddress().getAddress())) {
+                s.reply(504, "Refused: the data address must be the client's own.");
+                return;
+            }
+            if (target.getPort() < 1024) {
+                s.reply(504, "Refused: the data port must be 1024 or above.");
+                return;
+            }
+        }
+        s.data().activeTarget(target);
+        s.reply(200, "PORT command successful.");
+    }
+
+    private static boolean refusedByEpsvAll(Session s) {
+        if (s.epsvAll()) {
+            s.reply(503, "EPSV ALL in effect: only EPSV may set up the data connection.");
+            return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ transfers
+
+    /** RFC 959 4.1.3. TYPE I goes zero-copy from the REST offset; TYPE A through the converter. */
+    static void retr(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isRegularFile(r.real())) {
+            s.reply(550, "Not a plain file.");
+            return;
+        }
+        long offset = s.restartOffset();
+        FileChannel file = FileChannel.open(r.real(), StandardOpenOption.READ);
+        long size = file.size();
+        if (offset > size) {
+            file.close();
+            s.reply(554, "Restart offset " + offset + " is past the end of the file (" + size + ").");
+            return;
+        }
+        boolean image = s.dataType() == Session.DataType.IMAGE;
+        Transfer t = image
+                ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
+                : Download.of("RETR " + r.virtual(), new AsciiFileSource(file, offset));
+        s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
+                + r.name() + " (" + (size - offset) + " bytes).");
+    }
+
+    /** RFC 959 4.1.3: STOR replaces the file; after REST it writes from the offset. */
+    static void stor(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
+        if (Files.isDirectory(r.real())) {
+            s.reply(550, "Is a directory.");
+            return;
+        }
+        long offset = s.restartOffset();
+        if (offset > 0) {
+            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+            if (offset > file.size()) {
+                file.close();
+                s.reply(554, "Restart offset " + offset + " is past the end of the file.");
+                return;
+            }
+            file.truncate(offset);
+            file.position(offset);
+            upload(s, "STOR " + r.virtual(), file, null, r.real());
+            return;
+        }
+        Path temporary = temporaryBeside(r.real());
+        FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        upload(s, "STOR " + r.virtual(), file, temporary, r.real());
+    }
+
+    /** RFC 959 4.1.3: APPE adds to the end, creating the file if needed. */
+    static void appe(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
+        if (Files.isDirectory(r.real())) {
+            s.reply(550, "Is a directory.");
+            return;
+        }
+        FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        upload(s, "APPE " + r.virtual(), file, null, r.real());
+    }
+
+    private static void upload(Session s, String what, FileChannel file, Path temporary, Path target) {
+        AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
+                ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
+        s.startTransfer(new Upload(what, file, ascii, temporary, target),
+                "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
+    }
+
+    /** A hidden name in the same directory, so that the final rename is atomic. */
+    private static Path temporaryBeside(Path target) {
+        String name = "." + target.getFileName() + ".nioftpd-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return target.resolveSibling(name.length() > 250 ? name.substring(name.length() - 250) : name);
+    }
+
+    // ------------------------------------------------------------------- listings
+
+    static void list(Session s, String arg) throws IOException {
+        listing(s, arg, ListFormat.LIST);
+    }
+
+    static void nlst(Session s, String arg) throws IOException {
+        listing(s, arg, ListFormat.NLST);
+    }
+
+    /** RFC 3659 section 7: MLSD lists a directory; a file argument is 501. */
+    static void mlsd(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isDirectory(r.real())) {
+            s.reply(501, "Not a directory.");
+            return;
+        }
+        startListing(s, r, ListFormat.MLSD);
+    }
+
+    /** LIST and NLST: {@code ls}-style options ("-la") are accepted and ignored. */
+    private static void listing(Session s, String arg, ListFormat format) throws IOException {
+        String path = stripOptions(arg);
+        FileSystemView.Resolved r = s.fs().resolveExisting(path);
+        if (Files.isDirectory(r.real())) {
+            startListing(s, r, format);
+            return;
+        }
+        FileInfo info = FileInfo.read(r.real(), format == ListFormat.NLST ? path : r.name(), s.fs().root());
+        if (info == null) {
+            s.reply(550, "No such file or directory.");
+            return;
+        }
+        s.startTransfer(Download.of(format + " " + r.virtual(),
+                new ListingSource(List.of(info), format, s.user().writable())), "Here comes the listing.");
+    }
+
+    private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format) throws IOException {
+        if (!s.data().isConfigured()) {
+            s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+            return;
+        }
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real());
+        s.startTransfer(Download.of(format + " " + dir.virtual(),
+                new ListingSource(stream, s.fs().root(), format, s.user().writable())), "Here comes the listing.");
+    }
+
+    static String stripOptions(String arg) {
+        String a = arg;
+        while (a.startsWith("-")) {
+            int space = a.indexOf(' ');
+            a = space < 0 ? "" : a.substring(space + 1).stripLeading();
+        }
+        return a;
+    }
+
+    /** RFC 959 4.1.3: during a transfer 426 then 226; otherwise 225. */
+    static void abor(Session s, String arg) {
+        if (s.abortTransfer()) {
+            s.reply(226, "Abort successful.");
+        } else {
+            s.reply(225, "No transfer to abort.");
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package org.nioftpd.data;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.nioftpd.reactor.IoHandler;
+import org.nioftpd.reactor.Timer;
+import org.nioftpd.session.Session;
+import org.nioftpd.transport.EndPoint;
+import org.nioftpd.transport.SocketEndPoint;
+
+/**
+ * The data side of one session: the passive listener (PASV, EPSV) or the
+ * active target (PORT, EPRT), the data connection, and the transfer on it.
+ * All of it lives on the session's loop.
+ *
+ * <p>A data connection may arrive before or after the command that uses it.
+ * Passive: the listener accepts whenever the client connects; a connection
+ * that came first waits (its transfer will get 125), one that comes later
+ * starts the waiting transfer (which got 150). Active: the connect starts
+ * with the transfer command. Either way the wait is bounded by the accept
+ * timeout, and one data connection serves one transfer: after it the mode is
+ * reset and the client sends PASV or PORT again.
+ */
+public final class DataConnections {
+
+    private final Session session;
+    private ServerSocketChannel listener;
+    private SelectionKey listenerKey;
+    private InetSocketAddress activeTarget;
+    private SocketChannel connecting;
+    private EndPoint connected;
+    private Transfer waiting;
+    private Timer waitTimer;
+    private Timer stallTimer;
+
+    public DataConnections(Session session) {
+        this.session = session;
+    }
+
+    public boolean isConfigured() {
+        return listener != null || activeTarget != null || connected != null;
+    }
+
+    public boolean isConnected() {
+        return connected != null;
+    }
+
+    // ------------------------------------------------------------- passive
+
+    /**
+     * Opens a passive listener on the control connection's local address, on
+     * a random free port of the configured range (any port if none), and
+     * returns its address. Replaces any earlier data setup.
+     */
+    public InetSocketAddress listen() throws IOException {
+        reset();
+        InetAddress bindAddress = session.localAddress().getAddress();
+        int low = session.settings().passiveLow();
+        int high = session.settings().passiveHigh();
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            bind(ch, bindAddress, low, high);
+            ch.configureBlocking(false);
+            listenerKey = session.loop().register(ch, SelectionKey.OP_ACCEPT, new Acceptor());
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        listener = ch;
+        armWaitTimer();
+        return (InetSocketAddress) ch.getLocalAddress();
+    }
+
+    /** Tries every port of [low, high] once, from a random start: predictable ports help data theft. */
+    private static void bind(ServerSocketChannel ch, InetAddress address, int low, int high) throws IOException {
+        if (low == 0) {
+            ch.bind(new InetSocketAddress(address, 0), 1);
+            return;
+        }
+        int span = high - low + 1;
+        int start = ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = low + (start + i) % span;
+            try {
+                ch.bind(new InetSocketAddress(address, port), 1);
+                return;
+            } catch (java.net.BindException inUse) {
+                // taken: try the next one
+            }
+        }
+        throw new PassivePortsExhaustedException(low, high);
+    }
+
+    /** Thrown when every port of the passive range is in use. */
+    public static final class PassivePortsExhaustedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PassivePortsExhaustedException(int low, int high) {
+            super("no free passive port in " + low + "-" + high);
+        }
+    }
+
+    private final class Acceptor implements IoHandler {
+        @Override
+        public void onReady(SelectionKey key, int readyOps) throws IOException {
+            SocketChannel ch;
+            while ((ch = listener.accept()) != null) {
+                if (!acceptable(ch)) {
+                    ch.close(); // someone else's connection: keep waiting for the client's
+                    continue;
+                }
+                closeListener(); // one connection per PASV: stop listening at once
+                ch.configureBlocking(false);
+                connected(ch);
+                return;
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            closeListener();
+            failWaiting("passive listener failed: " + cause.getMessage());
+        }
+    }
+
+    /** A passive connection from another address than the control connection's is data theft (RFC 2577). */
+    private boolean acceptable(SocketChannel ch) throws IOException {
+        if (session.settings().allowForeignData()) {
+            return true;
+        }
+        InetAddress peer = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+        return sameHost(peer, session.remoteAddress().getAddress());
+    }
+
+    // -------------------------------------------------------------- active
+
+    /** PORT / EPRT: remembers where to connect when a transfer starts. Replaces any earlier data setup. */
+    public void activeTarget(InetSocketAddress target) {
+        reset();
+        activeTarget = target;
+    }
+
+    private void connect() throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.configureBlocking(false);
+            // From the address the client talks to: the client's firewall expects it.
+            ch.bind(new InetSocketAddress(session.localAddress().getAddress(), 0));
+            if (ch.connect(activeTarget)) {
+                connected(ch);
+                return;
+            }
+            connecting = ch;
+            session.loop().register(ch, SelectionKey.OP_CONNECT, new Connector(ch));
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private final class Connector implements IoHandler {
+        private final SocketChannel ch;
+
+        Connector(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void onReady(SelectionKey key, int readyOps) throws IOException {
+            key.interestOps(0); // drop OP_CONNECT first: left on, it would fire forever
+            if (ch.finishConnect()) {
+                connecting = null;
+                connected(ch);
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
+            connecting = null;
+            failWaiting("can't connect to " + activeTarget + ": " + cause.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------ transfer
+
+    private void connected(SocketChannel ch) throws IOException {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        connected = new SocketEndPoint(session.loop(), ch);
+        if (waiting != null) {
+            Transfer t = waiting;
+            waiting = null;
+            begin(t);
+        } else {
+            // Came before its command: wait, reading nothing, until a transfer claims it.
+            connected.handler(new IdleDataHandler());
+        }
+    }
+
+    /** The session has sent 125 or 150; start {@code t} now or when connected. */
+    public void open(Transfer t) {
+        if (connected != null) {
+            begin(t);
+            return;
+        }
+        waiting = t;
+        if (waitTimer == null) {
+            armWaitTimer();
+        }
+        if (activeTarget != null && connecting == null) {
+            try {
+                connect();
+            } catch (IOException e) {
+                failWaiting("can't connect to " + activeTarget + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void begin(Transfer t) {
+        cancelWaitTimer();
+        EndPoint ep = connected;
+        connected = null; // the transfer owns it now, and closes it when it ends
+        armStallTimer(t);
+        t.start(ep, (done, failure) -> {
+            cancelStallTimer();
+            reset();
+            if (failure == null) {
+                session.transferDone(done, 226, "Transfer complete.");
+            } else if (failure instanceof LocalFileException local) {
+                session.transferDone(done, local.isNoSpace() ? 452 : 451,
+                        (local.isNoSpace() ? "Insufficient storage space: " : "Local error: ") + local.getMessage());
+            } else {
+                session.transferDone(done, 426, "Connection closed; transfer aborted: " + failure.getMessage());
+            }
+        });
+    }
+
+    /** ABOR or session end: stops {@code t} wherever it is, without a reply of its own. */
+    public void abort(Transfer t) {
+        if (waiting == t) {
+            waiting = null;
+            t.release();
+        } else {
+            t.cancel();
+        }
+        cancelStallTimer();
+        reset();
+    }
+
+    private void failWaiting(String why) {
+        Transfer t = waiting;
+        waiting = null;
+        reset();
+        if (t != null) {
+            t.release();
+            session.transferDone(t, 425, "Can't open data connection: " + why);
+        }
+    }
+
+    // -------------------------------------------------------------- timers
+
+    /** A listener or a connect that nothing comes to is closed after the accept timeout. */
+    private void armWaitTimer() {
+        cancelWaitTimer();
+        long ms = session.settings().acceptTimeout().toMillis();
+        waitTimer = session.loop().schedule(ms, TimeUnit.MILLISECONDS, () -> {
+            waitTimer = null;
+            if (waiting != null) {
+                failWaiting("timed out");
+            } else {
+                reset();
+            }
+        });
+    }
+
+    private void cancelWaitTimer() {
+        if (waitTimer != null) {
+            waitTimer.cancel();
+            waitTimer = null;
+        }
+    }
+
+    /** A transfer that moves no byte for the data timeout is ended (like vsftpd's data_connection_timeout). */
+    private void armStallTimer(Transfer t) {
+        long timeout = session.settings().dataTimeout().toNanos();
+        stallTimer = session.loop().schedule(timeout, TimeUnit.NANOSECONDS, () -> checkStall(t, timeout));
+    }
+
+    private void checkStall(Transfer t, long timeout) {
+        if (t.isEnded()) {
+            return;
+        }
+        long left = t.lastProgressNanos() + timeout - System.nanoTime();
+        if (left > 0) {
+            stallTimer = session.loop().schedule(left, TimeUnit.NANOSECONDS, () -> checkStall(t, timeout));
+        } else {
+            t.onFailure(new IOException("data connection stalled"));
+        }
+    }
+
+    private void cancelStallTimer() {
+        if (stallTimer != null) {
+            stallTimer.cancel();
+            stallTimer = null;
+        }
+    }
+
+    // ------------------------------------------------------------- cleanup
+
+    /** Closes whatever data setup there is; the next transfer needs a new PASV or PORT. */
+    public void reset() {
+        cancelWaitTimer();
+        closeListener();
+        activeTarget = null;
+        if (connecting != null) {
+            try {
+                connecting.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            connecting = null;
+        }
+        if (connected != null) {
+            connected.close();
+            connected = null;
+        }
+    }
+
+    private void closeListener() {
+        if (listener != null) {
+            listenerKey.cancel();
+            try {
+                listener.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            listener = null;
+            listenerKey = null;
+        }
+    }
+
+    /** Before a transfer claims it, an early data connection only watches for the client closing it. */
+    private final class IdleDataHandler implements EndPoint.Handler {
+        @Override
+        public void onReadable() {
+            // interest is off: never called
+        }
+
+        @Override
+        public void onWritable() {
+            // interest is off: never called
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            connected = null;
+        }
+    }
+
+    // ------------------------------------------------------------- helpers
+
+    /** Same host, an IPv4 address and its IPv4-mapped IPv6 form counting as one. */
+    public static boolean sameHost(InetAddress a, InetAddress b) {
+        return unmap(a).equals(unmap(b));
+    }
+
+    private static InetAddress unmap(InetAddress a) {
+        if (a instanceof Inet6Address) {
+            byte[] b = a.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (java.net.UnknownHostException impossible) {
+                    return a;
+                }
+            }
+        }
+        return a;
+    }
+}

@@ -1,0 +1,130 @@
+package org.nioftpd.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Server to client: RETR, LIST, NLST, MLSD. Two ways to make bytes:
+ * <ul>
+ *   <li>a file in TYPE I goes zero-copy, {@link FileChannel#transferTo}
+ *       ({@code sendfile(2)}) from the REST offset, never through the heap;</li>
+ *   <li>anything else ({@link ByteSource}: TYPE A conversion, listings) is
+ *       produced into one bounded buffer, flushed, and produced again.</li>
+ * </ul>
+ * Either way the loop asks for OP_WRITE only when the socket is full, and
+ * gives up the thread after {@link #BUDGET_PER_WAKEUP} bytes.
+ */
+public final class Download extends Transfer {
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final String description;
+    private final FileChannel file;
+    private final ByteSource source;
+    private long position;
+    private ByteBuffer buffer;
+    private boolean sourceDone;
+
+    private Download(String description, FileChannel file, long position, ByteSource source) {
+        this.description = description;
+        this.file = file;
+        this.position = position;
+        this.source = source;
+    }
+
+    /** A file sent as it is, from {@code offset}. */
+    public static Download zeroCopy(String description, FileChannel file, long offset) {
+        return new Download(description, file, offset, null);
+    }
+
+    /** Bytes made by {@code source} (which owns whatever file it reads). */
+    public static Download of(String description, ByteSource source) {
+        return new Download(description, null, 0, source);
+    }
+
+    @Override
+    protected void begin() throws IOException {
+        if (source != null) {
+            buffer = ByteBuffer.allocate(BUFFER_SIZE);
+            buffer.flip();
+        }
+        onWritable();
+    }
+
+    @Override
+    public void onWritable() throws IOException {
+        if (isEnded()) {
+            return;
+        }
+        boolean finished = file != null ? sendFile() : sendSource();
+        if (finished) {
+            endPoint.shutdownOutput(); // FIN after the last byte: the client's end of file
+            end(null);
+        }
+    }
+
+    /** Returns true when the whole file is sent. */
+    private boolean sendFile() throws IOException {
+        long budget = BUDGET_PER_WAKEUP;
+        while (budget > 0) {
+            long size = file.size();
+            if (position >= size) {
+                return true;
+            }
+            long n = endPoint.transferFrom(file, position, Math.min(size - position, budget));
+            if (n <= 0) {
+                endPoint.writeInterest(true); // socket full: wait for room
+                return false;
+            }
+            position += n;
+            budget -= n;
+            progress(n);
+        }
+        endPoint.writeInterest(true); // budget spent: go on at the next turn of the loop
+        return false;
+    }
+
+    private boolean sendSource() throws IOException {
+        long budget = BUDGET_PER_WAKEUP;
+        while (budget > 0) {
+            if (!buffer.hasRemaining()) {
+                if (sourceDone) {
+                    return !endPoint.hasPendingOutput();
+                }
+                buffer.clear();
+                sourceDone = !source.fill(buffer);
+                buffer.flip();
+                continue;
+            }
+            int n = endPoint.flush(buffer);
+            if (n == 0) {
+                endPoint.writeInterest(true);
+                return false;
+            }
+            budget -= n;
+            progress(n);
+        }
+        endPoint.writeInterest(true);
+        return false;
+    }
+
+    @Override
+    public void release() {
+        try {
+            if (file != null) {
+                file.close();
+            }
+        } catch (IOException ignored) {
+            // read-only: nothing was lost
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+}

@@ -1,0 +1,22 @@
+package org.nioftpd.data;
+
+import java.io.IOException;
+
+/**
+ * A transfer failed on the server's side (the file), not on the network's:
+ * the reply is 451 or 452, not 426.
+ */
+public final class LocalFileException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    public LocalFileException(IOException cause) {
+        super(cause.getMessage(), cause);
+    }
+
+    /** True when the disk (or a quota) is full: 452 rather than 451. */
+    public boolean isNoSpace() {
+        String m = String.valueOf(getCause().getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("no space") || m.contains("quota") || m.contains("disk full");
+    }
+}

@@ -1,0 +1,150 @@
+package org.nioftpd.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.Path;
+
+/**
+ * Client to server: STOR, APPE, STOU. Reads into one bounded buffer and
+ * writes it to the file; the end of stream (the client's FIN) is the end of
+ * the file. In TYPE A, CRLF becomes the native line end on the way.
+ *
+ * <p>The file write blocks as page-cached disk writes do; it is bounded by
+ * the buffer size, and the loop reads no more from this socket until it is
+ * done, so a slow disk slows this upload's TCP window, not memory.
+ */
+public final class Upload extends Transfer {
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+
+    private final String description;
+    private final FileChannel file;
+    private final AsciiCodec.Decoder ascii;
+    private final Path temporary;
+    private final Path target;
+    private final ByteBuffer in = ByteBuffer.allocate(BUFFER_SIZE);
+    private final ByteBuffer converted;
+    private boolean complete;
+
+    /**
+     * A new file is written to {@code temporary} beside its {@code target} and
+     * renamed over it only once complete: a failed or aborted upload leaves
+     * the old file (or none) untouched. A resumed upload (REST, APPE) writes
+     * in place and keeps what arrived; pass {@code temporary == null}.
+     *
+     * @param file      open for writing, positioned where the bytes go
+     * @param ascii     null for TYPE I
+     */
+    public Upload(String description, FileChannel file, AsciiCodec.Decoder ascii, Path temporary, Path target) {
+        this.description = description;
+        this.file = file;
+        this.ascii = ascii;
+        this.temporary = temporary;
+        this.target = target;
+        this.converted = ascii != null ? ByteBuffer.allocate(BUFFER_SIZE) : null;
+    }
+
+    @Override
+    protected void begin() {
+        endPoint.readInterest(true);
+    }
+
+    @Override
+    public void onReadable() throws IOException {
+        long budget = BUDGET_PER_WAKEUP;
+        while (budget > 0 && !isEnded()) {
+            int n = endPoint.fill(in);
+            if (n < 0) {
+                in.flip();
+                store(true);
+                commit();
+                end(null);
+                return;
+            }
+            if (n == 0) {
+                return; // read interest stays on
+            }
+            progress(n);
+            budget -= n;
+            in.flip();
+            store(false);
+            in.clear();
+        }
+    }
+
+    /** Writes what {@link #in} holds (read mode) to the file. */
+    private void store(boolean last) throws IOException {
+        if (ascii == null) {
+            writeFully(in);
+            return;
+        }
+        while (in.hasRemaining()) {
+            converted.clear();
+            ascii.decode(in, converted);
+            converted.flip();
+            writeFully(converted);
+        }
+        if (last) {
+            converted.clear();
+            while (!ascii.finish(converted)) {
+                converted.flip();
+                writeFully(converted);
+                converted.clear();
+            }
+            converted.flip();
+            writeFully(converted);
+        }
+    }
+
+    private void writeFully(ByteBuffer b) throws LocalFileException {
+        try {
+            while (b.hasRemaining()) {
+                file.write(b);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException(e);
+        }
+    }
+
+    /** The last byte is written: close the file and, for a new file, move it into place. */
+    private void commit() throws LocalFileException {
+        try {
+            file.close();
+            if (temporary != null) {
+                try {
+                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            complete = true;
+        } catch (IOException e) {
+            throw new LocalFileException(e);
+        }
+    }
+
+    @Override
+    public void release() {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // reported as a failed transfer by whoever saw the write fail
+        }
+        if (!complete && temporary != null) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+}

@@ -1,0 +1,60 @@
+package org.nioftpd.fs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * What a listing says about one file: read once, with links followed. A link
+ * whose target is outside the root, or missing, yields {@code null}: listings
+ * leave it out, so nothing outside the root is revealed, not even its name.
+ */
+public record FileInfo(String name, Kind kind, long size, long modifiedMillis, int mode, Object fileKey) {
+
+    public enum Kind { FILE, DIRECTORY, OTHER }
+
+    private static final boolean POSIX =
+            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    /** Reads {@code path}; {@code root} is the real root it must stay inside. Null if hidden or gone. */
+    public static FileInfo read(Path path, String name, Path root) {
+        try {
+            BasicFileAttributes a = readAttributes(path, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                Path target = path.toRealPath();
+                if (!target.startsWith(root)) {
+                    return null;
+                }
+                a = readAttributes(target);
+            }
+            Kind kind = a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
+            int mode = a instanceof PosixFileAttributes p ? toMode(p.permissions()) : -1;
+            return new FileInfo(name, kind, a.size(), a.lastModifiedTime().toMillis(), mode, a.fileKey());
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    private static BasicFileAttributes readAttributes(Path p, LinkOption... options) throws IOException {
+        return POSIX
+                ? Files.readAttributes(p, PosixFileAttributes.class, options)
+                : Files.readAttributes(p, BasicFileAttributes.class, options);
+    }
+
+    private static int toMode(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 and bit 0400
+        }
+        return mode;
+    }
+
+    public boolean isDirectory() {
+        return kind == Kind.DIRECTORY;
+    }
+}

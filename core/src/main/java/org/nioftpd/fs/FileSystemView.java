@@ -1,0 +1,218 @@
+package org.nioftpd.fs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * One user's view of the disk: a root directory that the client sees as
+ * {@code /}, and a current directory inside it.
+ *
+ * <p>Confinement happens in two steps. First the client's path is resolved as
+ * text, component by component, against the virtual current directory: a
+ * {@code ..} at {@code /} stays at {@code /}, so no spelling of a path climbs
+ * above the root. Then the real path is checked after the file system has
+ * followed symbolic links: a link that points outside the root is treated as
+ * if it did not exist. Paths are compared by component ({@link Path#startsWith}),
+ * never as strings: {@code /srv/ftp2} is not inside {@code /srv/ftp}.
+ *
+ * <p>Loop thread only (one per session); the file system calls block, as
+ * page-cached disk I/O does, which is accepted on the loop.
+ */
+public final class FileSystemView {
+
+    /** Longest path, in characters, a client may send. */
+    public static final int MAX_PATH_CHARS = 4096;
+
+    private final Path root;
+    private String cwd = "/";
+
+    /** {@code root} must exist; it is resolved to its real path once, here. */
+    public FileSystemView(Path root) throws IOException {
+        this.root = root.toRealPath();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The current directory, as the client sees it (always absolute, no trailing slash but for {@code /}). */
+    public String cwd() {
+        return cwd;
+    }
+
+    /** Resolves {@code arg} against the current directory as text: an absolute, normal virtual path. */
+    public String virtualPath(String arg) throws InvalidPathException {
+        if (arg == null || arg.isEmpty()) {
+            return cwd;
+        }
+        if (arg.length() > MAX_PATH_CHARS) {
+            throw new InvalidPathException(arg.substring(0, 32) + "...", "path too long");
+        }
+        if (arg.indexOf('\0') >= 0) {
+            throw new InvalidPathException(arg.replace('\0', '?'), "NUL in path");
+        }
+        Deque<String> parts = new ArrayDeque<>();
+        if (!arg.startsWith("/")) {
+            split(cwd, parts);
+        }
+        split(arg, parts);
+        if (parts.isEmpty()) {
+            return "/";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            sb.append('/').append(p);
+        }
+        return sb.toString();
+    }
+
+    private static void split(String path, Deque<String> parts) {
+        int i = 0;
+        int n = path.length();
+        while (i < n) {
+            int j = path.indexOf('/', i);
+            if (j < 0) {
+                j = n;
+            }
+            String part = path.substring(i, j);
+            if (part.isEmpty() || part.equals(".")) {
+                // "//" and "." change nothing
+            } else if (part.equals("..")) {
+                parts.pollLast(); // at the root, ".." stays at the root
+            } else {
+                parts.addLast(part);
+            }
+            i = j + 1;
+        }
+    }
+
+    /**
+     * The real path behind a virtual path, without checking links: use
+     * {@link #resolveExisting} or {@link #resolveForCreate} to touch files.
+     */
+    Path lexical(String virtual) {
+        Path p = root;
+        int i = 1;
+        int n = virtual.length();
+        while (i < n) {
+            int j = virtual.indexOf('/', i);
+            if (j < 0) {
+                j = n;
+            }
+            String part = virtual.substring(i, j);
+            if (part.indexOf(root.getFileSystem().getSeparator().charAt(0)) >= 0) {
+                // On a system whose separator is not '/', a client's "a\..\.." must not become a path.
+                throw new InvalidPathException(part, "separator in a file name");
+            }
+            p = p.resolve(part);
+            i = j + 1;
+        }
+        return p;
+    }
+
+    /**
+     * The real path of an existing file or directory named by {@code arg}.
+     * A path that leaves the root through a link, or does not exist, is a
+     * {@link NoSuchFileException} carrying the virtual path, never the real one.
+     */
+    public Resolved resolveExisting(String arg) throws IOException {
+        String virtual = virtualPath(arg);
+        Path lexical = lexical(virtual);
+        Path real;
+        try {
+            real = lexical.toRealPath();
+        } catch (IOException e) {
+            throw new NoSuchFileException(virtual);
+        }
+        if (!real.startsWith(root)) {
+            throw new NoSuchFileException(virtual);
+        }
+        return new Resolved(virtual, lexical, real);
+    }
+
+    /**
+     * A directory entry itself, its last component not followed: what DELE,
+     * RMD and RNFR act on, so that deleting a link deletes the link and not
+     * what it points to. The parent must exist inside the root.
+     */
+    public Resolved resolveEntry(String arg) throws IOException {
+        String virtual = virtualPath(arg);
+        if (virtual.equals("/")) {
+            throw new NoSuchFileException(virtual);
+        }
+        Path lexical = lexical(virtual);
+        Path parent;
+        try {
+            parent = lexical.getParent().toRealPath();
+        } catch (IOException e) {
+            throw new NoSuchFileException(virtual);
+        }
+        if (!parent.startsWith(root)) {
+            throw new NoSuchFileException(virtual);
+        }
+        return new Resolved(virtual, lexical, parent.resolve(lexical.getFileName()));
+    }
+
+    /**
+     * A path to create or overwrite: its parent must exist inside the root;
+     * the name itself, if it exists, must resolve inside the root too (a link
+     * there is followed by the write, so it is checked like any other path).
+     */
+    public Resolved resolveForCreate(String arg) throws IOException {
+        Resolved entry = resolveEntry(arg);
+        if (!Files.exists(entry.real(), LinkOption.NOFOLLOW_LINKS)) {
+            return entry;
+        }
+        Path target;
+        try {
+            target = entry.real().toRealPath();
+        } catch (IOException e) {
+            // a dangling link: writing through it would create its target, wherever that is
+            throw new NoSuchFileException(entry.virtual());
+        }
+        if (!target.startsWith(root)) {
+            throw new NoSuchFileException(entry.virtual());
+        }
+        return new Resolved(entry.virtual(), entry.lexical(), target);
+    }
+
+    /** CWD: changes the current directory to an existing directory inside the root. */
+    public String changeDirectory(String arg) throws IOException {
+        Resolved r = resolveExisting(arg);
+        if (!Files.isDirectory(r.real())) {
+            throw new NoSuchFileException(r.virtual());
+        }
+        cwd = r.virtual();
+        return cwd;
+    }
+
+    /** The virtual path of a real path inside the root (for replies such as STOU's). */
+    public String toVirtual(Path real) {
+        Path rel = root.relativize(real);
+        StringBuilder sb = new StringBuilder();
+        for (Path part : rel) {
+            sb.append('/').append(part);
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
+    }
+
+    /**
+     * A resolved path: what the client called it (virtual, for replies), the
+     * path as spelt under the root (lexical, for operations on a link itself,
+     * such as DELE of a link) and where it really is.
+     */
+    public record Resolved(String virtual, Path lexical, Path real) {
+
+        /** The last component of the virtual path ("" for the root). */
+        public String name() {
+            int slash = virtual.lastIndexOf('/');
+            return virtual.substring(slash + 1);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package org.nioftpd.reactor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One thread, one {@link Selector}, one task queue, one timer heap.
+ *
+ * <p>Everything registered with a loop (channels, timers, tasks) is touched by
+ * that loop's thread alone, so the state behind it needs no locks. Other
+ * threads reach a loop only through {@link #execute}: the task is queued and the
+ * selector woken if, and only if, it may be blocked in {@code select} (a wakeup
+ * is a system call, so it is skipped whenever the loop is known to be awake).
+ *
+ * <p>One turn of the loop:
+ * <ol>
+ *   <li>select, blocking no longer than until the earliest timer (not at all if
+ *       tasks are waiting);</li>
+ *   <li>dispatch every ready key to its {@link IoHandler}, catching per key;</li>
+ *   <li>run the timers that are due;</li>
+ *   <li>run the queued tasks (only those present at the start, so a task that
+ *       queues a task cannot starve I/O).</li>
+ * </ol>
+ */
+public final class EventLoop implements Executor {
+
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** True while the loop thread is not blocked in select: no wakeup needed then. */
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private volatile boolean running = true;
+    private long timerSequence;
+    /** Loop-thread statistics: how many keys and tasks it handled. */
+    private long handledEvents;
+
+    public EventLoop(String name) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(false);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** True when the caller is this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Queues {@code task} to run on the loop thread; wakes the loop only if it may be blocked. Any thread. */
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && awake.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code task} now if called on the loop thread, else queues it. Any thread. */
+    public void run(Runnable task) {
+        if (inLoop()) {
+            task.run();
+        } else {
+            execute(task);
+        }
+    }
+
+    /** Schedules {@code task} after {@code delay}. Loop thread only. */
+    public Timer schedule(long delay, TimeUnit unit, Runnable task) {
+        assert inLoop() : "timers belong to the loop thread";
+        Timer t = new Timer(System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
+        timers.add(t);
+        return t;
+    }
+
+    /** Registers {@code channel} with this loop's selector. Loop thread only. */
+    public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws ClosedChannelException {
+        assert inLoop() : "channels belong to the loop thread";
+        return channel.register(selector, ops, handler);
+    }
+
+    public String name() {
+        return thread.getName();
+    }
+
+    /** Number of channels registered on this loop (approximate outside the loop thread). */
+    public int registeredKeys() {
+        return selector.keys().size();
+    }
+
+    public long handledEvents() {
+        return handledEvents;
+    }
+
+    /** Asks the loop to stop after its current turn; closes every channel still registered. Any thread. */
+    public void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                turn();
+            }
+        } finally {
+            closeAll();
+            terminated.countDown();
+        }
+    }
+
+    private void turn() {
+        try {
+            long timeoutMillis = selectTimeoutMillis();
+            if (timeoutMillis == 0 || !tasks.isEmpty()) {
+                selector.selectNow(dispatch);
+            } else {
+                // Announce that we may block, then look at the queue once more:
+                // a task queued before the announcement is seen here, one queued
+                // after it finds awake == false and wakes the selector.
+                awake.set(false);
+                if (tasks.isEmpty()) {
+                    selector.select(dispatch, timeoutMillis);
+                } else {
+                    selector.selectNow(dispatch);
+                }
+                awake.set(true);
+            }
+            runTimers();
+            runTasks();
+        } catch (IOException e) {
+            // Selector I/O failure: nothing a key did. Log and carry on; the loop must live.
+            LOG.log(System.Logger.Level.ERROR, "selector failure on " + name(), e);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + name(), t);
+        }
+    }
+
+    /** 0: do not block; -1 never happens; otherwise millis until the earliest timer, or 0 for "forever" mapped to a long wait. */
+    private long selectTimeoutMillis() {
+        Timer next;
+        while ((next = timers.peek()) != null && next.isCancelled()) {
+            timers.poll();
+        }
+        if (next == null) {
+            return 60_000; // no timer: wake once a minute anyway, cheap and defensive
+        }
+        long nanos = next.deadlineNanos - System.nanoTime();
+        if (nanos <= 0) {
+            return 0;
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    private void dispatch(SelectionKey key) {
+        handledEvents++;
+        IoHandler handler = (IoHandler) key.attachment();
+        try {
+            if (key.isValid()) {
+                handler.onReady(key, key.readyOps());
+            }
+        } catch (Throwable t) {
+            try {
+                handler.onFailure(t);
+            } catch (Throwable again) {
+                LOG.log(System.Logger.Level.ERROR, "handler failed while failing", again);
+                key.cancel();
+            }
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
+            timers.poll();
+            if (!t.isCancelled()) {
+                t.cancel(); // fired timers report cancelled: they will not run again
+                safely(t.task);
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (int n = tasks.size(); n > 0; n--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                break;
+            }
+            handledEvents++;
+            safely(task);
+        }
+    }
+
+    private void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "task failed on " + name(), t);
+        }
+    }
+
+    private void closeAll() {
+        runTasks(); // let queued close requests run first
+        for (SelectionKey key : selector.keys()) {
+            Object att = key.attachment();
+            try {
+                if (att instanceof AutoCloseable c) {
+                    c.close();
+                } else {
+                    key.channel().close();
+                }
+            } catch (Exception ignored) {
+                // shutting down: nothing more to do with it
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // shutting down
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.nioftpd.session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.nioftpd.protocol.LineDecoder;
+import org.nioftpd.transport.EndPoint;
+
+/**
+ * The control connection's byte side: input bytes become command lines, reply
+ * bytes queue until the socket takes them. The protocol side is the
+ * {@link Session}. Loop thread only.
+ *
+ * <p>Replies are written through at once (most fit in the socket buffer, so
+ * OP_WRITE is rarely needed); what the socket does not take waits in
+ * {@link #out} and OP_WRITE is asked for until it drains. A client that sends
+ * commands but never reads its replies stops being read once
+ * {@link #MAX_PENDING_OUTPUT} bytes wait: memory per session stays bounded.
+ */
+final class ControlConnection implements EndPoint.Handler {
+
+    static final int MAX_PENDING_OUTPUT = 64 * 1024;
+
+    private final EndPoint endPoint;
+    private final LineDecoder decoder;
+    private final ByteBuffer in = ByteBuffer.allocate(4096);
+    private ByteBuffer out = ByteBuffer.allocate(0);
+    private Session session;
+    private boolean closeWhenFlushed;
+    private boolean eof;
+
+    ControlConnection(EndPoint endPoint, int maxLineBytes) {
+        this.endPoint = endPoint;
+        this.decoder = new LineDecoder(maxLineBytes);
+        endPoint.handler(this);
+        in.flip(); // "in" is kept in read mode between calls: position..limit is undecoded input
+    }
+
+    void session(Session session) {
+        this.session = session;
+    }
+
+    EndPoint endPoint() {
+        return endPoint;
+    }
+
+    /** The next whole command line from input already read, or null. */
+    String nextLine() {
+        return in.hasRemaining() ? decoder.decode(in) : null;
+    }
+
+    /** Whether to read from the socket: the session wants lines and the client reads its replies. */
+    void wantInput(boolean on) {
+        endPoint.readInterest(on && !eof && out.position() < MAX_PENDING_OUTPUT);
+    }
+
+    @Override
+    public void onReadable() throws IOException {
+        in.compact();
+        int n;
+        try {
+            n = endPoint.fill(in);
+        } finally {
+            in.flip();
+        }
+        if (n < 0) {
+            eof = true;
+            endPoint.readInterest(false);
+            session.onClientClosed();
+            return;
+        }
+        if (n > 0) {
+            session.onInput();
+        }
+    }
+
+    /** Queues {@code bytes} and writes what the socket takes now. */
+    void write(byte[] bytes) {
+        if (!endPoint.isOpen()) {
+            return;
+        }
+        if (out.position() == 0) {
+            // Nothing queued: try to write straight from the array, the common case.
+            ByteBuffer direct = ByteBuffer.wrap(bytes);
+            try {
+                endPoint.flush(direct);
+            } catch (IOException e) {
+                session.close("write failed: " + e.getMessage());
+                return;
+            }
+            if (!direct.hasRemaining()) {
+                return;
+            }
+            append(direct);
+        } else {
+            append(ByteBuffer.wrap(bytes));
+        }
+        endPoint.writeInterest(true);
+    }
+
+    private void append(ByteBuffer more) {
+        if (out.remaining() < more.remaining()) {
+            int size = Math.max(out.capacity() * 2, out.position() + more.remaining());
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(size, 1024));
+            out.flip();
+            bigger.put(out);
+            out = bigger;
+        }
+        out.put(more);
+    }
+
+    @Override
+    public void onWritable() throws IOException {
+        out.flip();
+        try {
+            endPoint.flush(out);
+        } finally {
+            out.compact();
+        }
+        if (out.position() == 0) {
+            endPoint.writeInterest(false);
+            if (out.capacity() > 4096) {
+                out = ByteBuffer.allocate(0); // give back what a burst of replies grew
+            }
+            if (closeWhenFlushed) {
+                endPoint.close();
+                return;
+            }
+            session.onOutputDrained();
+        }
+    }
+
+    /** Closes once every queued reply is written (after 221 or 421). */
+    void closeAfterFlush() {
+        closeWhenFlushed = true;
+        endPoint.readInterest(false);
+        if (out.position() == 0) {
+            endPoint.close();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        session.close("control connection failed: " + cause);
+    }
+
+    void close() {
+        endPoint.close();
+    }
+}

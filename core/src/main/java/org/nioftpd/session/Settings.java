@@ -1,0 +1,31 @@
+package org.nioftpd.session;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.nioftpd.auth.Authenticator;
+
+/**
+ * What every session of one server shares, fixed at start. Built by
+ * {@code FtpServer.Builder}; read-only afterwards, so any loop may read it.
+ *
+ * @param authenticator      decides logins
+ * @param authExecutor       where slow authenticators run, off the loops
+ * @param passiveLow         lowest passive port, 0 for "any free port"
+ * @param passiveHigh        highest passive port
+ * @param passiveAddress     the address PASV announces, or null for the control connection's own
+ * @param idleTimeout        control connection idle, no transfer running
+ * @param dataTimeout        a data connection that moves no byte for this long is closed
+ * @param acceptTimeout      how long a passive listener or an active connect waits
+ * @param failedLoginDelay   how long a wrong password waits before its 530
+ * @param maxLoginFailures   failures before the session is closed with 421
+ * @param maxLineBytes       longest command line
+ * @param allowForeignData   whether the data connection may go to or come from another address than the control's
+ * @param banner             the text of the 220 greeting
+ */
+public record Settings(Authenticator authenticator, Executor authExecutor,
+                       int passiveLow, int passiveHigh, InetAddress passiveAddress,
+                       Duration idleTimeout, Duration dataTimeout, Duration acceptTimeout,
+                       Duration failedLoginDelay, int maxLoginFailures, int maxLineBytes,
+                       boolean allowForeignData, String banner) {
+}

@@ -1,0 +1,101 @@
+package org.nioftpd.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+import org.nioftpd.FtpServer;
+
+/**
+ * A real nioftpd on 127.0.0.1, port 0, serving a fresh temporary directory,
+ * with a read-write user {@code u}/{@code p}, a read-only user {@code ro}/{@code p}
+ * and anonymous. Close it to stop the server (the directory stays for the test's @TempDir).
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String USER = "u";
+    public static final String PASSWORD = "p";
+
+    private final FtpServer server;
+    private final Path root;
+
+    private TestServer(FtpServer server, Path root) {
+        this.server = server;
+        this.root = root;
+    }
+
+    public static TestServer start(Path root) throws IOException {
+        return start(root, b -> { });
+    }
+
+    /** Starts with the defaults above, then whatever {@code customize} changes. */
+    public static TestServer start(Path root, Consumer<FtpServer.Builder> customize) throws IOException {
+        Files.createDirectories(root);
+        FtpServer.Builder b = FtpServer.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .root(root)
+                .user(USER, PASSWORD, true)
+                .user("ro", PASSWORD, false)
+                .anonymous(true)
+                .loops(2)
+                .failedLoginDelay(Duration.ofMillis(50))
+                .idleTimeout(Duration.ofMinutes(1))
+                .acceptTimeout(Duration.ofSeconds(20));
+        customize.accept(b);
+        FtpServer server = b.build();
+        server.start();
+        return new TestServer(server, root);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public FtpServer server() {
+        return server;
+    }
+
+    /** A Commons Net client, connected and logged in as {@code u}, passive, binary. */
+    public FTPClient client() throws IOException {
+        return client(USER, PASSWORD);
+    }
+
+    public FTPClient client(String user, String password) throws IOException {
+        FTPClient c = newClient();
+        c.connect("127.0.0.1", port());
+        if (!FTPReply.isPositiveCompletion(c.getReplyCode())) {
+            throw new IOException("greeting: " + c.getReplyString());
+        }
+        if (!c.login(user, password)) {
+            throw new IOException("login: " + c.getReplyString());
+        }
+        c.enterLocalPassiveMode();
+        c.setFileType(FTP.BINARY_FILE_TYPE);
+        return c;
+    }
+
+    /** A client with timeouts set, not yet connected: every test stays bounded in time. */
+    public static FTPClient newClient() {
+        FTPClient c = new FTPClient();
+        c.setConnectTimeout(10_000);
+        c.setDefaultTimeout(20_000);
+        c.setDataTimeout(Duration.ofSeconds(20));
+        c.setControlKeepAliveReplyTimeout(Duration.ofSeconds(10));
+        return c;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
