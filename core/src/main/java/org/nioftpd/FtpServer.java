@@ -53,7 +53,7 @@ public final class FtpServer implements AutoCloseable {
     private final Builder config;
     private final Settings settings;
     private final EventLoopGroup loops;
-    private final ExecutorService authPool;
+    private final ExecutorService workers;
     private final CommandTable commands = Commands.table();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
@@ -66,13 +66,13 @@ public final class FtpServer implements AutoCloseable {
         this.config = b;
         this.loops = new EventLoopGroup(b.loops, "nioftpd-loop");
         AtomicInteger n = new AtomicInteger();
-        this.authPool = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
+        this.workers = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "nioftpd-auth-" + n.incrementAndGet());
+                    Thread t = new Thread(r, "nioftpd-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        this.settings = new Settings(b.authenticator(), authPool, b.passiveLow, b.passiveHigh, b.passiveAddress,
+        this.settings = new Settings(b.authenticator(), workers, b.passiveLow, b.passiveHigh, b.passiveAddress,
                 b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
                 b.maxLineBytes, b.allowForeignData, b.banner);
     }
@@ -174,7 +174,7 @@ public final class FtpServer implements AutoCloseable {
             s.loop().execute(() -> s.close("server shutting down"));
         }
         loops.shutdown();
-        authPool.shutdownNow();
+        workers.shutdownNow();
         try {
             if (started && !loops.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 10 s");

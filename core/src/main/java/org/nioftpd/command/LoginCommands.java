@@ -1,7 +1,6 @@
 package org.nioftpd.command;
 
 import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
@@ -49,16 +48,7 @@ final class LoginCommands {
             verdict(s, name, check(auth, name, password), false);
             return;
         }
-        s.suspend();
-        try {
-            s.settings().authExecutor().execute(() -> {
-                UserAccount account = check(auth, name, password);
-                s.loop().execute(() -> verdict(s, name, account, true));
-            });
-        } catch (RejectedExecutionException e) {
-            s.reply(421, "Service not available, closing control connection.");
-            s.closeAfterReplies();
-        }
+        s.offload(() -> check(auth, name, password), (account, failure) -> verdict(s, name, account, true));
     }
 
     private static UserAccount check(Authenticator auth, String name, String password) {

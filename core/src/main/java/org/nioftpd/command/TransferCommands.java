@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.nioftpd.data.AsciiCodec;
-import org.nioftpd.data.AsciiFileSource;
+import org.nioftpd.data.ByteSource;
+import org.nioftpd.data.DeflatingSource;
+import org.nioftpd.data.FileSource;
 import org.nioftpd.data.DataConnections;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
@@ -22,6 +24,7 @@ import org.nioftpd.data.Transfer;
 import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.Glob;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.session.Session;
 
@@ -65,10 +68,18 @@ final class TransferCommands {
         }
     }
 
+    /** MODE S (stream) and MODE Z (deflate, draft-preston-ftpext-deflate); block and compressed modes are refused. */
     static void mode(Session s, String arg) {
         switch (arg.trim().toUpperCase(Locale.ROOT)) {
-            case "S" -> s.reply(200, "Mode set to S.");
-            case "B", "C" -> s.reply(504, "Only stream mode is supported.");
+            case "S" -> {
+                s.deflate(false);
+                s.reply(200, "Mode set to S.");
+            }
+            case "Z" -> {
+                s.deflate(true);
+                s.reply(200, "Mode set to Z.");
+            }
+            case "B", "C" -> s.reply(504, "Only stream and deflate modes are supported.");
             default -> s.reply(501, "Unknown MODE: " + arg + ".");
         }
     }
@@ -299,11 +310,16 @@ final class TransferCommands {
             return;
         }
         boolean image = s.dataType() == Session.DataType.IMAGE;
-        Transfer t = image
+        Transfer t = image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
-                : Download.of("RETR " + r.virtual(), new AsciiFileSource(file, offset));
+                : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
+    }
+
+    /** Under MODE Z, the source goes through the deflater. */
+    private static ByteSource compressed(Session s, ByteSource source) {
+        return s.deflate() ? new DeflatingSource(source, s.deflateLevel()) : source;
     }
 
     /** RFC 959 4.1.3: STOR replaces the file; after REST it writes from the offset. */
@@ -331,6 +347,35 @@ final class TransferCommands {
         upload(s, "STOR " + r.virtual(), file, temporary, r.real());
     }
 
+    /**
+     * RFC 959 4.1.3 and RFC 1123 4.1.2.9: STOU stores under a name unique in
+     * the directory (the argument, if given, is the base name), announced in
+     * the 150 reply as "FILE: name".
+     */
+    static void stou(Session s, String arg) throws IOException {
+        String base = arg.isBlank() ? "stou" : arg;
+        FileSystemView.Resolved r = s.fs().resolveForCreate(base);
+        Path dir = r.real().getParent();
+        String name = r.real().getFileName().toString();
+        for (int i = 0; i < 1000; i++) {
+            Path candidate = dir.resolve(i == 0 ? name : name + "." + i);
+            FileChannel file;
+            try {
+                file = FileChannel.open(candidate, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                continue;
+            }
+            // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
+            AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
+                    ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
+            s.startTransfer(new Upload("STOU " + s.fs().toVirtual(candidate), file, inflater(s), ascii,
+                    candidate, candidate),
+                    "FILE: " + candidate.getFileName());
+            return;
+        }
+        s.reply(553, "Could not find a unique name.");
+    }
+
     /** RFC 959 4.1.3: APPE adds to the end, creating the file if needed. */
     static void appe(Session s, String arg) throws IOException {
         FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
@@ -346,8 +391,12 @@ final class TransferCommands {
     private static void upload(Session s, String what, FileChannel file, Path temporary, Path target) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-        s.startTransfer(new Upload(what, file, ascii, temporary, target),
+        s.startTransfer(new Upload(what, file, inflater(s), ascii, temporary, target),
                 "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
+    }
+
+    private static java.util.zip.Inflater inflater(Session s) {
+        return s.deflate() ? new java.util.zip.Inflater() : null;
     }
 
     /** A hidden name in the same directory, so that the final rename is atomic. */
@@ -373,15 +422,33 @@ final class TransferCommands {
             s.reply(501, "Not a directory.");
             return;
         }
-        startListing(s, r, ListFormat.MLSD);
+        startListing(s, r, ListFormat.MLSD, entry -> true);
     }
 
-    /** LIST and NLST: {@code ls}-style options ("-la") are accepted and ignored. */
+    /**
+     * LIST and NLST: {@code ls}-style options ("-la") are accepted and
+     * ignored; {@code *} and {@code ?} in the last component filter a directory.
+     */
     private static void listing(Session s, String arg, ListFormat format) throws IOException {
         String path = stripOptions(arg);
+        int slash = path.lastIndexOf('/');
+        String last = path.substring(slash + 1);
+        if (Glob.hasWildcards(last)) {
+            if (last.length() > Glob.MAX_PATTERN) {
+                s.reply(501, "Pattern too long.");
+                return;
+            }
+            String parent = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
+            FileSystemView.Resolved dir = s.fs().resolveExisting(parent);
+            if (!Files.isDirectory(dir.real())) {
+                throw new java.nio.file.NoSuchFileException(dir.virtual());
+            }
+            startListing(s, dir, format, entry -> Glob.matches(last, entry.getFileName().toString()));
+            return;
+        }
         FileSystemView.Resolved r = s.fs().resolveExisting(path);
         if (Files.isDirectory(r.real())) {
-            startListing(s, r, format);
+            startListing(s, r, format, entry -> true);
             return;
         }
         FileInfo info = FileInfo.read(r.real(), format == ListFormat.NLST ? path : r.name(), s.fs().root());
@@ -390,17 +457,20 @@ final class TransferCommands {
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                new ListingSource(List.of(info), format, s.user().writable())), "Here comes the listing.");
+                compressed(s, new ListingSource(List.of(info), format, s.user().writable(), s.mlstFacts()))),
+                "Here comes the listing.");
     }
 
-    private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format) throws IOException {
+    private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
+                                     DirectoryStream.Filter<Path> filter) throws IOException {
         if (!s.data().isConfigured()) {
             s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
             return;
         }
-        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real());
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), filter);
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                new ListingSource(stream, s.fs().root(), format, s.user().writable())), "Here comes the listing.");
+                compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
+                        s.mlstFacts()))), "Here comes the listing.");
     }
 
     static String stripOptions(String arg) {

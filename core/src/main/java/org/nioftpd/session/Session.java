@@ -10,14 +10,19 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.nioftpd.auth.UserAccount;
 import org.nioftpd.command.Command;
 import org.nioftpd.command.CommandTable;
 import org.nioftpd.data.DataConnections;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.ListFormat;
 import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.protocol.Reply;
 import org.nioftpd.reactor.EventLoop;
@@ -63,6 +68,10 @@ public final class Session {
     private long restartOffset;
     private FileSystemView.Resolved renameFrom;
     private boolean epsvAll;
+    private Set<ListFormat.Fact> mlstFacts = ListFormat.ALL_FACTS;
+    private String hashAlgorithm = "SHA-256";
+    private boolean deflate;
+    private int deflateLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
 
     // --- flow
     private boolean suspended;
@@ -238,6 +247,37 @@ public final class Session {
         processInput();
     }
 
+    /**
+     * Runs CPU-heavy {@code work} (a password hash, a file checksum) on the
+     * worker pool, never on the loop, with the session suspended; {@code then}
+     * runs on the loop with the result or the failure, unless the session has
+     * closed meanwhile. {@code then} must call {@link #resume}.
+     */
+    public <T> void offload(Callable<T> work, BiConsumer<T, Exception> then) {
+        suspend();
+        try {
+            settings.workers().execute(() -> {
+                T result = null;
+                Exception failure = null;
+                try {
+                    result = work.call();
+                } catch (Exception e) {
+                    failure = e;
+                }
+                T r = result;
+                Exception f = failure;
+                loop.execute(() -> {
+                    if (!closed) {
+                        then.accept(r, f);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            reply(421, "Service busy, closing control connection.");
+            closeAfterReplies();
+        }
+    }
+
     // ------------------------------------------------------------------ login
 
     public void pendingUser(String name) {
@@ -267,6 +307,10 @@ public final class Session {
         restartOffset = 0;
         renameFrom = null;
         epsvAll = false;
+        mlstFacts = ListFormat.ALL_FACTS;
+        hashAlgorithm = "SHA-256";
+        deflate = false;
+        deflateLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
     }
 
     public int loginFailed() {
@@ -317,6 +361,42 @@ public final class Session {
 
     public void epsvAll(boolean on) {
         this.epsvAll = on;
+    }
+
+    /** The facts MLST and MLSD give (OPTS MLST). */
+    public Set<ListFormat.Fact> mlstFacts() {
+        return mlstFacts;
+    }
+
+    public void mlstFacts(Set<ListFormat.Fact> facts) {
+        this.mlstFacts = facts;
+    }
+
+    /** The algorithm HASH uses (OPTS HASH), as FEAT names it. */
+    public String hashAlgorithm() {
+        return hashAlgorithm;
+    }
+
+    public void hashAlgorithm(String name) {
+        this.hashAlgorithm = name;
+    }
+
+    /** MODE Z: transfers are deflated. */
+    public boolean deflate() {
+        return deflate;
+    }
+
+    public void deflate(boolean on) {
+        this.deflate = on;
+    }
+
+    /** OPTS MODE Z LEVEL n. */
+    public int deflateLevel() {
+        return deflateLevel;
+    }
+
+    public void deflateLevel(int level) {
+        this.deflateLevel = level;
     }
 
     public DataConnections data() {

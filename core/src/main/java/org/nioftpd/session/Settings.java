@@ -10,7 +10,7 @@ import org.nioftpd.auth.Authenticator;
  * {@code FtpServer.Builder}; read-only afterwards, so any loop may read it.
  *
  * @param authenticator      decides logins
- * @param authExecutor       where slow authenticators run, off the loops
+ * @param workers            a small pool for CPU-heavy work (password hashes, checksums), off the loops
  * @param passiveLow         lowest passive port, 0 for "any free port"
  * @param passiveHigh        highest passive port
  * @param passiveAddress     the address PASV announces, or null for the control connection's own
@@ -23,7 +23,7 @@ import org.nioftpd.auth.Authenticator;
  * @param allowForeignData   whether the data connection may go to or come from another address than the control's
  * @param banner             the text of the 220 greeting
  */
-public record Settings(Authenticator authenticator, Executor authExecutor,
+public record Settings(Authenticator authenticator, Executor workers,
                        int passiveLow, int passiveHigh, InetAddress passiveAddress,
                        Duration idleTimeout, Duration dataTimeout, Duration acceptTimeout,
                        Duration failedLoginDelay, int maxLoginFailures, int maxLineBytes,
