@@ -26,7 +26,9 @@ import org.nioftpd.command.CommandTable;
 import org.nioftpd.command.Commands;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.EventLoopGroup;
+import java.nio.charset.StandardCharsets;
 import org.nioftpd.session.Acceptor;
+import org.nioftpd.session.Admission;
 import org.nioftpd.session.Session;
 import org.nioftpd.session.Settings;
 import org.nioftpd.transport.SocketEndPoint;
@@ -58,7 +60,6 @@ public final class FtpServer implements AutoCloseable {
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger sessionCount = new AtomicInteger();
     private boolean started;
     private boolean closed;
 
@@ -74,7 +75,9 @@ public final class FtpServer implements AutoCloseable {
                 });
         this.settings = new Settings(b.authenticator(), workers, b.passiveLow, b.passiveHigh, b.passiveAddress,
                 b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
-                b.maxLineBytes, b.allowForeignData, b.banner);
+                b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
+                new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
+                        b.banWindow.toNanos(), b.banDuration.toNanos()));
     }
 
     public static Builder builder() {
@@ -123,17 +126,27 @@ public final class FtpServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
     }
 
-    /** On the session's loop: a new control connection. */
+    /** On the session's loop: a new control connection, admitted or turned away with 421. */
     private void openSession(EventLoop loop, SocketEndPoint endPoint) {
+        InetAddress client = endPoint.remoteAddress().getAddress();
+        String refusal = settings.admission().admit(client);
+        if (refusal != null) {
+            try {
+                endPoint.flush(java.nio.ByteBuffer.wrap(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+            } catch (IOException ignored) {
+                // it is closed next anyway
+            }
+            endPoint.close();
+            return;
+        }
         Session[] holder = new Session[1];
         Session session = new Session(settings, commands, endPoint, () -> {
             if (sessions.remove(holder[0])) {
-                sessionCount.decrementAndGet();
+                settings.admission().release(client);
             }
         });
         holder[0] = session;
         sessions.add(session);
-        sessionCount.incrementAndGet();
         session.start();
     }
 
@@ -149,7 +162,7 @@ public final class FtpServer implements AutoCloseable {
 
     /** Sessions open now. */
     public int sessionCount() {
-        return sessionCount.get();
+        return settings.admission().sessions();
     }
 
     public EventLoopGroup loops() {
@@ -221,6 +234,12 @@ public final class FtpServer implements AutoCloseable {
         private int maxLineBytes = 4096;
         private boolean allowForeignData;
         private String banner = "nioftpd ready.";
+        private Duration loginTimeout = Duration.ofMinutes(1);
+        private int maxSessions = 10_000;
+        private int maxSessionsPerAddress = 50;
+        private int banAfterFailures = 10;
+        private Duration banWindow = Duration.ofMinutes(10);
+        private Duration banDuration = Duration.ofMinutes(15);
 
         private Builder() {
         }
@@ -322,6 +341,46 @@ public final class FtpServer implements AutoCloseable {
         public Builder allowForeignDataAddress(boolean on) {
             this.allowForeignData = on;
             return this;
+        }
+
+        /** How long a new connection may take to log in (default 1 minute). */
+        public Builder loginTimeout(Duration d) {
+            this.loginTimeout = positive(d, "login timeout");
+            return this;
+        }
+
+        /** Sessions open at once, in all (default 10,000); beyond it a new connection gets 421. */
+        public Builder maxSessions(int n) {
+            this.maxSessions = atLeastOne(n, "max sessions");
+            return this;
+        }
+
+        /** Sessions open at once from one client address (default 50). */
+        public Builder maxSessionsPerAddress(int n) {
+            this.maxSessionsPerAddress = atLeastOne(n, "max sessions per address");
+            return this;
+        }
+
+        /**
+         * Bans an address for {@code duration} after {@code failures} failed
+         * logins within {@code window} (default 10 in 10 minutes bans for 15
+         * minutes); {@code failures == 0} turns banning off.
+         */
+        public Builder banFailedLogins(int failures, Duration window, Duration duration) {
+            if (failures < 0) {
+                throw new IllegalArgumentException("ban threshold must not be negative");
+            }
+            this.banAfterFailures = failures;
+            this.banWindow = positive(window, "ban window");
+            this.banDuration = positive(duration, "ban duration");
+            return this;
+        }
+
+        private static int atLeastOne(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            }
+            return n;
         }
 
         public Builder banner(String text) {

@@ -30,7 +30,7 @@ public final class Commands {
             Command.of("CDUP", LOGGED_IN, NONE, "CDUP", "RFC 959 4.1.1", NavigationCommands::cdup)
                     .alias("XCUP"),
             Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt),
-            Command.of("REIN", ANYONE, NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein),
+            Command.of("REIN", LOGGED_IN, NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein),
             Command.of("QUIT", ANYONE, NONE, "QUIT", "RFC 959 4.1.1", LoginCommands::quit)
                     .duringTransfer(),
 
@@ -89,7 +89,7 @@ public final class Commands {
             Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> HELP | CHMOD <mode> <path>", "RFC 959 4.1.3",
                     InfoCommands::site),
             Command.of("SYST", ANYONE, NONE, "SYST", "RFC 959 4.1.3", InfoCommands::syst),
-            Command.of("STAT", ANYONE, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
+            Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
                     .duringTransfer(),
             Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help),
             Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop),

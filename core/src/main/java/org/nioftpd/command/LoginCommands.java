@@ -81,6 +81,7 @@ final class LoginCommands {
         }
         int failures = s.loginFailed();
         LOG.log(System.Logger.Level.INFO, "{0}: failed login for {1}", s.remoteAddress(), name);
+        boolean banned = s.settings().admission().loginFailed(s.remoteAddress().getAddress());
         s.suspend();
         long delay = s.settings().failedLoginDelay().toMillis();
         s.loop().schedule(delay, TimeUnit.MILLISECONDS, () -> {
@@ -88,7 +89,7 @@ final class LoginCommands {
                 return;
             }
             s.reply(530, "Login incorrect.");
-            if (failures >= s.settings().maxLoginFailures()) {
+            if (failures >= s.settings().maxLoginFailures() || banned) {
                 s.reply(421, "Too many failed logins, closing control connection.");
                 s.closeAfterReplies();
                 return;

@@ -48,6 +48,11 @@ final class ControlConnection implements EndPoint.Handler {
         return in.hasRemaining() ? decoder.decode(in) : null;
     }
 
+    /** Bytes the decoder has thrown away since the last whole line (see {@link LineDecoder#skippedBytes}). */
+    long skippedBytes() {
+        return decoder.skippedBytes();
+    }
+
     /** Whether to read from the socket: the session wants lines and the client reads its replies. */
     void wantInput(boolean on) {
         endPoint.readInterest(on && !eof && out.position() < MAX_PENDING_OUTPUT);

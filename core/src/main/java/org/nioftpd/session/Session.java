@@ -82,6 +82,7 @@ public final class Session {
     private boolean closed;
     private long lastActivityNanos = System.nanoTime();
     private Timer idleTimer;
+    private Timer loginTimer;
 
     /** Loop thread of {@code endPoint}. Call {@link #start} next. */
     public Session(Settings settings, CommandTable commands, EndPoint endPoint, Runnable onClose) {
@@ -98,15 +99,35 @@ public final class Session {
     public void start() {
         reply(220, settings.banner());
         scheduleIdleCheck(settings.idleTimeout().toNanos());
+        loginTimer = loop.schedule(settings.loginTimeout().toNanos(), TimeUnit.NANOSECONDS, () -> {
+            if (!closed && user == null) {
+                reply(421, "Login timeout: closing control connection.");
+                closeAfterReplies();
+            }
+        });
         control.wantInput(true);
     }
 
     // ------------------------------------------------------------------ input
 
-    /** New bytes arrived on the control connection. */
+    /**
+     * New bytes arrived on the control connection. Only whole command lines
+     * count as activity: a client that trickles bytes that never make a line
+     * still times out.
+     */
     void onInput() {
-        lastActivityNanos = System.nanoTime();
         processInput();
+        long skipped = control.skippedBytes();
+        if (!closed && skipped > maxSkippedBytes()) {
+            reply(500, "Command line too long.");
+            reply(421, "Closing control connection.");
+            closeAfterReplies();
+        }
+    }
+
+    /** How much of an endless line (or Telnet subnegotiation) is read before the client is cut off. */
+    private long maxSkippedBytes() {
+        return Math.max(64 * 1024, 4L * settings.maxLineBytes());
     }
 
     /** Queued replies drained: if reading was paused for backpressure, read again. */
@@ -146,6 +167,7 @@ public final class Session {
 
     /** Runs one line; false if it must wait for the running transfer to end. */
     private boolean run(String line) {
+        lastActivityNanos = System.nanoTime();
         if (line == LineDecoder.TOO_LONG) {
             reply(500, "Command line too long.");
             return true;
@@ -492,6 +514,9 @@ public final class Session {
     private void release() {
         if (idleTimer != null) {
             idleTimer.cancel();
+        }
+        if (loginTimer != null) {
+            loginTimer.cancel();
         }
         Transfer t = transfer;
         transfer = null;

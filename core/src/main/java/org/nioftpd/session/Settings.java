@@ -22,10 +22,12 @@ import org.nioftpd.auth.Authenticator;
  * @param maxLineBytes       longest command line
  * @param allowForeignData   whether the data connection may go to or come from another address than the control's
  * @param banner             the text of the 220 greeting
+ * @param loginTimeout       how long a connection may take to log in
+ * @param admission          session caps and failed-login bans, shared by all loops
  */
 public record Settings(Authenticator authenticator, Executor workers,
                        int passiveLow, int passiveHigh, InetAddress passiveAddress,
                        Duration idleTimeout, Duration dataTimeout, Duration acceptTimeout,
                        Duration failedLoginDelay, int maxLoginFailures, int maxLineBytes,
-                       boolean allowForeignData, String banner) {
+                       boolean allowForeignData, String banner, Duration loginTimeout, Admission admission) {
 }

@@ -44,6 +44,7 @@ public final class TestServer implements AutoCloseable {
                 .user("ro", PASSWORD, false)
                 .anonymous(true)
                 .loops(2)
+                .maxSessionsPerAddress(1000)
                 .failedLoginDelay(Duration.ofMillis(50))
                 .idleTimeout(Duration.ofMinutes(1))
                 .acceptTimeout(Duration.ofSeconds(20));
