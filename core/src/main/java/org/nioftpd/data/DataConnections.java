@@ -240,8 +240,13 @@ public final class DataConnections {
             if (failure == null) {
                 session.transferDone(done, 226, "Transfer complete.");
             } else if (failure instanceof LocalFileException local) {
-                session.transferDone(done, local.isNoSpace() ? 452 : 451,
-                        (local.isNoSpace() ? "Insufficient storage space: " : "Local error: ") + local.getMessage());
+                if (local.isOverQuota()) {
+                    session.transferDone(done, 552, "Exceeded storage allocation: " + local.getMessage());
+                } else if (local.isNoSpace()) {
+                    session.transferDone(done, 452, "Insufficient storage space: " + local.getMessage());
+                } else {
+                    session.transferDone(done, 451, "Local error: " + local.getMessage());
+                }
             } else {
                 session.transferDone(done, 426, "Connection closed; transfer aborted: " + failure.getMessage());
             }

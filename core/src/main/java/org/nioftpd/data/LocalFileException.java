@@ -14,9 +14,17 @@ public final class LocalFileException extends IOException {
         super(cause.getMessage(), cause);
     }
 
-    /** True when the disk (or a quota) is full: 452 rather than 451. */
+    /** True when the disk is full (ENOSPC): 452 rather than 451. */
     public boolean isNoSpace() {
-        String m = String.valueOf(getCause().getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("no space") || m.contains("quota") || m.contains("disk full");
+        return message().contains("no space") || message().contains("disk full");
+    }
+
+    /** True when a quota is exceeded (EDQUOT): 552. */
+    public boolean isOverQuota() {
+        return message().contains("quota");
+    }
+
+    private String message() {
+        return String.valueOf(getCause().getMessage()).toLowerCase(java.util.Locale.ROOT);
     }
 }
