@@ -59,9 +59,16 @@ public final class DataConnections {
      * Opens a passive listener on the control connection's local address, on
      * a random free port of the configured range (any port if none), and
      * returns its address. Replaces any earlier data setup.
+     *
+     * <p>The new port is bound before an earlier listener is closed, because
+     * closing does not free the port at once: a channel registered with a
+     * selector keeps its socket until the loop next selects. Closing first
+     * and binding at once made a second PASV in a range whose other ports
+     * were all taken fail with 425 every other time, its own port still
+     * looking busy. So when no other port is free, the session's own idle
+     * listener is offered again: still one listener per session.
      */
     public InetSocketAddress listen() throws IOException {
-        reset();
         InetAddress bindAddress = session.localAddress().getAddress();
         int low = session.settings().passiveLow();
         int high = session.settings().passiveHigh();
@@ -70,6 +77,20 @@ public final class DataConnections {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             bind(ch, bindAddress, low, high);
             ch.configureBlocking(false);
+        } catch (PassivePortsExhaustedException full) {
+            ch.close();
+            if (listener != null) {
+                armWaitTimer();
+                return (InetSocketAddress) listener.getLocalAddress();
+            }
+            reset();
+            throw full;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        reset();
+        try {
             listenerKey = session.loop().register(ch, SelectionKey.OP_ACCEPT, new Acceptor());
         } catch (IOException e) {
             ch.close();

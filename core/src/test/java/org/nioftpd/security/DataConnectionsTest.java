@@ -274,4 +274,30 @@ class DataConnectionsTest {
             c.close();
         }
     }
+
+    /**
+     * Regression: with every other port of the range taken, a session that
+     * sent PASV again got 425 every other time, because its own listener,
+     * just closed, keeps its port until the loop next selects. Now it is
+     * offered its own port again, and still holds only one.
+     */
+    @Test
+    void pasvAgainInAFullRangeKeepsTheSessionsOwnPort() throws Exception {
+        int low = freeRange(2);
+        try (TestServer server = TestServer.start(dir, b -> b.passivePorts(low, low + 1));
+             Ctl other = Ctl.login(server.port(), "u", "p");
+             Ctl c = Ctl.login(server.port(), "u", "p")) {
+            int taken = other.pasv();
+            int mine = c.pasv();
+            assertNotEquals(taken, mine);
+            for (int i = 0; i < 6; i++) {
+                assertEquals(mine, c.pasv(), "PASV number " + (i + 2));
+            }
+            try (Socket s = Ctl.data(mine)) {
+                Ctl.expect("1", c.command("LIST"));
+                Ctl.readAll(s);
+                Ctl.expect("226", c.reply());
+            }
+        }
+    }
 }
