@@ -1,6 +1,7 @@
 package org.nioftpd.data;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 
 /**
  * A transfer failed on the server's side (the file), not on the network's:
@@ -11,7 +12,20 @@ public final class LocalFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public LocalFileException(IOException cause) {
-        super(cause.getMessage(), cause);
+        super(describe(cause), cause);
+    }
+
+    /**
+     * What a reply may say about {@code e}. A FileSystemException's message
+     * names its files by their real paths ("/srv/ftp/.a.nioftpd-1f -> /srv/ftp/a:
+     * Is a directory"), which a reply must never reveal: only its reason is
+     * told. Other I/O errors ("No space left on device") name no file.
+     */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : "file system error";
+        }
+        return e.getMessage();
     }
 
     /** True when the disk is full (ENOSPC): 452 rather than 451. */
