@@ -202,8 +202,7 @@ public final class EventLoop implements Executor {
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
             if (!t.isCancelled()) {
-                t.cancel(); // fired timers report cancelled: they will not run again
-                safely(t.task);
+                safely(t.take()); // fired timers report cancelled: they will not run again
             }
         }
     }

@@ -11,7 +11,8 @@ public final class Timer implements Comparable<Timer> {
 
     final long deadlineNanos;
     final long sequence;          // ties broken in scheduling order
-    final Runnable task;
+    /** Null once cancelled: see {@link #cancel}. */
+    private Runnable task;
     private boolean cancelled;
 
     Timer(long deadlineNanos, long sequence, Runnable task) {
@@ -20,9 +21,26 @@ public final class Timer implements Comparable<Timer> {
         this.task = task;
     }
 
-    /** Loop thread only. After this the task will not run. Idempotent. */
+    /**
+     * Loop thread only. After this the task will not run. Idempotent.
+     *
+     * <p>The task is dropped here, not when the timer leaves the heap: a
+     * cancelled timer stays there until its deadline, minutes away for an
+     * idle timer, and its task holds its whole session (buffers included,
+     * about 5 KB). A storm of short connections, behind one live timer at the
+     * head of the heap, kept every closed session reachable for the idle
+     * timeout: 5,000 connections held 27 MB.
+     */
     public void cancel() {
         cancelled = true;
+        task = null;
+    }
+
+    /** The task to run now; marks the timer as spent (fired timers report cancelled). Loop thread only. */
+    Runnable take() {
+        Runnable t = task;
+        cancel();
+        return t;
     }
 
     public boolean isCancelled() {

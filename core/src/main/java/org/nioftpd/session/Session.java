@@ -98,6 +98,11 @@ public final class Session {
     /** Greets the client and starts reading. */
     public void start() {
         reply(220, settings.banner());
+        if (closed) {
+            // The greeting could not be written: the client reset at once (a connect
+            // storm). Timers armed now would outlive the session, holding it for minutes.
+            return;
+        }
         scheduleIdleCheck(settings.idleTimeout().toNanos());
         loginTimer = loop.schedule(settings.loginTimeout().toNanos(), TimeUnit.NANOSECONDS, () -> {
             if (!closed && user == null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nioftpd.reactor.EventLoop;
+import org.nioftpd.reactor.Timer;
 import org.nioftpd.testing.Await;
 import org.nioftpd.testing.TestServer;
 
@@ -324,6 +328,79 @@ class FailuresLoseNothingTest {
             Ctl.expect("150", keeper.command("RETR big.bin"));
             assertArrayEquals(big, Ctl.readAll(Ctl.data(port)));
             Ctl.expect("226", keeper.reply());
+        }
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    private static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    /**
+     * Regression: closed sessions stayed reachable from the loop's timer heap
+     * for the idle timeout (5 minutes by default), about 5.5 KB each, so a
+     * storm of short connections from one address (each closes, so no cap
+     * applies) could fill the heap: 5,000 held 27 MB. Two causes: a cancelled
+     * timer kept its task (the session) until its deadline, which bites as
+     * soon as one live timer (any idle session) sits at the head of the
+     * heap; and a session whose greeting failed (the client reset at once)
+     * armed its timers after it had closed. Measured with the heap after a
+     * full GC: before the fix each half retained about 15 MB, now well under 1.
+     */
+    @Test
+    void aStormOfShortSessionsRetainsNoMemory() throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.loops(1).idleTimeout(Duration.ofMinutes(5)));
+             Ctl keeper = Ctl.login(server.port(), "u", "p")) { // its live idle timer heads the heap
+            for (boolean readGreeting : new boolean[] {true, false, true}) {
+                long before = heapAfterGc();
+                for (int i = 0; i < 3000; i++) {
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress(Ctl.LOCAL, server.port()), 10_000);
+                    if (readGreeting) {
+                        s.setSoTimeout(10_000);
+                        s.getInputStream().read(); // a session that started: its timers are cancelled at close
+                    }
+                    Ctl.reset(s); // otherwise reset at once: the greeting fails
+                }
+                Await.until(Duration.ofSeconds(30), "the storm's sessions to end", () -> server.server().sessionCount() == 1);
+                long retained = heapAfterGc() - before;
+                assertTrue(retained < 5_000_000, (readGreeting ? "after greetings" : "resets at once")
+                        + ": 3,000 closed sessions retain " + retained / 1000 + " KB");
+                Ctl.expect("200", keeper.command("NOOP"));
+            }
+        }
+    }
+
+    /** The precise cause of the first half: a cancelled timer lets go of its task at once. */
+    @Test
+    void aCancelledTimerLetsGoOfItsTask() throws Exception {
+        EventLoop loop = new EventLoop("test-loop");
+        loop.start();
+        try {
+            Object[] held = {new byte[1 << 20]};
+            WeakReference<Object> ref = new WeakReference<>(held[0]);
+            CountDownLatch scheduled = new CountDownLatch(1);
+            loop.execute(() -> {
+                Object payload = held[0];
+                held[0] = null;
+                loop.schedule(1, TimeUnit.HOURS, () -> { }); // a live timer at the head of the heap
+                Timer t = loop.schedule(2, TimeUnit.HOURS, payload::hashCode);
+                t.cancel();
+                scheduled.countDown();
+            });
+            assertTrue(scheduled.await(10, TimeUnit.SECONDS));
+            Await.until(Duration.ofSeconds(10), "the cancelled timer's task to be collected", () -> {
+                System.gc();
+                return ref.get() == null;
+            });
+        } finally {
+            loop.shutdown();
+            assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
         }
     }
 
