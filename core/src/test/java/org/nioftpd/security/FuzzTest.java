@@ -277,6 +277,54 @@ class FuzzTest {
         }
     }
 
+    /**
+     * Where PORT and EPRT point: a local listener that takes whatever comes
+     * (a download) and sends nothing (an upload ends empty). Random ports
+     * could reach other services on this machine; the fuzz aims only here,
+     * at privileged ports and at other hosts (both refused before any connect).
+     */
+    private static final class Sink implements AutoCloseable {
+        final java.net.ServerSocket server = new java.net.ServerSocket();
+        final Thread thread;
+
+        Sink() throws IOException {
+            server.bind(new java.net.InetSocketAddress(Ctl.LOCAL, 0));
+            thread = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        Thread t = new Thread(() -> {
+                            try (s) {
+                                s.setSoTimeout(20_000);
+                                s.shutdownOutput();
+                                s.getInputStream().readAllBytes();
+                            } catch (IOException ignored) {
+                                // reset or timed out: the server's side reports it
+                            }
+                        });
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "fuzz-sink");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    private static int sinkPort;
+
     @Test
     void commandDispatch() throws Exception {
         // Some content for the commands to find.
@@ -289,7 +337,7 @@ class FuzzTest {
         nioftpd.setLevel(Level.FINE); // DEBUG: where a session's unexpected end is logged
         nioftpd.addHandler(escapes);
         int iterations = Math.max(1, ITERATIONS / 4); // a network round trip costs a hundred decodes
-        try (TestServer server = TestServer.start(dir, b -> b
+        try (Sink sink = new Sink(); TestServer server = TestServer.start(dir, b -> b
                 .failedLoginDelay(Duration.ZERO)
                 .maxLoginFailures(Integer.MAX_VALUE)
                 .banFailedLogins(0, Duration.ofMinutes(1), Duration.ofMinutes(1))
@@ -297,6 +345,7 @@ class FuzzTest {
                 .idleTimeout(Duration.ofHours(6))
                 .acceptTimeout(Duration.ofMillis(200))
                 .dataTimeout(Duration.ofSeconds(2)))) {
+            sinkPort = sink.port();
             assertTimeoutPreemptively(deadline(4000), () -> dispatch(server, iterations));
             // The loops are alive: a new client is served.
             try (Ctl c = Ctl.login(server.port(), "u", "p")) {
@@ -336,7 +385,7 @@ class FuzzTest {
             } else if (r.nextInt(15) == 0) {
                 line = (r.nextBoolean() ? "PASV\r\n" : "EPSV\r\n").getBytes(StandardCharsets.UTF_8);
             } else {
-                line = randomLine(r, server.port());
+                line = randomLine(r);
             }
             recent.addLast(Ctl.printable(new String(line, StandardCharsets.UTF_8)));
             if (recent.size() > 20) {
@@ -435,7 +484,7 @@ class FuzzTest {
         }
     }
 
-    private static byte[] randomLine(Random r, int serverPort) {
+    private static byte[] randomLine(Random r) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int k = r.nextInt(100);
         String verb;
@@ -453,14 +502,14 @@ class FuzzTest {
         if (r.nextBoolean() && k < 85) {
             // Half the time an argument of the shape the verb expects, so that the fuzz gets past
             // the syntax checks into the handlers (and into transfers), not only into 501s.
-            String arg = fittingArg(r, verb.toUpperCase(java.util.Locale.ROOT), serverPort);
+            String arg = fittingArg(r, verb.toUpperCase(java.util.Locale.ROOT));
             if (arg != null) {
                 out.write(' ');
                 out.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
             }
         } else if (r.nextInt(6) != 0) {
             out.write(' ');
-            out.writeBytes(randomArg(r, serverPort).getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(randomArg(r).getBytes(StandardCharsets.UTF_8));
         }
         // Raw Telnet bytes here and there: 2-byte commands and escaped 0xFF (never SB: it would eat the LF).
         byte[] body = out.toByteArray();
@@ -480,34 +529,40 @@ class FuzzTest {
     }
 
     /** An argument shaped for {@code verb}, from its HELP syntax in the table; null for none. */
-    private static String fittingArg(Random r, String verb, int serverPort) {
+    private static String fittingArg(Random r, String verb) {
         org.nioftpd.command.Command c = TABLE.get(verb);
         String help = c == null ? "" : c.help();
         if (help.contains("YYYYMMDD")) {
-            return randomArg(r, 7, serverPort);
+            return randomArg(r, 7);
         }
         if (help.contains("h1,h2")) {
-            return randomArg(r, 4, serverPort);
+            return randomArg(r, 4);
         }
         if (help.contains("|proto|")) {
-            return randomArg(r, 5, serverPort);
+            return randomArg(r, 5);
         }
         if (help.contains("start")) {
-            return r.nextBoolean() ? randomArg(r, 8, serverPort) : randomArg(r, 0, serverPort);
+            return r.nextBoolean() ? randomArg(r, 8) : randomArg(r, 0);
         }
         if (help.contains("pathname") || help.contains("basename")) {
-            return r.nextInt(4) == 0 ? null : randomArg(r, 0, serverPort);
+            return r.nextInt(4) == 0 ? null : randomArg(r, 0);
         }
         if (help.contains("offset") || help.contains("bytes")) {
-            return randomArg(r, 3, serverPort);
+            return randomArg(r, 3);
         }
         if (c != null && c.arg() != org.nioftpd.command.Command.Arg.NONE) {
-            return randomArg(r, 6, serverPort);
+            return randomArg(r, 6);
         }
         return null;
     }
 
     private static final org.nioftpd.command.CommandTable TABLE = Commands.table();
+
+    /** The sink mostly; else a privileged or out-of-range port (refused or a syntax error, never connected to). */
+    private static int dataPort(Random r) {
+        int k = r.nextInt(10);
+        return k < 7 ? sinkPort : k < 9 ? r.nextInt(1024) : 65536 + r.nextInt(100_000);
+    }
 
     private static String randomText(Random r, int n) {
         StringBuilder sb = new StringBuilder();
@@ -530,11 +585,11 @@ class FuzzTest {
     private static final String[] PATH_PARTS = {"..", ".", "~", "", "a.txt", "d", "e", "big.bin", "%2e%2e", "*",
         "?", "x y", "\u00e9t\u00e9", "\u65e5\u672c", "\uD83D\uDE00", "...", "-la", "\"q\"", "\r"};
 
-    private static String randomArg(Random r, int serverPort) {
-        return randomArg(r, r.nextInt(14), serverPort);
+    private static String randomArg(Random r) {
+        return randomArg(r, r.nextInt(14));
     }
 
-    private static String randomArg(Random r, int kind, int serverPort) {
+    private static String randomArg(Random r, int kind) {
         switch (kind) {
             case 0, 1, 2: {
                 StringBuilder sb = new StringBuilder(r.nextBoolean() ? "/" : "");
@@ -550,10 +605,7 @@ class FuzzTest {
                     "9223372036854775808", "-9223372036854775808", "0x10", "1e9", "1.5", "00000000000000000001",
                     "077", "777", "8", "20000101000000", "99991399999999", "19700101000000.999"}[r.nextInt(18)];
             case 4: {
-                int port = r.nextBoolean() ? 1024 + r.nextInt(60000) : r.nextInt(70000);
-                if (port == serverPort) {
-                    port++;
-                }
+                int port = dataPort(r);
                 String h = r.nextInt(4) == 0 ? (r.nextInt(300) + "," + r.nextInt(300) + ",0,1") : "127,0,0,1";
                 return h + "," + (port >> 8) + "," + (port & 0xff) + (r.nextInt(10) == 0 ? ",7" : "");
             }
@@ -562,11 +614,7 @@ class FuzzTest {
                 char d = delimiters.charAt(r.nextInt(delimiters.length()));
                 String[] hosts = {"127.0.0.1", "::1", "::ffff:127.0.0.1", "127.0.0.2", "localhost", "1.2.3",
                     "999.1.1.1", "", "fe80::1%lo", "::"};
-                int port = r.nextInt(70000);
-                if (port == serverPort) {
-                    port++;
-                }
-                return d + String.valueOf(r.nextInt(4)) + d + hosts[r.nextInt(hosts.length)] + d + port + d;
+                return d + String.valueOf(r.nextInt(4)) + d + hosts[r.nextInt(hosts.length)] + d + dataPort(r) + d;
             }
             case 6:
                 return new String[] {"A", "I", "L 8", "E", "A N", "A T", "L 7", "Z", "S", "B", "F", "R",
