@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.zip.CRC32;
+import org.nioftpd.data.LocalFileException;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.session.Session;
 
@@ -69,7 +70,7 @@ final class HashCommands {
         long size = Files.size(r.real());
         s.offload(() -> digest(r.real(), a, 0, size), (hex, failure) -> {
             if (failure != null) {
-                s.reply(451, "Local error: " + failure.getMessage());
+                s.reply(451, "Local error: " + LocalFileException.describe(failure)); // never the real path
             } else {
                 s.reply(213, a.ftpName + " 0-" + Math.max(0, size - 1) + " " + hex + " " + r.virtual());
             }
@@ -160,7 +161,7 @@ final class HashCommands {
         long to = end;
         s.offload(() -> digest(r.real(), a, from, to), (hex, failure) -> {
             if (failure != null) {
-                s.reply(451, "Local error: " + failure.getMessage());
+                s.reply(451, "Local error: " + LocalFileException.describe(failure)); // never the real path
             } else {
                 s.reply(250, a == Algorithm.CRC32 ? hex.toUpperCase(Locale.ROOT) : hex);
             }

@@ -2,6 +2,7 @@ package org.nioftpd.data;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * A transfer failed on the server's side (the file), not on the network's:
@@ -20,8 +21,12 @@ public final class LocalFileException extends IOException {
      * names its files by their real paths ("/srv/ftp/.a.nioftpd-1f -> /srv/ftp/a:
      * Is a directory"), which a reply must never reveal: only its reason is
      * told. Other I/O errors ("No space left on device") name no file.
+     * For every reply about a local failure (transfers, checksums).
      */
-    static String describe(IOException e) {
+    public static String describe(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory"; // its reason is null, its message the path
+        }
         if (e instanceof FileSystemException f) {
             return f.getReason() != null ? f.getReason() : "file system error";
         }
