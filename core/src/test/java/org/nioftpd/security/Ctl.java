@@ -293,6 +293,24 @@ final class Ctl implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener registered with a selector is really closed (its socket
+     * released) when the loop next selects, just after the turn that sent the
+     * reply: a connect in that instant lands in a backlog nobody accepts
+     * from and is reset. So "refused" is awaited, briefly.
+     */
+    static void awaitRefused(int port) {
+        org.nioftpd.testing.Await.until(Duration.ofSeconds(5), "port " + port + " to refuse connections", () -> {
+            try (Socket s = Ctl.data(port)) {
+                return false;
+            } catch (java.net.ConnectException refused) {
+                return true;
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     // ---------------------------------------------------------- the machine
 
     /** Open file descriptors of this JVM (the server runs in it too), or -1 where /proc/self/fd is missing. */

@@ -206,7 +206,7 @@ class DataConnectionsTest {
                 second = c.pasv(); // the kernel may hand out the same free port again: ask until it differs
             }
             assertNotEquals(first, second);
-            awaitRefused(first);
+            Ctl.awaitRefused(first);
             try (Socket s = Ctl.data(second)) {
                 Ctl.expect("1", c.command("LIST"));
                 Ctl.readAll(s);
@@ -218,27 +218,9 @@ class DataConnectionsTest {
             Ctl.expect("229", r);
             int epsv = Integer.parseInt(r.replaceAll(".*\\|\\|\\|(\\d+)\\|.*", "$1"));
             if (epsv != pasv) {
-                awaitRefused(pasv);
+                Ctl.awaitRefused(pasv);
             }
         }
-    }
-
-    /**
-     * A listener registered with a selector is really closed (its socket
-     * released) when the loop next selects, just after the turn that sent the
-     * reply: a connect in that instant lands in a backlog nobody accepts
-     * from and is reset. So "refused" is awaited, briefly.
-     */
-    private static void awaitRefused(int port) {
-        Await.until(Duration.ofSeconds(5), "port " + port + " to refuse connections", () -> {
-            try (Socket s = Ctl.data(port)) {
-                return false;
-            } catch (ConnectException refused) {
-                return true;
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        });
     }
 
     /**
