@@ -444,7 +444,9 @@ class FuzzTest {
                 throw new AssertionError("the session ended without 221 or 421");
             }
             STATS.incrementAndGet(r.charAt(0) - '0');
-            CODES.merge(r.substring(0, 3) + (r.charAt(0) >= '4' ? " " + r.substring(4, Math.min(r.length(), 60)) : ""), 1, Integer::sum);
+            CODES.merge(r.startsWith("500 Unknown command") ? "500 Unknown command"
+                    : r.substring(0, 3) + (r.charAt(0) >= '4' ? " " + r.substring(4, Math.min(r.length(), 60)) : ""),
+                    1, Integer::sum);
             if (r.startsWith("227")) {
                 passivePort = Integer.parseInt(r.replaceAll(".*,(\\d+),(\\d+)\\).*", "$1")) * 256
                         + Integer.parseInt(r.replaceAll(".*,(\\d+),(\\d+)\\).*", "$2"));
