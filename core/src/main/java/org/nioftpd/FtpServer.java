@@ -31,6 +31,7 @@ import org.nioftpd.session.Acceptor;
 import org.nioftpd.session.Admission;
 import org.nioftpd.session.Session;
 import org.nioftpd.session.Settings;
+import org.nioftpd.session.UserRegistry;
 import org.nioftpd.transport.SocketEndPoint;
 
 /**
@@ -57,6 +58,7 @@ public final class FtpServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final ExecutorService workers;
     private final CommandTable commands = Commands.table();
+    private final FtpStats stats = new FtpStats();
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -77,11 +79,55 @@ public final class FtpServer implements AutoCloseable {
                 b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
                 b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
-                        b.banWindow.toNanos(), b.banDuration.toNanos()));
+                        b.banWindow.toNanos(), b.banDuration.toNanos()),
+                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate));
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Tells {@code first} then {@code second} of every event. */
+    private static FtpEvents both(FtpEvents first, FtpEvents second) {
+        if (second == FtpEvents.NONE) {
+            return first;
+        }
+        return new FtpEvents() {
+            @Override
+            public void connected(InetSocketAddress client) {
+                first.connected(client);
+                second.connected(client);
+            }
+
+            @Override
+            public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
+                first.loggedIn(client, user, anonymous);
+                second.loggedIn(client, user, anonymous);
+            }
+
+            @Override
+            public void loginFailed(InetSocketAddress client, String user) {
+                first.loginFailed(client, user);
+                second.loginFailed(client, user);
+            }
+
+            @Override
+            public void disconnected(InetSocketAddress client, String user) {
+                first.disconnected(client, user);
+                second.disconnected(client, user);
+            }
+
+            @Override
+            public void transferred(TransferRecord record) {
+                first.transferred(record);
+                second.transferred(record);
+            }
+        };
+    }
+
+    /** The server's counters: connections, logins, transfers, bytes. */
+    public FtpStats stats() {
+        return stats;
     }
 
     /** Binds every listen address and starts the loops. Fails (and releases everything) if any bind fails. */
@@ -235,6 +281,9 @@ public final class FtpServer implements AutoCloseable {
         private boolean allowForeignData;
         private String banner = "nioftpd ready.";
         private Duration loginTimeout = Duration.ofMinutes(1);
+        private FtpEvents events = FtpEvents.NONE;
+        private long downloadRate;
+        private long uploadRate;
         private int maxSessions = 10_000;
         private int maxSessionsPerAddress = 50;
         private int banAfterFailures = 10;
@@ -340,6 +389,22 @@ public final class FtpServer implements AutoCloseable {
         /** Allows PORT/EPRT to, and passive connections from, other hosts (site-to-site, FXP). Default off. */
         public Builder allowForeignDataAddress(boolean on) {
             this.allowForeignData = on;
+            return this;
+        }
+
+        /** Who hears of logins, transfers and disconnects (a logger, a transfer log); called on loop threads. */
+        public Builder events(FtpEvents listener) {
+            this.events = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Server-wide download and upload rates in bytes per second, all sessions together; 0 for none (default). */
+        public Builder bandwidth(long downloadBytesPerSecond, long uploadBytesPerSecond) {
+            if (downloadBytesPerSecond < 0 || uploadBytesPerSecond < 0) {
+                throw new IllegalArgumentException("rates must not be negative");
+            }
+            this.downloadRate = downloadBytesPerSecond;
+            this.uploadRate = uploadBytesPerSecond;
             return this;
         }
 

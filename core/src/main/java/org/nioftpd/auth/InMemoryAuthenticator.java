@@ -40,7 +40,7 @@ public final class InMemoryAuthenticator implements Authenticator {
     public UserAccount authenticate(String user, String password) {
         Path anon = anonymousRoot;
         if (anon != null && isAnonymousName(user) && !users.containsKey(user)) {
-            return new UserAccount("anonymous", anon, false);
+            return new UserAccount("anonymous", anon, false, true, UserAccount.Limits.NONE, null);
         }
         Entry e = users.get(user);
         byte[] given = password.getBytes(StandardCharsets.UTF_8);

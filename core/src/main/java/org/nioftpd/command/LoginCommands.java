@@ -67,8 +67,13 @@ final class LoginCommands {
         }
         if (account != null) {
             try {
-                s.login(account);
+                if (!s.login(account)) {
+                    s.reply(421, "Too many sessions for " + account.name() + "; closing control connection.");
+                    s.closeAfterReplies();
+                    return;
+                }
                 LOG.log(System.Logger.Level.INFO, "{0}: login {1}", s.remoteAddress(), account.name());
+                s.settings().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
                 s.reply(230, "Login successful.");
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
@@ -81,6 +86,7 @@ final class LoginCommands {
         }
         int failures = s.loginFailed();
         LOG.log(System.Logger.Level.INFO, "{0}: failed login for {1}", s.remoteAddress(), name);
+        s.settings().events().loginFailed(s.remoteAddress(), name);
         boolean banned = s.settings().admission().loginFailed(s.remoteAddress().getAddress());
         s.suspend();
         long delay = s.settings().failedLoginDelay().toMillis();

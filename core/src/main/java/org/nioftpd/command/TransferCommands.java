@@ -313,6 +313,7 @@ final class TransferCommands {
         Transfer t = image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
+        t.fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), false, !image));
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
     }
@@ -339,12 +340,12 @@ final class TransferCommands {
             }
             file.truncate(offset);
             file.position(offset);
-            upload(s, "STOR " + r.virtual(), file, null, r.real());
+            upload(s, r, "STOR", file, null);
             return;
         }
         Path temporary = temporaryBeside(r.real());
         FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-        upload(s, "STOR " + r.virtual(), file, temporary, r.real());
+        upload(s, r, "STOR", file, temporary);
     }
 
     /**
@@ -368,8 +369,9 @@ final class TransferCommands {
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
             AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                     ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-            s.startTransfer(new Upload("STOU " + s.fs().toVirtual(candidate), file, inflater(s), ascii,
-                    candidate, candidate),
+            String virtual = s.fs().toVirtual(candidate);
+            s.startTransfer(new Upload("STOU " + virtual, file, inflater(s), ascii, candidate, candidate)
+                            .fileTransfer(new Transfer.FileTransfer(virtual, candidate, true, ascii != null)),
                     "FILE: " + candidate.getFileName());
             return;
         }
@@ -385,13 +387,15 @@ final class TransferCommands {
         }
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        upload(s, "APPE " + r.virtual(), file, null, r.real());
+        upload(s, r, "APPE", file, null);
     }
 
-    private static void upload(Session s, String what, FileChannel file, Path temporary, Path target) {
+    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-        s.startTransfer(new Upload(what, file, inflater(s), ascii, temporary, target),
+        Transfer t = new Upload(verb + " " + r.virtual(), file, inflater(s), ascii, temporary, r.real())
+                .fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), true, ascii != null));
+        s.startTransfer(t,
                 "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
     }
 

@@ -64,9 +64,22 @@ public final class Download extends Transfer {
         }
     }
 
+    @Override
+    protected void pauseIo() {
+        endPoint.writeInterest(false);
+    }
+
+    @Override
+    protected void resumeIo() throws IOException {
+        onWritable();
+    }
+
     /** Returns true when the whole file is sent. */
     private boolean sendFile() throws IOException {
-        long budget = BUDGET_PER_WAKEUP;
+        long budget = budget();
+        if (budget == 0) {
+            return false;
+        }
         while (budget > 0) {
             long size = file.size();
             if (position >= size) {
@@ -86,7 +99,10 @@ public final class Download extends Transfer {
     }
 
     private boolean sendSource() throws IOException {
-        long budget = BUDGET_PER_WAKEUP;
+        long budget = budget();
+        if (budget == 0) {
+            return false;
+        }
         while (budget > 0) {
             if (!buffer.hasRemaining()) {
                 if (sourceDone) {
@@ -97,7 +113,12 @@ public final class Download extends Transfer {
                 buffer.flip();
                 continue;
             }
+            int limit = buffer.limit();
+            if (buffer.remaining() > budget) {
+                buffer.limit(buffer.position() + (int) budget); // a throttled transfer sends no more than allowed
+            }
             int n = endPoint.flush(buffer);
+            buffer.limit(limit);
             if (n == 0) {
                 endPoint.writeInterest(true);
                 return false;

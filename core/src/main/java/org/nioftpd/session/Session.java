@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.nioftpd.FtpEvents;
 import org.nioftpd.auth.UserAccount;
 import org.nioftpd.command.Command;
 import org.nioftpd.command.CommandTable;
@@ -97,6 +98,7 @@ public final class Session {
 
     /** Greets the client and starts reading. */
     public void start() {
+        settings.events().connected(remoteAddress());
         reply(220, settings.banner());
         scheduleIdleCheck(settings.idleTimeout().toNanos());
         loginTimer = loop.schedule(settings.loginTimeout().toNanos(), TimeUnit.NANOSECONDS, () -> {
@@ -310,19 +312,38 @@ public final class Session {
         return pendingUser;
     }
 
-    /** Logs {@code account} in: its home becomes the root of the session's view. */
-    public void login(UserAccount account) throws IOException {
-        this.fs = new FileSystemView(account.home());
+    /**
+     * Logs {@code account} in: its home becomes the root of the session's
+     * view. False if the user already has its maximum of sessions.
+     */
+    public boolean login(UserAccount account) throws IOException {
+        FileSystemView view = new FileSystemView(account.home());
+        if (!settings.users().login(account)) {
+            return false;
+        }
+        logout();
+        this.fs = view;
         this.user = account;
         this.pendingUser = null;
         this.failedLogins = 0;
+        if (loginTimer != null) {
+            loginTimer.cancel();
+        }
+        return true;
+    }
+
+    private void logout() {
+        if (user != null) {
+            settings.users().logout(user);
+            user = null;
+        }
     }
 
     /** REIN: back to the state of a new connection, without closing it. */
     public void reinitialize() {
         abortTransfer();
         data.reset();
-        user = null;
+        logout();
         fs = null;
         pendingUser = null;
         dataType = DataType.ASCII;
@@ -442,6 +463,9 @@ public final class Session {
             return;
         }
         transfer = t;
+        if (t.fileTransfer() != null) {
+            t.throttle(settings.users().throttle(user, t.fileTransfer().incoming()));
+        }
         reply(data.isConnected() ? 125 : 150, what);
         data.open(t);
     }
@@ -453,6 +477,7 @@ public final class Session {
         }
         transfer = null;
         lastActivityNanos = System.nanoTime();
+        report(t, code == 226);
         reply(code, text);
         if (quitAfterTransfer) {
             quit();
@@ -470,8 +495,20 @@ public final class Session {
         }
         transfer = null;
         data.abort(t);
+        report(t, false);
         reply(426, "Connection closed; transfer aborted.");
         return true;
+    }
+
+    /** Tells the events listener (transfer log, metrics) how a file transfer ended. */
+    private void report(Transfer t, boolean complete) {
+        Transfer.FileTransfer f = t.fileTransfer();
+        if (f == null || user == null) {
+            return;
+        }
+        settings.events().transferred(new FtpEvents.TransferRecord(t.startMillis(),
+                System.currentTimeMillis() - t.startMillis(), remoteAddress(), t.bytes(), f.virtualPath(),
+                f.file().toString(), f.ascii(), f.incoming(), user.name(), user.anonymous(), complete));
     }
 
     // ------------------------------------------------------------ lifecycle
@@ -522,9 +559,14 @@ public final class Session {
         transfer = null;
         if (t != null) {
             data.abort(t);
+            report(t, false);
         }
         data.reset();
         onClose.run();
+        settings.events().disconnected(remoteAddress(), user != null ? user.name() : null);
+        if (user != null) {
+            settings.users().logout(user);
+        }
     }
 
     public boolean isClosed() {

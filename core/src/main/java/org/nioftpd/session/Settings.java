@@ -3,6 +3,7 @@ package org.nioftpd.session;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import org.nioftpd.FtpEvents;
 import org.nioftpd.auth.Authenticator;
 
 /**
@@ -24,10 +25,13 @@ import org.nioftpd.auth.Authenticator;
  * @param banner             the text of the 220 greeting
  * @param loginTimeout       how long a connection may take to log in
  * @param admission          session caps and failed-login bans, shared by all loops
+ * @param events             told of logins, transfers, disconnects (on the loop thread)
+ * @param users              per-user session counts and rate limits, and the server's rate limits
  */
 public record Settings(Authenticator authenticator, Executor workers,
                        int passiveLow, int passiveHigh, InetAddress passiveAddress,
                        Duration idleTimeout, Duration dataTimeout, Duration acceptTimeout,
                        Duration failedLoginDelay, int maxLoginFailures, int maxLineBytes,
-                       boolean allowForeignData, String banner, Duration loginTimeout, Admission admission) {
+                       boolean allowForeignData, String banner, Duration loginTimeout, Admission admission,
+                       FtpEvents events, UserRegistry users) {
 }
