@@ -59,6 +59,8 @@ public final class FtpServer implements AutoCloseable {
     private final ExecutorService workers;
     private final CommandTable commands = Commands.table();
     private final FtpStats stats = new FtpStats();
+    /** Set by a graceful shutdown, counted down when the last session has closed. */
+    private volatile CountDownLatch drainedLatch;
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -172,10 +174,18 @@ public final class FtpServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
     }
 
-    /** On the session's loop: a new control connection, admitted or turned away with 421. */
+    /** On the session's loop: a new control connection. */
     private void openSession(EventLoop loop, SocketEndPoint endPoint) {
-        InetAddress client = endPoint.remoteAddress().getAddress();
-        String refusal = settings.admission().admit(client);
+        if (config.proxyProtocol) {
+            Session.awaitProxyHeader(endPoint, 10_000, (client, initial) -> admit(endPoint, client, initial));
+        } else {
+            admit(endPoint, endPoint.remoteAddress(), null);
+        }
+    }
+
+    /** Starts a session for {@code client}, or turns it away with 421 (limits, bans). */
+    private void admit(SocketEndPoint endPoint, InetSocketAddress client, java.nio.ByteBuffer initial) {
+        String refusal = settings.admission().admit(client.getAddress());
         if (refusal != null) {
             try {
                 endPoint.flush(java.nio.ByteBuffer.wrap(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII)));
@@ -186,9 +196,13 @@ public final class FtpServer implements AutoCloseable {
             return;
         }
         Session[] holder = new Session[1];
-        Session session = new Session(settings, commands, endPoint, () -> {
+        Session session = new Session(settings, commands, endPoint, client, initial, () -> {
             if (sessions.remove(holder[0])) {
-                settings.admission().release(client);
+                settings.admission().release(client.getAddress());
+                CountDownLatch drained = drainedLatch;
+                if (drained != null && sessions.isEmpty()) {
+                    drained.countDown(); // wakes the graceful shutdown waiting for the last session
+                }
             }
         });
         holder[0] = session;
@@ -219,6 +233,36 @@ public final class FtpServer implements AutoCloseable {
     public synchronized void stopAccepting() {
         acceptors.forEach(Acceptor::close);
         acceptors.clear();
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, tells idle sessions 421, lets
+     * running transfers finish (each then gets 226 and 421) for up to
+     * {@code grace}, then closes whatever is left and stops the loops.
+     * Returns true if every session ended within the grace period.
+     */
+    public boolean shutdown(Duration grace) {
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            stopAccepting();
+        }
+        CountDownLatch latch = new CountDownLatch(1);
+        drainedLatch = latch;
+        for (Session s : sessions) {
+            s.loop().execute(s::shutdown);
+        }
+        boolean drained = sessions.isEmpty();
+        if (!drained) {
+            try {
+                drained = latch.await(grace.toNanos(), TimeUnit.NANOSECONDS) || sessions.isEmpty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+        return drained;
     }
 
     /** Stops accepting, closes every session and stops the loops. Waits up to 10 s for them. */
@@ -282,6 +326,7 @@ public final class FtpServer implements AutoCloseable {
         private String banner = "nioftpd ready.";
         private Duration loginTimeout = Duration.ofMinutes(1);
         private FtpEvents events = FtpEvents.NONE;
+        private boolean proxyProtocol;
         private long downloadRate;
         private long uploadRate;
         private int maxSessions = 10_000;
@@ -405,6 +450,17 @@ public final class FtpServer implements AutoCloseable {
             }
             this.downloadRate = downloadBytesPerSecond;
             this.uploadRate = uploadBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Every connection on the listeners starts with a PROXY protocol
+         * header (v1 or v2) from a load balancer such as HAProxy; its client
+         * address is used for limits, logs and data-connection checks. A
+         * connection without a valid header is closed. Default off.
+         */
+        public Builder proxyProtocol(boolean on) {
+            this.proxyProtocol = on;
             return this;
         }
 

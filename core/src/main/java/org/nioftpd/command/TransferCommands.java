@@ -25,6 +25,7 @@ import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.Glob;
+import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.session.Session;
 
@@ -216,8 +217,8 @@ final class TransferCommands {
                 throw new NumberFormatException();
             }
             switch (p[0]) {
-                case "1" -> address = parseIpv4(p[1]);
-                case "2" -> address = parseIpv6(p[1]);
+                case "1" -> address = IpLiteral.v4(p[1]);
+                case "2" -> address = IpLiteral.v6(p[1]);
                 default -> {
                     s.reply(522, "Network protocol not supported, use (1,2).");
                     return;
@@ -228,40 +229,6 @@ final class TransferCommands {
             return;
         }
         setActive(s, new InetSocketAddress(address, port));
-    }
-
-    /** Parses a dotted quad by hand: never a name, so never a DNS lookup. */
-    private static InetAddress parseIpv4(String text) throws java.net.UnknownHostException {
-        String[] q = text.split("\\.", -1);
-        if (q.length != 4) {
-            throw new NumberFormatException(text);
-        }
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (q[i].isEmpty() || q[i].length() > 3) {
-                throw new NumberFormatException(text);
-            }
-            int v = Integer.parseInt(q[i]);
-            if (v > 255) {
-                throw new NumberFormatException(text);
-            }
-            b[i] = (byte) v;
-        }
-        return InetAddress.getByAddress(b);
-    }
-
-    /** An IPv6 literal: only hex digits, colons and dots reach the parser, so it cannot look up a name. */
-    private static InetAddress parseIpv6(String text) throws java.net.UnknownHostException {
-        if (text.isEmpty() || text.length() > 45 || !text.contains(":")) {
-            throw new NumberFormatException(text);
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-                throw new NumberFormatException(text);
-            }
-        }
-        return InetAddress.getByName(text);
     }
 
     /**

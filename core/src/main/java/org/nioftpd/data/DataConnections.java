@@ -138,7 +138,9 @@ public final class DataConnections {
             return true;
         }
         InetAddress peer = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
-        return sameHost(peer, session.remoteAddress().getAddress());
+        // Behind a PROXY-protocol load balancer the data connection may come through it too.
+        return sameHost(peer, session.remoteAddress().getAddress())
+                || sameHost(peer, session.socketPeerAddress().getAddress());
     }
 
     // -------------------------------------------------------------- active

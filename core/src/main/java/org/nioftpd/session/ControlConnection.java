@@ -28,10 +28,14 @@ final class ControlConnection implements EndPoint.Handler {
     private boolean closeWhenFlushed;
     private boolean eof;
 
-    ControlConnection(EndPoint endPoint, int maxLineBytes) {
+    /** {@code initial}: bytes already read from the socket (after a PROXY header), or null. */
+    ControlConnection(EndPoint endPoint, int maxLineBytes, ByteBuffer initial) {
         this.endPoint = endPoint;
         this.decoder = new LineDecoder(maxLineBytes);
         endPoint.handler(this);
+        if (initial != null) {
+            in.put(initial);
+        }
         in.flip(); // "in" is kept in read mode between calls: position..limit is undecoded input
     }
 
@@ -41,6 +45,10 @@ final class ControlConnection implements EndPoint.Handler {
 
     EndPoint endPoint() {
         return endPoint;
+    }
+
+    boolean hasBufferedInput() {
+        return in.hasRemaining();
     }
 
     /** The next whole command line from input already read, or null. */

@@ -2,6 +2,7 @@ package org.nioftpd.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -57,6 +58,7 @@ public final class Session {
     private final EventLoop loop;
     private final DataConnections data;
     private final Runnable onClose;
+    private final InetSocketAddress client;
 
     // --- login
     private String pendingUser;
@@ -80,20 +82,34 @@ public final class Session {
     private String heldLine;
     private Transfer transfer;
     private boolean quitAfterTransfer;
+    private boolean shuttingDown;
     private boolean closed;
     private long lastActivityNanos = System.nanoTime();
     private Timer idleTimer;
     private Timer loginTimer;
 
-    /** Loop thread of {@code endPoint}. Call {@link #start} next. */
-    public Session(Settings settings, CommandTable commands, EndPoint endPoint, Runnable onClose) {
+    /**
+     * Loop thread of {@code endPoint}. Call {@link #start} next.
+     *
+     * @param client  the real client: the socket's peer, or the address a PROXY header gave
+     * @param initial bytes already read after a PROXY header, or null
+     */
+    public Session(Settings settings, CommandTable commands, EndPoint endPoint, InetSocketAddress client,
+                   ByteBuffer initial, Runnable onClose) {
         this.settings = settings;
         this.commands = commands;
         this.loop = endPoint.loop();
-        this.control = new ControlConnection(endPoint, settings.maxLineBytes());
+        this.client = client;
+        this.control = new ControlConnection(endPoint, settings.maxLineBytes(), initial);
         this.control.session(this);
         this.data = new DataConnections(this);
         this.onClose = onClose;
+    }
+
+    /** Reads a PROXY protocol header on a new connection, then calls {@code then} with the real client. */
+    public static void awaitProxyHeader(EndPoint endPoint, long timeoutMillis,
+                                        BiConsumer<InetSocketAddress, ByteBuffer> then) {
+        ProxyHandshake.await(endPoint, timeoutMillis, then);
     }
 
     /** Greets the client and starts reading. */
@@ -108,6 +124,9 @@ public final class Session {
             }
         });
         control.wantInput(true);
+        if (control.hasBufferedInput()) {
+            processInput();
+        }
     }
 
     // ------------------------------------------------------------------ input
@@ -479,6 +498,11 @@ public final class Session {
         lastActivityNanos = System.nanoTime();
         report(t, code == 226);
         reply(code, text);
+        if (shuttingDown) {
+            reply(421, "Server shutting down, closing control connection.");
+            closeAfterReplies();
+            return;
+        }
         if (quitAfterTransfer) {
             quit();
             return;
@@ -520,6 +544,24 @@ public final class Session {
             return;
         }
         reply(221, "Goodbye.");
+        closeAfterReplies();
+    }
+
+    /**
+     * Graceful shutdown: an idle session gets 421 now; a session with a
+     * running transfer finishes it, gets its 226, then 421. Loop thread.
+     */
+    public void shutdown() {
+        if (closed) {
+            return;
+        }
+        if (transfer != null) {
+            shuttingDown = true;
+            control.wantInput(false);
+            heldLine = null;
+            return;
+        }
+        reply(421, "Server shutting down, closing control connection.");
         closeAfterReplies();
     }
 
@@ -617,7 +659,13 @@ public final class Session {
         return loop;
     }
 
+    /** The client: the socket's peer, or the real client a PROXY protocol header named. */
     public InetSocketAddress remoteAddress() {
+        return client;
+    }
+
+    /** The control socket's own peer: the client, or the load balancer in front of it. */
+    public InetSocketAddress socketPeerAddress() {
         return control.endPoint().remoteAddress();
     }
 
