@@ -311,6 +311,8 @@ public final class FtpServer implements AutoCloseable {
 
         private final List<PlainUser> users = new ArrayList<>();
         private Boolean anonymous;
+        private Path anonymousRoot;
+        private String anonymousUploadOnly;
         private Authenticator authenticator;
         private int passiveLow;
         private int passiveHigh;
@@ -359,6 +361,22 @@ public final class FtpServer implements AutoCloseable {
         /** Anonymous login (anonymous or ftp), read-only. Default: on if no user is given, else off. */
         public Builder anonymous(boolean on) {
             this.anonymous = on;
+            return this;
+        }
+
+        /** Serves anonymous its own directory rather than {@link #root}. */
+        public Builder anonymousRoot(Path dir) {
+            this.anonymousRoot = dir.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * An upload-only directory for anonymous (a virtual path such as
+         * "/incoming"): new files may be stored there, nothing there may be
+         * listed, downloaded or overwritten.
+         */
+        public Builder anonymousUploadOnly(String virtualDir) {
+            this.anonymousUploadOnly = virtualDir;
             return this;
         }
 
@@ -525,7 +543,7 @@ public final class FtpServer implements AutoCloseable {
                 plain.addUser(u.name(), u.password(), root, u.writable());
             }
             boolean anon = anonymous != null ? anonymous : users.isEmpty();
-            return plain.anonymous(anon ? root : null);
+            return plain.anonymous(anon ? (anonymousRoot != null ? anonymousRoot : root) : null, anonymousUploadOnly);
         }
 
         public FtpServer build() {

@@ -19,6 +19,7 @@ public final class InMemoryAuthenticator implements Authenticator {
 
     private final Map<String, Entry> users = new ConcurrentHashMap<>();
     private volatile Path anonymousRoot;
+    private volatile String anonymousUploadOnly;
 
     public InMemoryAuthenticator addUser(String name, String password, Path home, boolean writable) {
         users.put(name, new Entry(password.getBytes(StandardCharsets.UTF_8), new UserAccount(name, home, writable)));
@@ -27,7 +28,13 @@ public final class InMemoryAuthenticator implements Authenticator {
 
     /** Allows anonymous, read-only, with {@code root} served as {@code /}; null turns it off. */
     public InMemoryAuthenticator anonymous(Path root) {
+        return anonymous(root, null);
+    }
+
+    /** Anonymous as above, with an upload-only directory (e.g. "/incoming"), or null. */
+    public InMemoryAuthenticator anonymous(Path root, String uploadOnly) {
         this.anonymousRoot = root;
+        this.anonymousUploadOnly = uploadOnly;
         return this;
     }
 
@@ -40,7 +47,7 @@ public final class InMemoryAuthenticator implements Authenticator {
     public UserAccount authenticate(String user, String password) {
         Path anon = anonymousRoot;
         if (anon != null && isAnonymousName(user) && !users.containsKey(user)) {
-            return new UserAccount("anonymous", anon, false, true, UserAccount.Limits.NONE, null);
+            return new UserAccount("anonymous", anon, false, true, UserAccount.Limits.NONE, anonymousUploadOnly);
         }
         Entry e = users.get(user);
         byte[] given = password.getBytes(StandardCharsets.UTF_8);

@@ -224,7 +224,7 @@ public final class Session {
             reply(501, command.name() + " takes no argument.");
             return;
         }
-        if (command.access() == Command.Access.WRITE && !user.writable()) {
+        if (command.access() == Command.Access.WRITE && !user.writable() && !mayDropFile(command)) {
             reply(550, "Permission denied.");
             return;
         }
@@ -254,6 +254,11 @@ public final class Session {
         if (renameFrom == from && !verb.equals("RNFR")) {
             renameFrom = null;
         }
+    }
+
+    /** A read-only user with a drop box may store new files there (the view checks where). */
+    private boolean mayDropFile(Command command) {
+        return user.uploadOnly() != null && (command.name().equals("STOR") || command.name().equals("STOU"));
     }
 
     private static String printable(String s) {
@@ -336,7 +341,7 @@ public final class Session {
      * view. False if the user already has its maximum of sessions.
      */
     public boolean login(UserAccount account) throws IOException {
-        FileSystemView view = new FileSystemView(account.home());
+        FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly());
         if (!settings.users().login(account)) {
             return false;
         }
