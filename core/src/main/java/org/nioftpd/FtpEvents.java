@@ -25,6 +25,10 @@ public interface FtpEvents {
     default void disconnected(InetSocketAddress client, String user) {
     }
 
+    /** Something failed that should not have: a local I/O error on a command, a connection that broke. */
+    default void error(InetSocketAddress client, String what) {
+    }
+
     /** A file transfer ended, well or not. Listings are not file transfers and are not reported. */
     default void transferred(TransferRecord record) {
     }

@@ -120,6 +120,12 @@ public final class FtpServer implements AutoCloseable {
             }
 
             @Override
+            public void error(InetSocketAddress client, String what) {
+                first.error(client, what);
+                second.error(client, what);
+            }
+
+            @Override
             public void transferred(TransferRecord record) {
                 first.transferred(record);
                 second.transferred(record);
@@ -225,8 +231,15 @@ public final class FtpServer implements AutoCloseable {
         return settings.admission().sessions();
     }
 
-    public EventLoopGroup loops() {
-        return loops;
+    /** One event loop's numbers, for monitoring. */
+    public record LoopStats(String name, int channels, long handledEvents, double load) {
+    }
+
+    /** Each event loop's numbers now. */
+    public List<LoopStats> loopStats() {
+        return loops.loops().stream()
+                .map(l -> new LoopStats(l.name(), l.registeredKeys(), l.handledEvents(), l.load()))
+                .toList();
     }
 
     /** Stops accepting new connections; sessions go on. */

@@ -16,6 +16,16 @@ public final class FtpStats implements FtpEvents {
     private final LongAdder failedTransfers = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    @Override
+    public void error(java.net.InetSocketAddress client, String what) {
+        errors.increment();
+    }
+
+    public long errors() {
+        return errors.sum();
+    }
 
     @Override
     public void connected(java.net.InetSocketAddress client) {

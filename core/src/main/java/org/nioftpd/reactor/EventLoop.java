@@ -48,8 +48,12 @@ public final class EventLoop implements Executor {
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running = true;
     private long timerSequence;
-    /** Loop-thread statistics: how many keys and tasks it handled. */
-    private long handledEvents;
+    /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
+    private volatile long handledEvents;
+    private volatile long busyNanos;
+    private final long startNanos = System.nanoTime();
+    /** When the first key of the current select was dispatched: the end of waiting. 0 if none yet. */
+    private long firstDispatchNanos;
 
     public EventLoop(String name) {
         try {
@@ -111,8 +115,15 @@ public final class EventLoop implements Executor {
         return selector.keys().size();
     }
 
+    /** Keys dispatched and tasks run since the loop started. */
     public long handledEvents() {
         return handledEvents;
+    }
+
+    /** Share of the time since the start spent working rather than waiting in select: 0.0 to 1.0. */
+    public double load() {
+        long elapsed = System.nanoTime() - startNanos;
+        return elapsed <= 0 ? 0 : Math.min(1.0, (double) busyNanos / elapsed);
     }
 
     /** Asks the loop to stop after its current turn; closes every channel still registered. Any thread. */
@@ -137,6 +148,7 @@ public final class EventLoop implements Executor {
     }
 
     private void turn() {
+        firstDispatchNanos = 0;
         try {
             long timeoutMillis = selectTimeoutMillis();
             if (timeoutMillis == 0 || !tasks.isEmpty()) {
@@ -153,8 +165,10 @@ public final class EventLoop implements Executor {
                 }
                 awake.set(true);
             }
+            long work = firstDispatchNanos != 0 ? firstDispatchNanos : System.nanoTime();
             runTimers();
             runTasks();
+            busyNanos += System.nanoTime() - work; // dispatch, timers and tasks; not the wait in select
         } catch (IOException e) {
             // Selector I/O failure: nothing a key did. Log and carry on; the loop must live.
             LOG.log(System.Logger.Level.ERROR, "selector failure on " + name(), e);
@@ -180,6 +194,9 @@ public final class EventLoop implements Executor {
     }
 
     private void dispatch(SelectionKey key) {
+        if (firstDispatchNanos == 0) {
+            firstDispatchNanos = System.nanoTime();
+        }
         handledEvents++;
         IoHandler handler = (IoHandler) key.attachment();
         try {

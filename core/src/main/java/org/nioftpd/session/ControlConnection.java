@@ -153,7 +153,7 @@ final class ControlConnection implements EndPoint.Handler {
 
     @Override
     public void onFailure(Throwable cause) {
-        session.close("control connection failed: " + cause);
+        session.failed(cause);
     }
 
     void close() {

@@ -245,6 +245,7 @@ public final class Session {
         } catch (FileSystemException e) {
             reply(550, "Failed: " + (e.getReason() != null ? e.getReason() : "file system error") + ".");
         } catch (IOException e) {
+            settings.events().error(remoteAddress(), verb + ": " + e);
             reply(451, "Local error: " + e.getMessage());
         }
         // REST and RNFR are promises about the very next command only (RFC 959 4.1.3).
@@ -578,6 +579,14 @@ public final class Session {
         closed = true;
         release();
         control.closeAfterFlush();
+    }
+
+    /** The control connection broke under us (reset, I/O error, a bug): count it and close. */
+    void failed(Throwable cause) {
+        if (!closed) {
+            settings.events().error(remoteAddress(), "control connection: " + cause);
+        }
+        close("control connection failed: " + cause);
     }
 
     void onClientClosed() {
