@@ -102,6 +102,7 @@ final class Options {
         Set<Option> seen = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            // No positional arguments, so "--" (end of options) has nothing to end: unknown too.
             if (!arg.startsWith("--") || arg.equals("--")) {
                 throw new UsageError(arg.startsWith("-") && arg.length() > 1
                         ? "unknown option " + Values.quote(arg)
