@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.nioftpd.FtpServer;
 
@@ -32,15 +31,31 @@ public final class Main {
 
     /** Runs the daemon until SIGTERM or Ctrl-C; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, Main::awaitTermination);
+        return run(args, out, err, new UntilSignal());
     }
 
     /**
-     * Parses {@code args}, starts the server, hands it to {@code whileServing}
-     * and closes it when that returns. Tests pass a {@code whileServing} that
-     * drives the server and returns; the daemon's waits for a signal.
+     * What {@link #run} does while the server is up: the daemon waits for a
+     * signal; a test drives the server and returns.
      */
-    static int run(String[] args, PrintStream out, PrintStream err, Consumer<FtpServer> whileServing) {
+    @FunctionalInterface
+    interface Serving {
+        /**
+         * After start, before the startup line: whoever reads that line
+         * (a supervisor, a test) may signal the process right away.
+         */
+        default void prepare(FtpServer server) {
+        }
+
+        /** Returns when the server should stop; {@link #run} then closes it. */
+        void serve(FtpServer server);
+    }
+
+    /**
+     * Parses {@code args}, starts the server, hands it to {@code serving} and
+     * closes it when that returns.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Serving serving) {
         Options options;
         try {
             options = Options.parse(args);
@@ -66,9 +81,10 @@ public final class Main {
             return 1;
         }
         try {
+            serving.prepare(server);
             out.println(startupLine(options, server));
             out.flush();
-            whileServing.accept(server);
+            serving.serve(server);
         } finally {
             server.close();
         }
@@ -107,28 +123,37 @@ public final class Main {
     }
 
     /**
-     * Blocks the main thread until SIGTERM or Ctrl-C. The shutdown hook covers
-     * every other way the JVM may end (SIGHUP, System.exit elsewhere, a JVM run
-     * with -Xrs): it closes the server itself before releasing the wait.
+     * The daemon: serves until SIGTERM or Ctrl-C, which release the main
+     * thread so that it closes the server and exits 0 (see {@link Signals}).
+     * The shutdown hook covers every other way the JVM may end (SIGHUP,
+     * System.exit elsewhere, a JVM run with -Xrs): it closes the server itself.
      */
-    private static void awaitTermination(FtpServer server) {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stop.countDown();
-        }, "nioftpd-shutdown"));
-        Signals.onTerminate(stop::countDown);
-        boolean interrupted = false;
-        while (true) {
-            try {
-                stop.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+    private static final class UntilSignal implements Serving {
+        private final CountDownLatch stop = new CountDownLatch(1);
+
+        @Override
+        public void prepare(FtpServer server) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stop.countDown();
+            }, "nioftpd-shutdown"));
+            Signals.onTerminate(stop::countDown);
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+
+        @Override
+        public void serve(FtpServer server) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    stop.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

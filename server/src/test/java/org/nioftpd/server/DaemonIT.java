@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -44,19 +45,25 @@ class DaemonIT {
     @TempDir
     Path dir;
 
-    @Test
-    void sessionThenSigtermExitsZeroAndClosesThePort() throws Exception {
+    private Path stderr;
+
+    /** Starts {@code java -jar nioftpd.jar} with {@code args}; its stderr goes to {@link #stderr}. */
+    private Process daemon(String... args) throws IOException {
         Path jar = Path.of(System.getProperty("nioftpd.jar", "target/nioftpd.jar"));
         assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run mvn verify");
+        stderr = dir.resolve("stderr.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    }
+
+    @Test
+    void sessionThenSigtermExitsZeroAndClosesThePort() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.writeString(root.resolve("hello.txt"), "hello from the daemon\n");
-        Path stderr = dir.resolve("stderr.txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(),
-                "--listen", "127.0.0.1:0", "--root", root.toString(), "--loops", "1",
-                "--user", "alice:secret:rw", "--user", "bob:secret:ro"))
-                .redirectError(stderr.toFile())
-                .start();
+        Process process = daemon("--listen", "127.0.0.1:0", "--root", root.toString(), "--loops", "1",
+                "--user", "alice:secret:rw", "--user", "bob:secret:ro");
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8));
@@ -101,6 +108,35 @@ class DaemonIT {
             Await.until(Duration.ofSeconds(10), "port " + port + " closed", () -> !accepts(port));
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Regression: the signal handler was installed only after the startup
+     * line was printed, so a signal sent as soon as the line was read ended
+     * the JVM the default way, status 143 (SIGTERM) or 130 (Ctrl-C).
+     */
+    @Test
+    void signalRightAfterTheStartupLineStillExitsZero() throws Exception {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Process process = daemon("--listen", "127.0.0.1:0", "--root", dir.toString(), "--loops", "1");
+            try {
+                String line = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                assertNotNull(line, () -> "no startup line; stderr: " + read(stderr));
+                if (signal.equals("TERM")) {
+                    process.destroy();
+                } else {
+                    Path kill = Path.of("/bin/kill");
+                    assumeTrue(Files.isExecutable(kill), "no /bin/kill to send SIGINT");
+                    Process k = new ProcessBuilder(kill.toString(), "-INT", Long.toString(process.pid())).start();
+                    assertTrue(k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0, "kill -INT failed");
+                }
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIG" + signal);
+                assertEquals(0, process.exitValue(), () -> "SIG" + signal + "; stderr: " + read(stderr));
+            } finally {
+                process.destroyForcibly();
+            }
         }
     }
 
