@@ -143,23 +143,23 @@ public final class FtpServer implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("already started");
         }
-        started = true;
         List<ServerSocketChannel> channels = new ArrayList<>();
-        try {
-            for (InetSocketAddress address : config.listen) {
+        for (InetSocketAddress address : config.listen) {
+            try {
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 channels.add(ch);
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(address, 1024);
                 bound.add((InetSocketAddress) ch.getLocalAddress());
+            } catch (IOException e) {
+                for (ServerSocketChannel ch : channels) {
+                    ch.close();
+                }
+                bound.clear();
+                throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            for (ServerSocketChannel ch : channels) {
-                ch.close();
-            }
-            throw new IOException("cannot listen on " + config.listen.get(channels.size() - 1) + ": "
-                    + e.getMessage(), e);
         }
+        started = true;
         loops.start();
         for (int i = 0; i < channels.size(); i++) {
             EventLoop loop = loops.get(i);

@@ -46,7 +46,7 @@ public final class InMemoryAuthenticator implements Authenticator {
     @Override
     public UserAccount authenticate(String user, String password) {
         Path anon = anonymousRoot;
-        if (anon != null && isAnonymousName(user) && !users.containsKey(user)) {
+        if (anon != null && isAnonymousName(user) && !isUserName(user)) {
             return new UserAccount("anonymous", anon, false, true, UserAccount.Limits.NONE, anonymousUploadOnly);
         }
         Entry e = users.get(user);
@@ -55,6 +55,16 @@ public final class InMemoryAuthenticator implements Authenticator {
         byte[] expected = e != null ? e.password : new byte[given.length + 1];
         boolean ok = MessageDigest.isEqual(expected, given);
         return ok && e != null ? e.account : null;
+    }
+
+    /** A configured user whose name is {@code name} in any case: then "FTP" is that user, not anonymous. */
+    private boolean isUserName(String name) {
+        for (String u : users.keySet()) {
+            if (u.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

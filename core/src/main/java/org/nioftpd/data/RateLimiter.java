@@ -34,7 +34,8 @@ public final class RateLimiter {
 
     /** Bytes that may move now (at most one burst's worth). */
     public long available(long nowNanos) {
-        long slack = nowNanos + BURST_NANOS - tat.get();
+        // An idle limiter's TAT lies in the past; time unused is not saved up beyond one burst.
+        long slack = nowNanos + BURST_NANOS - Math.max(tat.get(), nowNanos);
         return slack <= 0 ? 0 : Math.max(1, slack * bytesPerSecond / 1_000_000_000L);
     }
 

@@ -129,6 +129,16 @@ public final class EventLoop implements Executor {
     /** Asks the loop to stop after its current turn; closes every channel still registered. Any thread. */
     public void shutdown() {
         running = false;
+        if (thread.getState() == Thread.State.NEW) {
+            // never started (the server failed to bind): nothing runs, so release the selector here
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            terminated.countDown();
+            return;
+        }
         selector.wakeup();
     }
 

@@ -51,6 +51,15 @@ class RateLimiterTest {
         assertTrue(a > 0 && b > 0);
     }
 
+    /** Regression: an idle limiter saved up its unused time and let the next transfer through unthrottled. */
+    @Test
+    void idleTimeIsNotSavedUp() {
+        long t0 = System.nanoTime();
+        RateLimiter limiter = new RateLimiter(1000);
+        long later = t0 + 60_000_000_000L; // a minute of idleness
+        assertTrue(limiter.available(later) <= 101, "at most one burst (0.1 s) after idling: " + limiter.available(later));
+    }
+
     @Test
     void waitsAfterABurst() {
         long t0 = System.nanoTime();
