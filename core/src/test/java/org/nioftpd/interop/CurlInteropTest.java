@@ -1,0 +1,718 @@
+package org.nioftpd.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nioftpd.testing.TestServer;
+
+/**
+ * Interoperability with the real {@code curl} command line client: each test
+ * starts a server on 127.0.0.1 port 0 (one on [::1] too), runs curl against
+ * it and checks what really happened, on disk and in what curl printed.
+ *
+ * <p>curl runs with {@code -q} (no ~/.curlrc), {@code --noproxy *} and no
+ * proxy variables in its environment, so that it never talks to any host but
+ * the loopback one named in the URL; each run is bounded by {@code --max-time}
+ * and by a deadline here, after which the process is destroyed. Its verbose
+ * trace ({@code -v}) goes into every failure message.
+ *
+ * <p>Skipped, with a message, where curl is not installed (CI installs it).
+ */
+@Timeout(120)
+class CurlInteropTest {
+
+    private static final int CURL_MAX_TIME_SECONDS = 30;
+    /** A little more than curl's own limit: curl should stop itself first and say why. */
+    private static final int PROCESS_DEADLINE_SECONDS = CURL_MAX_TIME_SECONDS + 15;
+
+    private static Path curl;
+    private static String curlVersion;
+
+    @TempDir
+    Path tmp;
+
+    private Path root;
+    private Path local;
+
+    @BeforeAll
+    static void findCurl() throws Exception {
+        curl = onPath("curl");
+        Assumptions.assumeTrue(curl != null, "curl is not on the PATH: skipping the curl interop tests");
+        Path out = Files.createTempFile("curl-version", ".txt");
+        try {
+            Process p = new ProcessBuilder(curl.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            if (!p.waitFor(PROCESS_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("curl --version did not finish");
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            curlVersion = text.lines().findFirst().orElse("?");
+            Assumptions.assumeTrue(p.exitValue() == 0, "curl --version failed: " + text);
+            Assumptions.assumeTrue(Pattern.compile("(?m)^Protocols:.*\\bftp\\b").matcher(text).find(),
+                    "this curl is built without FTP: " + text);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static Path onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(Pattern.quote(File.pathSeparator))) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    @BeforeEach
+    void dirs() throws IOException {
+        root = Files.createDirectories(tmp.resolve("root"));
+        local = Files.createDirectories(tmp.resolve("local"));
+    }
+
+    // ------------------------------------------------------------- listings
+
+    @Test
+    void listsRootAnonymouslyInLsForm() throws Exception {
+        Files.write(root.resolve("alpha.txt"), "hello\n".getBytes(StandardCharsets.US_ASCII));
+        Files.write(root.resolve("beta.bin"), randomBytes(12345, 1));
+        Files.createDirectory(root.resolve("gamma"));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("USER anonymous"), r.describe());
+            assertTrue(r.trace().contains("LIST"), r.describe());
+            Map<String, LsEntry> entries = parseLs(r.stdoutText(), r);
+            assertEquals(Map.of(
+                    "alpha.txt", new LsEntry('-', 6),
+                    "beta.bin", new LsEntry('-', 12345),
+                    "gamma", new LsEntry('d', 0)),
+                    entries, r.describe());
+        }
+    }
+
+    @Test
+    void listsSubdirectory() throws Exception {
+        Files.createDirectories(root.resolve("sub/inner"));
+        Files.write(root.resolve("sub/one.txt"), new byte[] {1, 2, 3});
+        Files.write(root.resolve("top.txt"), new byte[] {4});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/sub/");
+            r.assertOk();
+            Map<String, LsEntry> entries = parseLs(r.stdoutText(), r);
+            assertEquals(2, entries.size(), r.describe());
+            assertEquals(new LsEntry('-', 3), entries.get("one.txt"), r.describe());
+            assertEquals('d', entries.get("inner").type(), r.describe());
+        }
+    }
+
+    @Test
+    void listOnlyUsesNlstAndGivesBareNames() throws Exception {
+        Files.write(root.resolve("alpha.txt"), "a".getBytes(StandardCharsets.US_ASCII));
+        Files.write(root.resolve("name with spaces.dat"), new byte[10]);
+        Files.createDirectory(root.resolve("gamma"));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("--list-only", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("NLST"), r.describe());
+            List<String> names = r.stdoutText().lines().sorted().toList();
+            assertEquals(List.of("alpha.txt", "gamma", "name with spaces.dat"), names, r.describe());
+        }
+    }
+
+    // ------------------------------------------------------------ downloads
+
+    @Test
+    void downloadsBinaryAnonymously() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 42);
+        Files.write(root.resolve("random.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("random.bin");
+            Result r = curl("-o", out.toString(), "ftp://127.0.0.1:" + server.port() + "/random.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("TYPE I"), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void downloadsBinaryAsUser() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 43);
+        Files.write(root.resolve("random.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("copy.bin");
+            Result r = curl("-u", "u:p", "-o", out.toString(), "ftp://127.0.0.1:" + server.port() + "/random.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("USER u"), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void downloadsEmptyFile() throws Exception {
+        Files.write(root.resolve("empty"), new byte[0]);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("empty");
+            Result r = curl("-o", out.toString(), "ftp://127.0.0.1:" + server.port() + "/empty");
+            r.assertOk();
+            assertTrue(Files.exists(out), r.describe());
+            assertEquals(0, Files.size(out), r.describe());
+        }
+    }
+
+    @Test
+    void missingFileIsRemoteFileNotFound() throws Exception {
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("nothing");
+            Result r = curl("-o", out.toString(), "ftp://127.0.0.1:" + server.port() + "/nothing");
+            assertEquals(78, r.exit(), "CURLE_REMOTE_FILE_NOT_FOUND expected: " + r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+            assertFalse(Files.exists(out), r.describe());
+        }
+    }
+
+    @Test
+    void downloadsWithPasvWhenEpsvIsDisabled() throws Exception {
+        byte[] content = randomBytes(300_001, 7);
+        Files.write(root.resolve("f.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("f.bin");
+            Result r = curl("--disable-epsv", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/f.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> PASV"), r.describe());
+            assertTrue(r.trace().contains("< 227 "), r.describe());
+            assertFalse(r.trace().contains("> EPSV"), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void downloadsWithEpsvByDefault() throws Exception {
+        byte[] content = randomBytes(300_002, 8);
+        Files.write(root.resolve("f.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("f.bin");
+            Result r = curl("--ftp-pasv", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/f.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> EPSV"), r.describe());
+            assertTrue(r.trace().contains("< 229 "), r.describe());
+            assertFalse(r.trace().contains("> PASV"), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void resumesPartialDownload() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 9);
+        Files.write(root.resolve("big.bin"), content);
+        int have = 400_000;
+        Path out = local.resolve("big.bin");
+        Files.write(out, Arrays.copyOf(content, have));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-C", "-", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/big.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> REST " + have), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"multicwd", "singlecwd", "nocwd"})
+    void downloadsFromNestedPathWithEachFtpMethod(String method) throws Exception {
+        Files.createDirectories(root.resolve("a/b"));
+        byte[] content = "nested content\n".getBytes(StandardCharsets.US_ASCII);
+        Files.write(root.resolve("a/b/c.txt"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("c.txt");
+            Result r = curl("--ftp-method", method, "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/a/b/c.txt");
+            r.assertOk();
+            switch (method) {
+                case "multicwd" -> {
+                    assertTrue(r.trace().contains("> CWD a\r") || r.trace().contains("> CWD a\n"), r.describe());
+                    assertTrue(r.trace().contains("> CWD b"), r.describe());
+                    assertTrue(r.trace().contains("> RETR c.txt"), r.describe());
+                }
+                case "singlecwd" -> {
+                    assertTrue(r.trace().contains("> CWD a/b"), r.describe());
+                    assertTrue(r.trace().contains("> RETR c.txt"), r.describe());
+                }
+                case "nocwd" -> {
+                    assertFalse(r.trace().contains("> CWD"), r.describe());
+                    assertTrue(r.trace().contains("> RETR a/b/c.txt"), r.describe());
+                }
+                default -> fail(method);
+            }
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void asciiDownloadOfLfTextComesBackAsTheSameLfText() throws Exception {
+        // Lines long enough that CRLFs land on the server's and curl's buffer borders.
+        StringBuilder sb = new StringBuilder();
+        Random random = new Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            sb.append("line ").append(i).append(' ').append("x".repeat(random.nextInt(40))).append('\n');
+        }
+        byte[] text = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        Files.write(root.resolve("text.txt"), text);
+        try (TestServer server = TestServer.start(root)) {
+            Path typeA = local.resolve("typeA.txt");
+            Result r = curl("-u", "u:p", "-o", typeA.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/text.txt;type=A");
+            r.assertOk();
+            assertTrue(r.trace().contains("> TYPE A"), r.describe());
+            assertSameContent(text, typeA, r);
+
+            Path ascii = local.resolve("ascii.txt");
+            Result r2 = curl("--use-ascii", "-u", "u:p", "-o", ascii.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/text.txt");
+            r2.assertOk();
+            assertTrue(r2.trace().contains("> TYPE A"), r2.describe());
+            assertSameContent(text, ascii, r2);
+        }
+    }
+
+    // -------------------------------------------------------------- uploads
+
+    @Test
+    void uploadsToRoot() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 10);
+        Path in = local.resolve("up.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> STOR up.bin"), r.describe());
+            assertSameContent(content, root.resolve("up.bin"), r);
+            assertNoTemporaryFiles(root, r);
+        }
+    }
+
+    @Test
+    void uploadsIntoNewSubdirectoriesWithFtpCreateDirs() throws Exception {
+        byte[] content = randomBytes(70_000, 11);
+        Path in = local.resolve("deep.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("--ftp-create-dirs", "-T", in.toString(), "-u", "u:p",
+                    "ftp://127.0.0.1:" + server.port() + "/new/deeper/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> MKD new"), r.describe());
+            assertTrue(Files.isDirectory(root.resolve("new/deeper")), r.describe());
+            assertSameContent(content, root.resolve("new/deeper/deep.bin"), r);
+        }
+    }
+
+    @Test
+    void uploadIntoMissingDirectoryWithoutCreateDirsFails() throws Exception {
+        Path in = local.resolve("x.bin");
+        Files.write(in, new byte[] {1});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/nope/");
+            assertNotEquals(0, r.exit(), r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+            assertFalse(Files.exists(root.resolve("nope")), r.describe());
+        }
+    }
+
+    @Test
+    void resumesPartialUpload() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 12);
+        Path in = local.resolve("part.bin");
+        Files.write(in, content);
+        int have = 123_457;
+        Files.write(root.resolve("part.bin"), Arrays.copyOf(content, have));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-C", "-", "-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> SIZE part.bin"), r.describe());
+            assertTrue(r.trace().contains("> APPE part.bin"), r.describe());
+            assertSameContent(content, root.resolve("part.bin"), r);
+        }
+    }
+
+    @Test
+    void asciiUploadWithCrlfIsStoredWithNativeLineEnds() throws Exception {
+        String text = "first\nsecond\n\nlast line\n";
+        Path in = local.resolve("notes.txt");
+        Files.writeString(in, text, StandardCharsets.US_ASCII);
+        try (TestServer server = TestServer.start(root)) {
+            // --crlf turns curl's LF into the wire's CRLF; the server turns it back.
+            Result r = curl("--use-ascii", "--crlf", "-T", in.toString(), "-u", "u:p",
+                    "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> TYPE A"), r.describe());
+            String expected = text.replace("\n", System.lineSeparator());
+            assertSameContent(expected.getBytes(StandardCharsets.US_ASCII), root.resolve("notes.txt"), r);
+        }
+    }
+
+    @Test
+    void readOnlyUserCannotUpload() throws Exception {
+        Path in = local.resolve("denied.bin");
+        Files.write(in, randomBytes(5000, 13));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "-u", "ro:p", "ftp://127.0.0.1:" + server.port() + "/");
+            assertNotEquals(0, r.exit(), r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+            assertFalse(Files.exists(root.resolve("denied.bin")), r.describe());
+            try (Stream<Path> s = Files.list(root)) {
+                assertEquals(List.of(), s.toList(), "nothing at all may be left behind: " + r.describe());
+            }
+        }
+    }
+
+    @Test
+    void anonymousCannotUpload() throws Exception {
+        Path in = local.resolve("anon.bin");
+        Files.write(in, new byte[] {1, 2});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "ftp://127.0.0.1:" + server.port() + "/");
+            assertNotEquals(0, r.exit(), r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+            try (Stream<Path> s = Files.list(root)) {
+                assertEquals(List.of(), s.toList(), r.describe());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------- active mode
+
+    @Test
+    void activeDownloadUsesEprt() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 14);
+        Files.write(root.resolve("act.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("act.bin");
+            Result r = curl("-P", "-", "-u", "u:p", "-o", out.toString(), "ftp://127.0.0.1:" + server.port() + "/act.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> EPRT |1|127.0.0.1|"), r.describe());
+            assertTrue(r.trace().contains("< 200 "), r.describe());
+            assertFalse(r.trace().contains("> PORT "), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void activeDownloadUsesPortWhenEprtIsDisabled() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 15);
+        Files.write(root.resolve("act.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("act.bin");
+            Result r = curl("-P", "127.0.0.1", "--disable-eprt", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/act.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> PORT 127,0,0,1,"), r.describe());
+            assertFalse(r.trace().contains("> EPRT"), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void activeModeWithExplicitAddress() throws Exception {
+        byte[] content = randomBytes(4096, 16);
+        Files.write(root.resolve("act.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("act.bin");
+            Result r = curl("-P", "127.0.0.1", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/act.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> EPRT |1|127.0.0.1|"), r.describe());
+            assertSameContent(content, out, r);
+        }
+    }
+
+    @Test
+    void activeUpload() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 17);
+        Path in = local.resolve("actup.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-P", "-", "-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> EPRT "), r.describe());
+            assertSameContent(content, root.resolve("actup.bin"), r);
+        }
+    }
+
+    @Test
+    void activeListing() throws Exception {
+        Files.write(root.resolve("one"), new byte[] {1});
+        Files.write(root.resolve("two"), new byte[] {1, 2});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-P", "-", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertEquals(Map.of("one", new LsEntry('-', 1), "two", new LsEntry('-', 2)),
+                    parseLs(r.stdoutText(), r), r.describe());
+        }
+    }
+
+    // ------------------------------------------------------- quote commands
+
+    @Test
+    void quoteDeleBeforeTransferDeletesTheFile() throws Exception {
+        Files.write(root.resolve("victim.txt"), new byte[] {1, 2, 3});
+        byte[] keep = randomBytes(1000, 18);
+        Files.write(root.resolve("keep.bin"), keep);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("keep.bin");
+            Result r = curl("-Q", "DELE victim.txt", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/keep.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> DELE victim.txt"), r.describe());
+            assertTrue(r.trace().contains("< 250"), r.describe());
+            assertFalse(Files.exists(root.resolve("victim.txt")), r.describe());
+            assertSameContent(keep, out, r);
+        }
+    }
+
+    @Test
+    void quoteRenameAndMkdirThenList() throws Exception {
+        Files.write(root.resolve("old.txt"), new byte[] {1, 2, 3});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-Q", "RNFR old.txt", "-Q", "RNTO new.txt", "-Q", "MKD made",
+                    "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertFalse(Files.exists(root.resolve("old.txt")), r.describe());
+            assertTrue(Files.isDirectory(root.resolve("made")), r.describe());
+            Map<String, LsEntry> entries = parseLs(r.stdoutText(), r);
+            assertEquals(new LsEntry('-', 3), entries.get("new.txt"), r.describe());
+            assertEquals('d', entries.get("made").type(), r.describe());
+            assertEquals(2, entries.size(), r.describe());
+        }
+    }
+
+    @Test
+    void quoteDeleAsReadOnlyUserFailsAndKeepsTheFile() throws Exception {
+        Files.write(root.resolve("keep.txt"), new byte[] {1});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-Q", "DELE keep.txt", "-u", "ro:p", "ftp://127.0.0.1:" + server.port() + "/");
+            assertEquals(21, r.exit(), "CURLE_QUOTE_ERROR expected: " + r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+            assertTrue(Files.exists(root.resolve("keep.txt")), r.describe());
+        }
+    }
+
+    // ---------------------------------------------------------------- login
+
+    @Test
+    void wrongPasswordIsLoginDenied() throws Exception {
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-u", "u:wrong", "ftp://127.0.0.1:" + server.port() + "/");
+            assertEquals(67, r.exit(), "CURLE_LOGIN_DENIED expected: " + r.describe());
+            assertTrue(r.trace().contains("< 530"), r.describe());
+        }
+    }
+
+    // ----------------------------------------------------------------- IPv6
+
+    @Test
+    void listsOverIpv6Loopback() throws Exception {
+        Assumptions.assumeTrue(ipv6LoopbackUsable(), "cannot bind [::1]: no IPv6 loopback here");
+        Files.write(root.resolve("six.txt"), "v6\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] content = randomBytes(200_000, 19);
+        Files.write(root.resolve("six.bin"), content);
+        try (TestServer server = TestServer.start(root, b -> b.listen(new InetSocketAddress("::1", 0)))) {
+            // The customizer adds a second listener beside TestServer's 127.0.0.1 one.
+            InetSocketAddress v6 = server.server().addresses().stream()
+                    .filter(a -> a.getAddress() instanceof Inet6Address)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no IPv6 listener in " + server.server().addresses()));
+            String base = "ftp://[::1]:" + v6.getPort() + "/";
+
+            Result list = curl("-g", base);
+            list.assertOk();
+            assertTrue(list.trace().contains("> EPSV"), list.describe());
+            assertEquals(Map.of("six.txt", new LsEntry('-', 3), "six.bin", new LsEntry('-', 200_000)),
+                    parseLs(list.stdoutText(), list), list.describe());
+
+            Path out = local.resolve("six.bin");
+            Result get = curl("-g", "-u", "u:p", "-o", out.toString(), base + "six.bin");
+            get.assertOk();
+            assertSameContent(content, out, get);
+
+            Path active = local.resolve("six-active.bin");
+            Result act = curl("-g", "-P", "-", "-u", "u:p", "-o", active.toString(), base + "six.bin");
+            act.assertOk();
+            assertTrue(act.trace().contains("> EPRT |2|::1|"), act.describe());
+            assertSameContent(content, active, act);
+        }
+    }
+
+    private static boolean ipv6LoopbackUsable() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // -------------------------------------------------------------- helpers
+
+    /** One entry of an {@code ls -l} line: its type letter and size. */
+    record LsEntry(char type, long size) {
+    }
+
+    /**
+     * {@code drwxr-xr-x    1 ftp      ftp             4096 Nov 24 07:17 name}: type and
+     * permissions, links, owner, group, size, a date in one of ls's two forms, name.
+     */
+    private static final Pattern LS_LINE = Pattern.compile(
+            "([-dl?])[-rwxsStT]{9}\\s+\\d+\\s+\\S+\\s+\\S+\\s+(\\d+)\\s+"
+            + "[A-Z][a-z]{2}\\s+\\d{1,2}\\s+(?:\\d{2}:\\d{2}|\\d{4})\\s(.+)");
+
+    private static Map<String, LsEntry> parseLs(String listing, Result r) {
+        Map<String, LsEntry> entries = new HashMap<>();
+        for (String line : listing.split("\r?\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher m = LS_LINE.matcher(line);
+            if (!m.matches()) {
+                fail("not an ls -l line: '" + line + "'\n" + r.describe());
+            }
+            char type = m.group(1).charAt(0);
+            // A directory's size depends on the file system: it is recorded as 0.
+            long size = type == 'd' ? 0 : Long.parseLong(m.group(2));
+            if (entries.put(m.group(3), new LsEntry(type, size)) != null) {
+                fail("listed twice: " + m.group(3) + "\n" + r.describe());
+            }
+        }
+        return entries;
+    }
+
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static void assertSameContent(byte[] expected, Path actual, Result r) throws IOException {
+        assertTrue(Files.isRegularFile(actual), actual + " missing\n" + r.describe());
+        byte[] got = Files.readAllBytes(actual);
+        if (got.length == expected.length && got.length < 4096) {
+            assertArrayEquals(expected, got, r.describe());
+        }
+        assertEquals(sha256(expected) + " (" + expected.length + " bytes)",
+                sha256(got) + " (" + got.length + " bytes)",
+                "SHA-256 of " + actual + "\n" + r.describe());
+    }
+
+    private static void assertNoTemporaryFiles(Path dir, Result r) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> hidden = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+            assertEquals(List.of(), hidden, "temporary upload files left behind\n" + r.describe());
+        }
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What one curl run did: exit code, stdout bytes, stderr (the -v trace and any -sS error). */
+    record Result(List<String> command, int exit, byte[] stdout, String trace) {
+
+        String stdoutText() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        void assertOk() {
+            assertEquals(0, exit, "curl failed\n" + describe());
+        }
+
+        String describe() {
+            String out = stdout.length > 2000 ? stdout.length + " bytes" : stdoutText();
+            return "$ " + String.join(" ", command) + "\nexit " + exit + "\n--- stdout:\n" + out
+                    + "\n--- stderr (curl -v):\n" + trace;
+        }
+    }
+
+    /**
+     * Runs curl with {@code args} after the fixed safe ones, output to files
+     * (so no pipe can fill and block it), within a hard deadline.
+     */
+    private Result curl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                curl.toString(), "-q", "-sS", "-v",
+                "--max-time", Integer.toString(CURL_MAX_TIME_SECONDS),
+                "--connect-timeout", "10",
+                "--noproxy", "*"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "curl", ".out");
+        Path err = Files.createTempFile(tmp, "curl", ".err");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(local.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        Map<String, String> env = pb.environment();
+        // Never through a proxy, never reading a user's config: only the URL's loopback host.
+        env.keySet().removeIf(k -> k.toLowerCase(java.util.Locale.ROOT).endsWith("_proxy"));
+        env.remove("CURL_HOME");
+        env.put("HOME", tmp.toString());
+        Process p = pb.start();
+        p.getOutputStream().close(); // no stdin: curl reads its uploads from -T files
+        if (!p.waitFor(PROCESS_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            fail("curl did not finish within " + PROCESS_DEADLINE_SECONDS + " s: " + String.join(" ", command)
+                    + "\n--- stderr:\n" + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return new Result(command, p.exitValue(), Files.readAllBytes(out),
+                curlVersion + "\n" + Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
