@@ -307,10 +307,13 @@ class CurlInteropTest {
         Files.write(root.resolve("text.txt"), text);
         try (TestServer server = TestServer.start(root)) {
             Path typeA = local.resolve("typeA.txt");
-            Result r = curl("-u", "u:p", "-o", typeA.toString(),
+            Result r = curl("-u", "u:p", "-o", typeA.toString(), "-w", "%{size_download}",
                     "ftp://127.0.0.1:" + server.port() + "/text.txt;type=A");
             r.assertOk();
             assertTrue(r.trace().contains("> TYPE A"), r.describe());
+            // size_download counts wire bytes, before curl turns CRLF back into LF:
+            // one more per line proves the server really sent CRLF.
+            assertEquals(Long.toString(text.length + 20_000), r.stdoutText().trim(), r.describe());
             assertSameContent(text, typeA, r);
 
             Path ascii = local.resolve("ascii.txt");
@@ -423,6 +426,381 @@ class CurlInteropTest {
             try (Stream<Path> s = Files.list(root)) {
                 assertEquals(List.of(), s.toList(), r.describe());
             }
+        }
+    }
+
+    @Test
+    void downloadsAndListsNamesWithSpacesAndUtf8() throws Exception {
+        String spaced = "name with spaces.dat";
+        String utf8 = "h\u00e9llo-\u00fcn\u00efc\u00f8de-\u65e5\u672c.txt";
+        byte[] a = randomBytes(5000, 20);
+        byte[] b = "unicode\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(root.resolve(spaced), a);
+        Files.write(root.resolve(utf8), b);
+        try (TestServer server = TestServer.start(root)) {
+            String base = "ftp://127.0.0.1:" + server.port() + "/";
+            Path outA = local.resolve("a");
+            Result r = curl("-o", outA.toString(), base + "name%20with%20spaces.dat");
+            r.assertOk();
+            assertTrue(r.trace().contains("> RETR " + spaced), r.describe());
+            assertSameContent(a, outA, r);
+
+            Path outB = local.resolve("b");
+            Result r2 = curl("-o", outB.toString(),
+                    base + java.net.URLEncoder.encode(utf8, StandardCharsets.UTF_8).replace("+", "%20"));
+            r2.assertOk();
+            assertSameContent(b, outB, r2);
+
+            Result list = curl("--list-only", base);
+            list.assertOk();
+            assertEquals(List.of(utf8, spaced).stream().sorted().toList(),
+                    list.stdoutText().lines().sorted().toList(), list.describe());
+            Result ls = curl(base);
+            ls.assertOk();
+            assertEquals(Map.of(spaced, new LsEntry('-', 5000), utf8, new LsEntry('-', b.length)),
+                    parseLs(ls.stdoutText(), ls), ls.describe());
+        }
+    }
+
+    @Test
+    void headAndRemoteTimeUseSizeAndMdtmInUtc() throws Exception {
+        byte[] content = randomBytes(777, 21);
+        Path file = root.resolve("dated.bin");
+        Files.write(file, content);
+        java.time.Instant when = java.time.Instant.parse("2021-03-04T05:06:07Z");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(when));
+        try (TestServer server = TestServer.start(root)) {
+            String url = "ftp://127.0.0.1:" + server.port() + "/dated.bin";
+            Result head = curl("-I", url);
+            head.assertOk();
+            assertTrue(head.trace().contains("> MDTM dated.bin"), head.describe());
+            assertTrue(head.stdoutText().contains("Content-Length: 777"), head.describe());
+            assertTrue(head.stdoutText().contains("Last-Modified: Thu, 04 Mar 2021 05:06:07 GMT"), head.describe());
+
+            Path out = local.resolve("dated.bin");
+            Result get = curl("-R", "-o", out.toString(), url);
+            get.assertOk();
+            assertSameContent(content, out, get);
+            assertEquals(when, Files.getLastModifiedTime(out).toInstant(), get.describe());
+        }
+    }
+
+    @Test
+    void downloadsByteRanges() throws Exception {
+        byte[] content = randomBytes(1024 * 1024 + 7, 22);
+        Files.write(root.resolve("r.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            String url = "ftp://127.0.0.1:" + server.port() + "/r.bin";
+            // A closed range: curl sends REST, takes what it wants, closes the data connection and ABORs.
+            Path mid = local.resolve("mid");
+            Result r = curl("-r", "100-199", "-u", "u:p", "-o", mid.toString(), url);
+            r.assertOk();
+            assertTrue(r.trace().contains("> REST 100"), r.describe());
+            assertSameContent(Arrays.copyOfRange(content, 100, 200), mid, r);
+
+            // An open range: REST, then the rest of the file to its end.
+            Path tail = local.resolve("tail");
+            Result r2 = curl("-r", "1000000-", "-u", "u:p", "-o", tail.toString(), url);
+            r2.assertOk();
+            assertSameContent(Arrays.copyOfRange(content, 1_000_000, content.length), tail, r2);
+
+            // The server survived the aborted transfer: a whole download still works.
+            Path whole = local.resolve("whole");
+            Result r3 = curl("-u", "u:p", "-o", whole.toString(), url);
+            r3.assertOk();
+            assertSameContent(content, whole, r3);
+        }
+    }
+
+    @Test
+    void reusesOneConnectionForSeveralTransfers() throws Exception {
+        Files.createDirectories(root.resolve("d1/d2"));
+        byte[] one = randomBytes(100_000, 23);
+        byte[] two = randomBytes(200_000, 24);
+        Files.write(root.resolve("d1/one.bin"), one);
+        Files.write(root.resolve("d1/d2/two.bin"), two);
+        try (TestServer server = TestServer.start(root)) {
+            String base = "ftp://127.0.0.1:" + server.port() + "/";
+            Path o1 = local.resolve("one.bin");
+            Path o2 = local.resolve("two.bin");
+            Path o3 = local.resolve("again.bin");
+            Path o4 = local.resolve("listing");
+            Result r = curl("-u", "u:p",
+                    "-o", o1.toString(), base + "d1/one.bin",
+                    "-o", o2.toString(), base + "d1/d2/two.bin",
+                    "-o", o3.toString(), base + "d1/one.bin",
+                    "-o", o4.toString(), base + "d1/");
+            r.assertOk();
+            assertTrue(r.trace().contains("Re-using existing connection"), r.describe());
+            assertEquals(1, count(r.trace(), "> USER u"), "one login for all: " + r.describe());
+            assertSameContent(one, o1, r);
+            assertSameContent(two, o2, r);
+            assertSameContent(one, o3, r);
+            assertEquals(Map.of("one.bin", new LsEntry('-', 100_000), "d2", new LsEntry('d', 0)),
+                    parseLs(Files.readString(o4, StandardCharsets.UTF_8), r), r.describe());
+        }
+    }
+
+    @Test
+    void postQuoteDeletesAfterDownload() throws Exception {
+        byte[] content = randomBytes(50_000, 25);
+        Files.write(root.resolve("move-me.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("moved.bin");
+            Result r = curl("-Q", "-DELE move-me.bin", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/move-me.bin");
+            r.assertOk();
+            assertSameContent(content, out, r);
+            assertFalse(Files.exists(root.resolve("move-me.bin")), r.describe());
+        }
+    }
+
+    @Test
+    void customListCommandMlsd() throws Exception {
+        Files.write(root.resolve("m.bin"), new byte[321]);
+        Files.createDirectory(root.resolve("mdir"));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-X", "MLSD", "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> MLSD"), r.describe());
+            Map<String, String> facts = new HashMap<>();
+            for (String line : r.stdoutText().split("\r?\n")) {
+                int space = line.indexOf(' ');
+                assertTrue(space > 0, "not an MLSD line: " + line + "\n" + r.describe());
+                facts.put(line.substring(space + 1), line.substring(0, space).toLowerCase(java.util.Locale.ROOT));
+            }
+            assertEquals(java.util.Set.of("m.bin", "mdir"), facts.keySet(), r.describe());
+            assertTrue(facts.get("m.bin").contains("type=file;") && facts.get("m.bin").contains("size=321;"),
+                    r.describe());
+            assertTrue(facts.get("mdir").contains("type=dir;"), r.describe());
+        }
+    }
+
+    @Test
+    void listsLargeDirectoryCompletely() throws Exception {
+        Files.createDirectory(root.resolve("many"));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String name = "file-" + i + "-" + "n".repeat(i % 50) + ".dat";
+            Files.write(root.resolve("many").resolve(name), new byte[i % 7]);
+            expected.add(name);
+        }
+        expected.sort(null);
+        try (TestServer server = TestServer.start(root)) {
+            String url = "ftp://127.0.0.1:" + server.port() + "/many/";
+            Result nlst = curl("--list-only", url);
+            nlst.assertOk();
+            assertEquals(expected, nlst.stdoutText().lines().sorted().toList(), "NLST of 3000 entries");
+            Result list = curl(url);
+            list.assertOk();
+            Map<String, LsEntry> entries = parseLs(list.stdoutText(), list);
+            assertEquals(3000, entries.size(), "LIST of 3000 entries");
+            assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(entries.keySet()), "LIST names");
+            for (int i = 0; i < 3000; i += 499) {
+                assertEquals(new LsEntry('-', i % 7), entries.get("file-" + i + "-" + "n".repeat(i % 50) + ".dat"));
+            }
+        }
+    }
+
+    @Test
+    void listsNestedDirectoryWithNocwd() throws Exception {
+        Files.createDirectories(root.resolve("p/q"));
+        Files.write(root.resolve("p/q/inside.txt"), new byte[] {1, 2});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("--ftp-method", "nocwd", "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/p/q/");
+            r.assertOk();
+            assertFalse(r.trace().contains("> CWD"), r.describe());
+            assertEquals(Map.of("inside.txt", new LsEntry('-', 2)), parseLs(r.stdoutText(), r), r.describe());
+        }
+    }
+
+    @Test
+    void uploadReplacesExistingFileUnderGivenName() throws Exception {
+        Files.createDirectory(root.resolve("dst"));
+        Files.write(root.resolve("dst/target.bin"), randomBytes(2_000_000, 26));
+        byte[] content = randomBytes(1024 * 1024 + 7, 27);
+        Path in = local.resolve("source.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/dst/target.bin");
+            r.assertOk();
+            assertSameContent(content, root.resolve("dst/target.bin"), r);
+            assertFalse(Files.exists(root.resolve("dst/source.bin")), r.describe());
+            assertNoTemporaryFiles(root.resolve("dst"), r);
+        }
+    }
+
+    @Test
+    void appendsWithFtpAppend() throws Exception {
+        byte[] head = randomBytes(10_000, 28);
+        byte[] more = randomBytes(20_000, 29);
+        Files.write(root.resolve("log.bin"), head);
+        Path in = local.resolve("more.bin");
+        Files.write(in, more);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("--append", "-T", in.toString(), "-u", "u:p",
+                    "ftp://127.0.0.1:" + server.port() + "/log.bin");
+            r.assertOk();
+            assertTrue(r.trace().contains("> APPE log.bin"), r.describe());
+            byte[] both = Arrays.copyOf(head, head.length + more.length);
+            System.arraycopy(more, 0, both, head.length, more.length);
+            assertSameContent(both, root.resolve("log.bin"), r);
+        }
+    }
+
+    @Test
+    void asciiDownloadOfCrlfTextIsNotDoubled() throws Exception {
+        // A file that already has CRLF must go out as CRLF, never CR CR LF.
+        byte[] crlf = "dos line 1\r\ndos line 2\r\n\r\nend\r\n".getBytes(StandardCharsets.US_ASCII);
+        Files.write(root.resolve("dos.txt"), crlf);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("dos.txt");
+            Result r = curl("-u", "u:p", "-o", out.toString(), "-w", "%{size_download}",
+                    "ftp://127.0.0.1:" + server.port() + "/dos.txt;type=A");
+            r.assertOk();
+            assertEquals(Integer.toString(crlf.length), r.stdoutText().trim(), "wire bytes: " + r.describe());
+            assertSameContent("dos line 1\ndos line 2\n\nend\n".getBytes(StandardCharsets.US_ASCII), out, r);
+        }
+    }
+
+    @Test
+    void asciiUploadWithBareLfIsStoredUnchangedOnUnix() throws Exception {
+        Assumptions.assumeTrue(System.lineSeparator().equals("\n"), "the stored file has native line ends");
+        byte[] text = "bare\nlf\nlines\n".getBytes(StandardCharsets.US_ASCII);
+        Path in = local.resolve("bare.txt");
+        Files.write(in, text);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("--use-ascii", "-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertSameContent(text, root.resolve("bare.txt"), r);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"passive", "active"})
+    void uploadsEmptyFile(String mode) throws Exception {
+        Path in = local.resolve("zero.bin");
+        Files.write(in, new byte[0]);
+        Files.write(root.resolve("zero.bin"), new byte[] {9, 9, 9}); // replaced by the empty one
+        try (TestServer server = TestServer.start(root)) {
+            List<String> args = new ArrayList<>(List.of("-T", in.toString(), "-u", "u:p"));
+            if (mode.equals("active")) {
+                args.addAll(List.of("-P", "-"));
+            }
+            args.add("ftp://127.0.0.1:" + server.port() + "/");
+            Result r = curl(args.toArray(String[]::new));
+            r.assertOk();
+            assertTrue(r.trace().contains("< 226"), r.describe());
+            assertSameContent(new byte[0], root.resolve("zero.bin"), r);
+            assertNoTemporaryFiles(root, r);
+        }
+    }
+
+    @Test
+    void resumedUploadOfFileNotYetOnServerStartsFromZero() throws Exception {
+        byte[] content = randomBytes(100_003, 30);
+        Path in = local.resolve("fresh.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-C", "-", "-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertTrue(r.trace().contains("> SIZE fresh.bin"), r.describe());
+            assertSameContent(content, root.resolve("fresh.bin"), r);
+        }
+    }
+
+    @Test
+    void bigFileBothWaysPassiveAndActive() throws Exception {
+        byte[] content = randomBytes(16 * 1024 * 1024 + 3, 31);
+        Files.write(root.resolve("big.bin"), content);
+        Path in = local.resolve("bigup.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            String base = "ftp://127.0.0.1:" + server.port() + "/";
+            Path passive = local.resolve("passive.bin");
+            Result r1 = curl("-u", "u:p", "-o", passive.toString(), base + "big.bin");
+            r1.assertOk();
+            assertSameContent(content, passive, r1);
+            Path active = local.resolve("active.bin");
+            Result r2 = curl("-P", "-", "-u", "u:p", "-o", active.toString(), base + "big.bin");
+            r2.assertOk();
+            assertSameContent(content, active, r2);
+            Result r3 = curl("-T", in.toString(), "-u", "u:p", base);
+            r3.assertOk();
+            assertSameContent(content, root.resolve("bigup.bin"), r3);
+            Files.delete(root.resolve("bigup.bin"));
+            Result r4 = curl("-P", "-", "-T", in.toString(), "-u", "u:p", base);
+            r4.assertOk();
+            assertSameContent(content, root.resolve("bigup.bin"), r4);
+        }
+    }
+
+    @Test
+    void parallelDownloadsAndUploadsOnSeveralSessions() throws Exception {
+        int n = 8;
+        byte[][] contents = new byte[n][];
+        List<String> downloads = new ArrayList<>(List.of("-Z", "--parallel-max", Integer.toString(n), "-u", "u:p"));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            contents[i] = randomBytes(1024 * 1024 + i, 100 + i);
+            Files.write(root.resolve("p" + i + ".bin"), contents[i]);
+            Files.write(local.resolve("u" + i + ".bin"), contents[i]);
+            names.add("u" + i + ".bin");
+        }
+        try (TestServer server = TestServer.start(root)) {
+            String base = "ftp://127.0.0.1:" + server.port() + "/";
+            for (int i = 0; i < n; i++) {
+                downloads.addAll(List.of("-o", local.resolve("got" + i + ".bin").toString(), base + "p" + i + ".bin"));
+            }
+            Result down = curl(downloads.toArray(String[]::new));
+            down.assertOk();
+            for (int i = 0; i < n; i++) {
+                assertSameContent(contents[i], local.resolve("got" + i + ".bin"), down);
+            }
+            Files.createDirectory(root.resolve("in"));
+            // curl globs the {a,b,...} list itself; the names are relative to its working directory.
+            Result up = curl("-Z", "--parallel-max", Integer.toString(n), "-u", "u:p",
+                    "-T", "{" + String.join(",", names) + "}", base + "in/");
+            up.assertOk();
+            for (int i = 0; i < n; i++) {
+                assertSameContent(contents[i], root.resolve("in/u" + i + ".bin"), up);
+            }
+            assertNoTemporaryFiles(root.resolve("in"), up);
+        }
+    }
+
+    @Test
+    void quoteCommandsWithMultiLineReplies() throws Exception {
+        Files.write(root.resolve("f.txt"), new byte[] {1, 2, 3, 4});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-Q", "FEAT", "-Q", "HELP", "-Q", "STAT", "-Q", "STAT /", "-Q", "MLST f.txt",
+                    "-Q", "SITE HELP", "-Q", "NOOP", "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            for (String cmd : List.of("FEAT", "HELP", "STAT", "STAT /", "MLST f.txt", "SITE HELP", "NOOP")) {
+                assertTrue(r.trace().contains("> " + cmd + "\r\n") || r.trace().contains("> " + cmd + "\n"),
+                        cmd + " not sent: " + r.describe());
+            }
+            assertTrue(r.trace().contains("< 211-"), r.describe());
+            assertTrue(r.trace().contains("< 214-"), r.describe());
+            assertTrue(r.trace().contains("< 213-"), r.describe());
+            assertTrue(r.trace().contains("<  type=file;size=4;"), "MLST fact line: " + r.describe());
+            assertEquals(Map.of("f.txt", new LsEntry('-', 4)), parseLs(r.stdoutText(), r), r.describe());
+        }
+    }
+
+    @Test
+    void quoteSiteChmodChangesPermissionsOnDisk() throws Exception {
+        Path file = root.resolve("mode.txt");
+        Files.write(file, new byte[] {1});
+        Assumptions.assumeTrue(file.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "no POSIX permissions here");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-Q", "SITE CHMOD 640 mode.txt", "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file)), r.describe());
+            assertTrue(r.stdoutText().startsWith("-rw-r-----"), "LIST shows the new mode: " + r.describe());
         }
     }
 
@@ -630,6 +1008,14 @@ class CurlInteropTest {
             }
         }
         return entries;
+    }
+
+    private static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static byte[] randomBytes(int n, long seed) {
