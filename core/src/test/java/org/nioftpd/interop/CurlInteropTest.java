@@ -68,25 +68,39 @@ class CurlInteropTest {
     private Path root;
     private Path local;
 
+    /**
+     * Why the tests cannot run here, or null. Found once; each test then
+     * skips with it (an assumption failing in {@code @BeforeAll} makes
+     * surefire report "Tests run: 0" and lose the message).
+     */
+    private static String unavailable;
+
     @BeforeAll
     static void findCurl() throws Exception {
         curl = onPath("curl");
-        Assumptions.assumeTrue(curl != null, "curl is not on the PATH: skipping the curl interop tests");
+        if (curl == null) {
+            unavailable = "curl is not on the PATH: skipping the curl interop tests (install the curl package)";
+            return;
+        }
         Path out = Files.createTempFile("curl-version", ".txt");
         try {
             Process p = new ProcessBuilder(curl.toString(), "--version")
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile())
                     .start();
+            p.getOutputStream().close();
             if (!p.waitFor(PROCESS_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail("curl --version did not finish");
+                unavailable = "curl --version did not finish within " + PROCESS_DEADLINE_SECONDS + " s";
+                return;
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);
             curlVersion = text.lines().findFirst().orElse("?");
-            Assumptions.assumeTrue(p.exitValue() == 0, "curl --version failed: " + text);
-            Assumptions.assumeTrue(Pattern.compile("(?m)^Protocols:.*\\bftp\\b").matcher(text).find(),
-                    "this curl is built without FTP: " + text);
+            if (p.exitValue() != 0) {
+                unavailable = "curl --version failed: " + text;
+            } else if (!Pattern.compile("(?m)^Protocols:.*\\bftp\\b").matcher(text).find()) {
+                unavailable = "this curl is built without FTP: " + text;
+            }
         } finally {
             Files.deleteIfExists(out);
         }
@@ -111,6 +125,7 @@ class CurlInteropTest {
 
     @BeforeEach
     void dirs() throws IOException {
+        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
         root = Files.createDirectories(tmp.resolve("root"));
         local = Files.createDirectories(tmp.resolve("local"));
     }
