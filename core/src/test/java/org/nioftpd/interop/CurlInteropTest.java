@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nioftpd.testing.Await;
 import org.nioftpd.testing.TestServer;
 
 /**
@@ -816,6 +818,52 @@ class CurlInteropTest {
             assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(file)), r.describe());
             assertTrue(r.stdoutText().startsWith("-rw-r-----"), "LIST shows the new mode: " + r.describe());
+        }
+    }
+
+    // ------------------------------------------------ clients that give up
+
+    @Test
+    void clientTimingOutMidDownloadLeavesNoSession() throws Exception {
+        // Bigger than loopback socket buffers can hold: curl 7.88's rate limit lets a
+        // burst through when the whole file is already buffered, and then it succeeds.
+        byte[] content = randomBytes(32 * 1024 * 1024, 40);
+        Files.write(root.resolve("slow.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            Path out = local.resolve("slow.bin");
+            // 64 KiB/s for 1 s: curl gives up (28) long before 32 MiB, mid-transfer.
+            Result r = curl("--limit-rate", "64K", "--max-time", "1", "-u", "u:p", "-o", out.toString(),
+                    "ftp://127.0.0.1:" + server.port() + "/slow.bin");
+            assertEquals(28, r.exit(), "CURLE_OPERATION_TIMEDOUT expected: " + r.describe());
+            Await.until(Duration.ofSeconds(10), "the server closing the abandoned session",
+                    () -> server.server().sessionCount() == 0);
+            // and it still serves
+            Result again = curl("-u", "u:p", "-o", out.toString(), "ftp://127.0.0.1:" + server.port() + "/slow.bin");
+            again.assertOk();
+            assertSameContent(content, out, again);
+        }
+    }
+
+    @Test
+    void clientTimingOutMidUploadLeavesNoTemporaryFile() throws Exception {
+        byte[] content = randomBytes(32 * 1024 * 1024, 41); // more than socket buffers hold, as above
+        Path in = local.resolve("half.bin");
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("--limit-rate", "64K", "--max-time", "1", "-T", in.toString(), "-u", "u:p",
+                    "ftp://127.0.0.1:" + server.port() + "/");
+            assertEquals(28, r.exit(), "CURLE_OPERATION_TIMEDOUT expected: " + r.describe());
+            Await.until(Duration.ofSeconds(10), "the server closing the abandoned session",
+                    () -> server.server().sessionCount() == 0);
+            assertNoTemporaryFiles(root, r);
+            // In stream mode the end of the data connection is the end of the file, so a
+            // server may keep what came (as vsftpd does); what it keeps must be a prefix.
+            Path kept = root.resolve("half.bin");
+            if (Files.exists(kept)) {
+                byte[] got = Files.readAllBytes(kept);
+                assertTrue(got.length < content.length, r.describe());
+                assertArrayEquals(Arrays.copyOf(content, got.length), got, r.describe());
+            }
         }
     }
 
