@@ -107,7 +107,7 @@ final class InfoCommands {
             s.reply(530, "Please login with USER and PASS.");
             return;
         }
-        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(arg));
+        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(s, arg));
         List<String> body = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         long now = System.currentTimeMillis();

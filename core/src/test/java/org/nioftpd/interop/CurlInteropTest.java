@@ -631,6 +631,41 @@ class CurlInteropTest {
         }
     }
 
+    /**
+     * Regression: with {@code nocwd} curl sends {@code LIST -dash} for a
+     * directory named "-dash", and the server took the whole argument for
+     * {@code ls} options and silently listed the current directory instead.
+     */
+    @Test
+    void listsDirectoryWhoseNameStartsWithDashWithNocwd() throws Exception {
+        Files.createDirectories(root.resolve("-dash"));
+        Files.write(root.resolve("-dash/inner.bin"), new byte[] {1, 2, 3, 4, 5});
+        Files.write(root.resolve("outer.bin"), new byte[] {1});
+        try (TestServer server = TestServer.start(root)) {
+            String url = "ftp://127.0.0.1:" + server.port() + "/-dash/";
+            Result list = curl("--ftp-method", "nocwd", "-u", "u:p", url);
+            list.assertOk();
+            assertTrue(list.trace().contains("> LIST -dash"), list.describe());
+            assertEquals(Map.of("inner.bin", new LsEntry('-', 5)), parseLs(list.stdoutText(), list), list.describe());
+
+            Result nlst = curl("--ftp-method", "nocwd", "--list-only", "-u", "u:p", url);
+            nlst.assertOk();
+            assertTrue(nlst.trace().contains("> NLST -dash"), nlst.describe());
+            assertEquals(List.of("inner.bin"),
+                    nlst.stdoutText().lines().map(n -> n.substring(n.lastIndexOf('/') + 1)).toList(), nlst.describe());
+
+            // ls options still work, alone and before a path.
+            Result opts = curl("-X", "LIST -la", "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            opts.assertOk();
+            assertEquals(Map.of("-dash", new LsEntry('d', 0), "outer.bin", new LsEntry('-', 1)),
+                    parseLs(opts.stdoutText(), opts), opts.describe());
+            Result optsAndPath = curl("-X", "LIST -l -dash", "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            optsAndPath.assertOk();
+            assertEquals(Map.of("inner.bin", new LsEntry('-', 5)), parseLs(optsAndPath.stdoutText(), optsAndPath),
+                    optsAndPath.describe());
+        }
+    }
+
     @Test
     void uploadReplacesExistingFileUnderGivenName() throws Exception {
         Files.createDirectory(root.resolve("dst"));
