@@ -559,6 +559,83 @@ class CurlInteropTest {
     }
 
     @Test
+    void globbedDownloadsReuseOneSession() throws Exception {
+        // Few: curl 7.88 sometimes sits out its 1 s poll timeout between a 229 it has already
+        // read and connecting to it (no server traffic in that second), so 30 files took 26 s.
+        int n = 8;
+        for (int i = 1; i <= n; i++) {
+            Files.write(root.resolve("f" + i + ".txt"), ("file number " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        try (TestServer server = TestServer.start(root)) {
+            // curl expands [1-8] itself and names each output after it (#1).
+            Result r = curl("-u", "u:p", "-o", "got_#1.txt", "ftp://127.0.0.1:" + server.port() + "/f[1-" + n + "].txt");
+            r.assertOk();
+            assertEquals(1, count(r.trace(), "> USER u"), r.describe());
+            assertEquals(n, count(r.trace(), "> RETR f"), r.describe());
+            for (int i = 1; i <= n; i++) {
+                assertSameContent(("file number " + i + "\n").getBytes(StandardCharsets.US_ASCII),
+                        local.resolve("got_" + i + ".txt"), r);
+            }
+        }
+    }
+
+    @Test
+    void oneSessionSwitchesBetweenPassiveAndActive() throws Exception {
+        byte[] content = randomBytes(500_000, 32);
+        Files.write(root.resolve("m.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            String url = "ftp://127.0.0.1:" + server.port() + "/m.bin";
+            // --next starts a new set of options for the next URL; the connection is reused.
+            // (curl 7.88 keeps a reused connection's --disable-epsv/--disable-eprt as they were
+            // when it was opened, so PASV and PORT are covered by their own tests above.)
+            Result r = curl(
+                    "-u", "u:p", "-o", local.resolve("1").toString(), url, "--next",
+                    "-u", "u:p", "-P", "-", "-o", local.resolve("2").toString(), url, "--next",
+                    "-u", "u:p", "-o", local.resolve("3").toString(), url, "--next",
+                    "-u", "u:p", "-P", "-", "-o", local.resolve("4").toString(), url, "--next",
+                    "-u", "u:p", "-o", local.resolve("5").toString(), url);
+            r.assertOk();
+            assertEquals(1, count(r.trace(), "> USER u"), "one session for all five: " + r.describe());
+            assertEquals(3, count(r.trace(), "> EPSV"), r.describe());
+            assertEquals(2, count(r.trace(), "> EPRT"), r.describe());
+            for (String name : List.of("1", "2", "3", "4", "5")) {
+                assertSameContent(content, local.resolve(name), r);
+            }
+        }
+    }
+
+    @Test
+    void anonymousWithEmptyPasswordAndReadOnlyUserCanDownload() throws Exception {
+        byte[] content = randomBytes(10_000, 33);
+        Files.write(root.resolve("pub.bin"), content);
+        try (TestServer server = TestServer.start(root)) {
+            String url = "ftp://127.0.0.1:" + server.port() + "/pub.bin";
+            Path a = local.resolve("a");
+            Result anon = curl("-u", "anonymous:", "-o", a.toString(), url);
+            anon.assertOk();
+            assertSameContent(content, a, anon);
+            Path ftp = local.resolve("ftp");
+            Result ftpUser = curl("-u", "ftp:me@example.org", "-o", ftp.toString(), url);
+            ftpUser.assertOk();
+            assertSameContent(content, ftp, ftpUser);
+            Path ro = local.resolve("ro");
+            Result readOnly = curl("-u", "ro:p", "-o", ro.toString(), url);
+            readOnly.assertOk();
+            assertSameContent(content, ro, readOnly);
+        }
+    }
+
+    @Test
+    void missingDirectoryIsAccessDenied() throws Exception {
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/no/such/dir/");
+            assertEquals(9, r.exit(), "CURLE_REMOTE_ACCESS_DENIED expected: " + r.describe());
+            assertTrue(r.trace().contains("> CWD no"), r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+        }
+    }
+
+    @Test
     void postQuoteDeletesAfterDownload() throws Exception {
         byte[] content = randomBytes(50_000, 25);
         Files.write(root.resolve("move-me.bin"), content);
