@@ -63,6 +63,7 @@ class CurlInteropTest {
 
     private static Path curl;
     private static String curlVersion;
+    private static boolean curlHasIpv6;
 
     @TempDir
     Path tmp;
@@ -98,6 +99,7 @@ class CurlInteropTest {
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);
             curlVersion = text.lines().findFirst().orElse("?");
+            curlHasIpv6 = Pattern.compile("(?m)^Features:.*\\bIPv6\\b").matcher(text).find();
             if (p.exitValue() != 0) {
                 unavailable = "curl --version failed: " + text;
             } else if (!Pattern.compile("(?m)^Protocols:.*\\bftp\\b").matcher(text).find()) {
@@ -403,7 +405,11 @@ class CurlInteropTest {
 
     @Test
     void asciiUploadWithCrlfIsStoredWithNativeLineEnds() throws Exception {
-        String text = "first\nsecond\n\nlast line\n";
+        StringBuilder sb = new StringBuilder("first\nsecond\n\nlast line\n");
+        for (int i = 0; i < 30_000; i++) { // enough for CRLFs to straddle the server's 64 KiB reads
+            sb.append("row ").append(i).append(" ").append("y".repeat(i % 37)).append('\n');
+        }
+        String text = sb.toString();
         Path in = local.resolve("notes.txt");
         Files.writeString(in, text, StandardCharsets.US_ASCII);
         try (TestServer server = TestServer.start(root)) {
@@ -414,6 +420,38 @@ class CurlInteropTest {
             assertTrue(r.trace().contains("> TYPE A"), r.describe());
             String expected = text.replace("\n", System.lineSeparator());
             assertSameContent(expected.getBytes(StandardCharsets.US_ASCII), root.resolve("notes.txt"), r);
+        }
+    }
+
+    @Test
+    void uploadsNameWithSpacesAndUtf8() throws Exception {
+        String name = "my upload \u00fc\u00e9 \u6587\u4ef6.bin";
+        byte[] content = randomBytes(33_333, 34);
+        Path in = local.resolve(name);
+        Files.write(in, content);
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/");
+            r.assertOk();
+            assertSameContent(content, root.resolve(name), r);
+            try (Stream<Path> s = Files.list(root)) {
+                assertEquals(List.of(name), s.map(p -> p.getFileName().toString()).toList(), r.describe());
+            }
+        }
+    }
+
+    @Test
+    void uploadOntoDirectoryFailsAndLeavesItAlone() throws Exception {
+        Files.createDirectories(root.resolve("taken"));
+        Files.write(root.resolve("taken/inside.txt"), new byte[] {7});
+        Path in = local.resolve("x.bin");
+        Files.write(in, new byte[] {1, 2, 3});
+        try (TestServer server = TestServer.start(root)) {
+            Result r = curl("-T", in.toString(), "-u", "u:p", "ftp://127.0.0.1:" + server.port() + "/taken");
+            assertEquals(25, r.exit(), "CURLE_UPLOAD_FAILED expected: " + r.describe());
+            assertTrue(r.trace().contains("< 550"), r.describe());
+            assertTrue(Files.isDirectory(root.resolve("taken")), r.describe());
+            assertSameContent(new byte[] {7}, root.resolve("taken/inside.txt"), r);
+            assertNoTemporaryFiles(root, r);
         }
     }
 
@@ -1111,6 +1149,7 @@ class CurlInteropTest {
 
     @Test
     void listsOverIpv6Loopback() throws Exception {
+        Assumptions.assumeTrue(curlHasIpv6, "this curl is built without IPv6");
         Assumptions.assumeTrue(ipv6LoopbackUsable(), "cannot bind [::1]: no IPv6 loopback here");
         Files.write(root.resolve("six.txt"), "v6\n".getBytes(StandardCharsets.US_ASCII));
         byte[] content = randomBytes(200_000, 19);
