@@ -112,7 +112,7 @@ public final class Main {
             sb.append(", ").append(users.size()).append(users.size() == 1 ? " user" : " users");
         }
         sb.append(options.anonymous() ? ", anonymous read-only" : ", anonymous off");
-        int loops = server.loops().size();
+        int loops = server.loopStats().size();
         sb.append(", ").append(loops).append(loops == 1 ? " loop)" : " loops)");
         return sb.toString();
     }

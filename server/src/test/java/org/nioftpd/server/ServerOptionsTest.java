@@ -203,8 +203,8 @@ class ServerOptionsTest {
 
     @Test
     void loopsSetsTheNumberOfEventLoops() throws Exception {
-        assertEquals(2, start("--loops", "2").loops().size());
-        assertEquals(1, start("--loops=1").loops().size());
+        assertEquals(2, start("--loops", "2").loopStats().size());
+        assertEquals(1, start("--loops=1").loopStats().size());
     }
 
     // ------------------------------------------------------------------ passive
