@@ -2,6 +2,9 @@ package org.nioftpd.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -40,7 +43,14 @@ final class Daemon implements AutoCloseable {
      * use, a transfer log that cannot be opened) whatever was opened is released.
      */
     static Daemon start(Options options) throws IOException {
-        XferLog xferlog = options.xferlog() == null ? null : new XferLog(options.xferlog(), ZoneId.systemDefault());
+        XferLog xferlog = null;
+        if (options.xferlog() != null) {
+            try {
+                xferlog = new XferLog(options.xferlog(), ZoneId.systemDefault());
+            } catch (IOException e) {
+                throw new IOException("cannot open the transfer log " + options.xferlog() + ": " + reason(e), e);
+            }
+        }
         FtpServer server = null;
         Metrics metrics = null;
         try {
@@ -77,6 +87,20 @@ final class Daemon implements AutoCloseable {
         }
     }
 
+    /** "permission denied" rather than AccessDeniedException's bare path. */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     FtpServer server() {
         return server;
     }
@@ -109,7 +133,7 @@ final class Daemon implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 ok = false;
                 LOG.log(System.Logger.Level.ERROR, "users file not reloaded, the previous users stay: "
-                        + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString()));
+                        + (e instanceof IOException io ? logins.usersPath() + ": " + reason(io) : e.getMessage()));
             }
         }
         if (xferlog != null) {

@@ -75,6 +75,8 @@ public final class Main {
      * stops it, gracefully, when that returns.
      */
     static int run(String[] args, PrintStream out, PrintStream err, Serving serving) {
+        // One-line records from the start: reading the users file may warn before --log-level is known.
+        Logging.configure(Values.LogLevel.INFO, err);
         Options options;
         try {
             options = Options.parse(args);

@@ -442,7 +442,7 @@ final class Options {
             throw new UsageError(origin("users") + ": " + e.getMessage());
         } catch (IOException e) {
             throw new UsageError(origin("users") + ": cannot read " + Values.quote(usersFile.toString()) + ": "
-                    + e.getMessage());
+                    + Daemon.reason(e));
         }
         builder.authenticator(logins);
     }

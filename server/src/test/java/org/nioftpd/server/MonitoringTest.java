@@ -203,6 +203,17 @@ class MonitoringTest extends DaemonTestBase {
         }
     }
 
+    @Test
+    void aTransferLogThatCannotBeOpenedIsAStartFailure() throws Exception {
+        Path log = Files.createSymbolicLink(dir.resolve("xferlog"), dir.resolve("gone").resolve("xferlog"));
+        Outcome r = run(server -> {
+            throw new AssertionError("started");
+        }, "--listen", "127.0.0.1:0", "--root", dir.toString(), "--loops", "1", "--xferlog", log.toString());
+        assertEquals(1, r.status());
+        assertEquals("nioftpd: cannot open the transfer log " + log + ": no such file or directory"
+                + System.lineSeparator(), r.err());
+    }
+
     private static final class Pattern {
         static String quote(String s) {
             return java.util.regex.Pattern.quote(s);
