@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import javax.management.JMException;
 import org.nioftpd.FtpEvents;
 import org.nioftpd.FtpServer;
@@ -27,8 +26,6 @@ final class Daemon implements AutoCloseable {
     private final Logins logins;
     private final XferLog xferlog;
     private final Metrics metrics;
-    /** Completed by {@link #close}: a graceful stop in progress waits no longer. */
-    private final CompletableFuture<Boolean> stoppedNow = new CompletableFuture<>();
     private boolean extrasClosed;
 
     private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics) {
@@ -153,13 +150,9 @@ final class Daemon implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "stopping: " + sessions + " sessions get up to " + grace.toSeconds()
                     + " s to finish");
         }
-        // On a thread of its own, so that close() (a second SIGTERM) ends the wait at once.
-        CompletableFuture<Boolean> graceful = new CompletableFuture<>();
-        Thread drainer = new Thread(() -> graceful.complete(server.shutdown(grace)), "nioftpd-stop");
-        drainer.setDaemon(true);
-        drainer.start();
-        boolean drained = (Boolean) CompletableFuture.anyOf(graceful, stoppedNow).join();
-        if (!drained && !stoppedNow.isDone()) {
+        // A close() meanwhile (a second SIGTERM) closes the sessions, which ends this wait.
+        boolean drained = server.shutdown(grace);
+        if (!drained) {
             LOG.log(System.Logger.Level.WARNING, "stopping: closed the transfers still running after "
                     + grace.toSeconds() + " s");
         }
@@ -171,7 +164,6 @@ final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        stoppedNow.complete(false);
         closeExtras();
     }
 
