@@ -188,8 +188,11 @@ class DataConnectionOrderTest {
         try (RawClient r = server.rawLoggedIn()) {
             r.expect("TYPE I", 200);
             int port = r.pasv();
-            try (Socket data = r.connectData(port)) {
+            Socket data = r.connectData(port);
+            try {
                 awaitAccepted(r, port);
+            } finally {
+                data.close();
             }
             r.expect("STOR gone.bin", 1);
             String reply = r.reply();
