@@ -45,6 +45,8 @@ public final class EventLoop implements Executor {
     /** True while the loop thread is not blocked in select: no wakeup needed then. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Set once by whichever comes first: {@link #start} (the thread runs) or {@link #shutdown} (it never will). */
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running = true;
     private long timerSequence;
@@ -62,7 +64,9 @@ public final class EventLoop implements Executor {
     }
 
     public void start() {
-        thread.start();
+        if (started.compareAndSet(false, true)) {
+            thread.start();
+        }
     }
 
     /** True when the caller is this loop's thread. */
@@ -118,6 +122,18 @@ public final class EventLoop implements Executor {
     /** Asks the loop to stop after its current turn; closes every channel still registered. Any thread. */
     public void shutdown() {
         running = false;
+        if (started.compareAndSet(false, true)) {
+            // Never started (a server whose start() failed to bind): no thread will
+            // close the selector or count down, and awaitTermination would wait in vain.
+            // Nothing can be registered (that takes the loop thread); queued tasks are dropped.
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // shutting down
+            }
+            terminated.countDown();
+            return;
+        }
         selector.wakeup();
     }
 
