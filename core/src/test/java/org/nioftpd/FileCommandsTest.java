@@ -249,4 +249,24 @@ class FileCommandsTest {
         assertEquals("first\n", Files.readString(dir.resolve("new.txt")));
         c.disconnect();
     }
+
+    /**
+     * Bug: APPE (and STOR after REST) opened the file with CREATE before
+     * checking the data setup and the offset, so a command refused with 425
+     * or 554 still left an empty file behind.
+     */
+    @Test
+    void refusedStorOrAppeCreatesNoFile() throws IOException {
+        try (RawClient r = server.rawLoggedIn()) {
+            assertTrue(r.command("APPE new1").startsWith("425 "));
+            assertTrue(r.command("STOR new2").startsWith("425 "));
+            r.expect("REST 5", 350);
+            assertTrue(r.command("STOR new3").startsWith("425 "));
+            r.pasv();
+            r.expect("REST 5", 350);
+            assertTrue(r.command("STOR new4").startsWith("554 "), "offset past the end of a missing file");
+            assertTrue(r.command("NOOP").startsWith("200 "));
+        }
+        assertEquals(List.of(), names(dir), "a refused command creates nothing");
+    }
 }

@@ -313,14 +313,17 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         long offset = s.restartOffset();
         if (offset > 0) {
-            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-            if (offset > file.size()) {
-                file.close();
+            // Checked before the open below, which creates the file: a refused STOR leaves nothing behind.
+            if (offset > sizeOrZero(r.real())) {
                 s.reply(554, "Restart offset " + offset + " is past the end of the file.");
                 return;
             }
+            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
             file.truncate(offset);
             file.position(offset);
             upload(s, "STOR " + r.virtual(), file, null, r.real());
@@ -338,9 +341,33 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         upload(s, "APPE " + r.virtual(), file, null, r.real());
+    }
+
+    /**
+     * 425 when no PASV/PORT came first. Uploads ask before opening their file
+     * (which creates it): startTransfer would refuse too, but only after the
+     * file was made, and a refused command must leave no empty file behind.
+     */
+    private static boolean refusedWithoutDataSetup(Session s) {
+        if (s.data().isConfigured()) {
+            return false;
+        }
+        s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        return true;
+    }
+
+    private static long sizeOrZero(Path p) throws IOException {
+        try {
+            return Files.size(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
     }
 
     private static void upload(Session s, String what, FileChannel file, Path temporary, Path target) {
@@ -394,8 +421,7 @@ final class TransferCommands {
     }
 
     private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format) throws IOException {
-        if (!s.data().isConfigured()) {
-            s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        if (refusedWithoutDataSetup(s)) {
             return;
         }
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real());
