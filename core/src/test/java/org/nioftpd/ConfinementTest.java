@@ -319,4 +319,32 @@ class ConfinementTest {
             assertFalse(stat.contains("link-out"), stat);
         }
     }
+
+    /**
+     * Bug: a transfer that failed on the server's side replied
+     * "451 Local error: " + the exception's message, and a file system
+     * exception's message starts with the real paths, here
+     * "/tmp/.../root/.x.nioftpd-... -> /tmp/.../root/x: Is a directory".
+     */
+    @Test
+    void localErrorReplyDoesNotShowTheRealPath() throws IOException {
+        try (RawClient r = server.rawLoggedIn()) {
+            r.expect("TYPE I", 200);
+            try (Socket data = r.passiveData()) {
+                r.expect("STOR x", 1);
+                data.getOutputStream().write(PAYLOAD.getBytes(StandardCharsets.UTF_8));
+                data.getOutputStream().flush();
+                // the upload cannot be moved into place: a directory took its name meanwhile
+                Files.createDirectories(root.resolve("x/inside"));
+            }
+            String reply = r.reply();
+            assertTrue(reply.startsWith("451 "), reply);
+            assertFalse(reply.contains(base.toString()) || reply.contains(base.toRealPath().toString()),
+                    "a reply shows the real path: " + reply);
+            assertTrue(r.command("NOOP").startsWith("200 "));
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains("nioftpd")), "no temporary left");
+        }
+    }
 }
