@@ -2,6 +2,7 @@ package org.nioftpd.session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.transport.EndPoint;
 
@@ -129,13 +130,19 @@ final class ControlConnection implements EndPoint.Handler {
         }
     }
 
-    /** Closes once every queued reply is written (after 221 or 421). */
-    void closeAfterFlush() {
+    /**
+     * Closes once every queued reply is written (after 221 or 421), or after
+     * {@code lingerNanos} if the client does not read them: nothing else would
+     * ever close a socket whose peer stopped reading, and it would be held forever.
+     */
+    void closeAfterFlush(long lingerNanos) {
         closeWhenFlushed = true;
         endPoint.readInterest(false);
         if (out.position() == 0) {
             endPoint.close();
+            return;
         }
+        endPoint.loop().schedule(lingerNanos, TimeUnit.NANOSECONDS, endPoint::close);
     }
 
     @Override

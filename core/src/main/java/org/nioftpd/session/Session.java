@@ -384,14 +384,14 @@ public final class Session {
         closeAfterReplies();
     }
 
-    /** Closes once the replies already queued are written. */
+    /** Closes once the replies already queued are written; a client that does not read them gets one idle timeout. */
     public void closeAfterReplies() {
         if (closed) {
             return;
         }
         closed = true;
         release();
-        control.closeAfterFlush();
+        control.closeAfterFlush(settings.idleTimeout().toNanos());
     }
 
     void onClientClosed() {
