@@ -174,6 +174,25 @@ class ListingTest {
         ro.disconnect();
     }
 
+    /** RFC 2640: names are UTF-8 on the control and the data connection. */
+    @Test
+    void utf8Names() throws IOException {
+        FTPClient u = TestServer.newClient();
+        u.setControlEncoding("UTF-8");
+        u.connect(server.server().addresses().get(0).getAddress(), server.port());
+        assertTrue(u.login(TestServer.USER, TestServer.PASSWORD));
+        u.enterLocalPassiveMode();
+        assertTrue(u.makeDirectory("répertoire €"));
+        assertTrue(Files.isDirectory(dir.resolve("répertoire €")));
+        assertTrue(u.storeFile("répertoire €/日本.txt", new java.io.ByteArrayInputStream(new byte[] {1, 2, 3})));
+        assertEquals(3, Files.size(dir.resolve("répertoire €/日本.txt")));
+        assertEquals(List.of("日本.txt"), List.of(u.listNames("répertoire €")));
+        assertTrue(u.changeWorkingDirectory("répertoire €"));
+        assertEquals("/répertoire €", u.printWorkingDirectory());
+        assertEquals(List.of("日本.txt"), List.copyOf(byName(u.mlistDir()).keySet()));
+        u.disconnect();
+    }
+
     @Test
     void emptyDirectoryListsNothing() throws IOException {
         Files.createDirectory(dir.resolve("empty"));

@@ -176,6 +176,12 @@ class RepliesTest {
         assertTrue(r.reply().startsWith("500 "));
     }
 
+    @Test
+    void tooLongLineIs500AndTheNextLineWorks() throws IOException {
+        assertTrue(r.command("NOOP " + "x".repeat(10_000)).startsWith("500 "));
+        assertTrue(r.command("PWD").startsWith("257 "));
+    }
+
     /** RFC 959 4.2: {@code nnn-} first, {@code nnn } last, no line between that looks like the last. */
     static void assertMultiLine(int code, List<String> lines) {
         assertTrue(lines.size() >= 2, "multi-line: " + lines);
