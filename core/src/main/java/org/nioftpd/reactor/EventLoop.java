@@ -50,6 +50,8 @@ public final class EventLoop implements Executor {
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running = true;
     private long timerSequence;
+    /** Cancelled timers still in {@link #timers}: swept when they are half of it. */
+    private int cancelledTimers;
     /** Loop-thread statistics: how many keys and tasks it handled. */
     private long handledEvents;
 
@@ -95,9 +97,21 @@ public final class EventLoop implements Executor {
     /** Schedules {@code task} after {@code delay}. Loop thread only. */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
         assert inLoop() : "timers belong to the loop thread";
-        Timer t = new Timer(System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
+        Timer t = new Timer(this, System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
         timers.add(t);
         return t;
+    }
+
+    /**
+     * A timer still in the heap was cancelled. Loop thread only. Once cancelled
+     * timers are half the heap they are swept in one O(n) pass, so a sweep costs
+     * O(1) per cancel and the heap stays at most twice the live timers.
+     */
+    void timerCancelled() {
+        if (++cancelledTimers > 64 && cancelledTimers > timers.size() / 2) {
+            timers.removeIf(Timer::isCancelled);
+            cancelledTimers = 0;
+        }
     }
 
     /** Registers {@code channel} with this loop's selector. Loop thread only. */
@@ -113,6 +127,12 @@ public final class EventLoop implements Executor {
     /** Number of channels registered on this loop (approximate outside the loop thread). */
     public int registeredKeys() {
         return selector.keys().size();
+    }
+
+    /** Timers in the heap, cancelled ones not yet dropped included. Loop thread only (monitoring, tests). */
+    public int pendingTimers() {
+        assert inLoop() : "timers belong to the loop thread";
+        return timers.size();
     }
 
     public long handledEvents() {
@@ -184,6 +204,7 @@ public final class EventLoop implements Executor {
         Timer next;
         while ((next = timers.peek()) != null && next.isCancelled()) {
             timers.poll();
+            cancelledTimers--;
         }
         if (next == null) {
             return 60_000; // no timer: wake once a minute anyway, cheap and defensive
@@ -217,8 +238,10 @@ public final class EventLoop implements Executor {
         Timer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
-            if (!t.isCancelled()) {
-                t.cancel(); // fired timers report cancelled: they will not run again
+            if (t.isCancelled()) {
+                cancelledTimers--;
+            } else {
+                t.markFired(); // fired timers report cancelled: they will not run again
                 safely(t.task);
             }
         }
