@@ -207,6 +207,30 @@ class AbortAndStatusTest {
         }
     }
 
+    /**
+     * Bug: NOOP during a transfer was held until the transfer ended, and a held
+     * line stops the control channel from being read, so the ABOR after it was
+     * never seen: a client that sends keep-alive NOOPs during a download (as
+     * Commons Net does with a control keep-alive timeout) could not abort it.
+     */
+    @Test
+    void aborAfterAKeepAliveNoopDuringTransfer() throws IOException {
+        try (RawClient r = server.rawLoggedIn()) {
+            r.expect("TYPE I", 200);
+            int port = r.pasv();
+            try (Socket data = throttled(r, port)) {
+                r.expect("RETR big.bin", 1);
+                readSome(data, 10_000);
+                r.send("NOOP");
+                r.send("ABOR");
+                assertTrue(r.reply().startsWith("200 "), "the keep-alive answered during the transfer");
+                assertTrue(r.reply().startsWith("426 "));
+                assertTrue(r.reply().startsWith("226 "));
+            }
+            assertTrue(r.command("PWD").startsWith("257 "));
+        }
+    }
+
     @Test
     void otherCommandsWaitForTheTransferToEnd() throws IOException {
         byte[] content = new byte[8 * 1024 * 1024];

@@ -34,8 +34,8 @@ import org.nioftpd.transport.EndPoint;
  * command that cannot finish at once (a login whose password check runs on a
  * worker, a failed login's delay, a transfer) {@linkplain #suspend suspends}
  * the session: no further line is decoded until it {@linkplain #resume resumes}.
- * During a transfer the control connection is still read, so that ABOR, STAT
- * and QUIT work; any other command waits, held, until the transfer has sent
+ * During a transfer the control connection is still read, so that ABOR, STAT,
+ * NOOP and QUIT work; any other command waits, held, until the transfer has sent
  * its final reply. So replies never come out of order.
  */
 public final class Session {
@@ -331,7 +331,7 @@ public final class Session {
      * Starts {@code t} over the data connection: 125 if the connection is
      * already open, else 150 and the connection is awaited or made; then the
      * data; then, from {@link #transferDone}, 226 or an error. The session is
-     * busy until then: only ABOR, STAT and QUIT run meanwhile.
+     * busy until then: only ABOR, STAT, NOOP and QUIT run meanwhile.
      */
     public void startTransfer(Transfer t, String what) {
         if (!data.isConfigured()) {
