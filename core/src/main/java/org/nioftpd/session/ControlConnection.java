@@ -51,7 +51,16 @@ final class ControlConnection implements EndPoint.Handler {
 
     /** Whether to read from the socket: the session wants lines and the client reads its replies. */
     void wantInput(boolean on) {
-        endPoint.readInterest(on && !eof && out.position() < MAX_PENDING_OUTPUT);
+        endPoint.readInterest(on && !eof && !backlogged());
+    }
+
+    /**
+     * True while {@link #MAX_PENDING_OUTPUT} bytes of replies wait for the client:
+     * the session must run no more lines (not only read no more bytes), or the
+     * lines already read (4 KB: hundreds of short commands) would each queue a reply.
+     */
+    boolean backlogged() {
+        return out.position() >= MAX_PENDING_OUTPUT;
     }
 
     @Override

@@ -106,9 +106,11 @@ public final class Session {
     }
 
     /**
-     * Runs complete lines while the session may: not suspended, and no line
-     * held back by a running transfer. Re-entrant calls (a transfer finishing
-     * inside the command that started it) return at once; the outer call goes on.
+     * Runs complete lines while the session may: not suspended, no line held
+     * back by a running transfer, and the client reading its replies (once the
+     * output backlog is full, {@link #onOutputDrained} resumes). Re-entrant calls
+     * (a transfer finishing inside the command that started it) return at once;
+     * the outer call goes on.
      */
     private void processInput() {
         if (processing || closed) {
@@ -116,7 +118,7 @@ public final class Session {
         }
         processing = true;
         try {
-            while (!closed && !suspended) {
+            while (!closed && !suspended && !control.backlogged()) {
                 String line = heldLine != null ? heldLine : control.nextLine();
                 if (line == null) {
                     break;

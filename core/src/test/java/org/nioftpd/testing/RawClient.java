@@ -33,11 +33,26 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects to {@code host}: 127.0.0.1 or ::1, never anything else in these tests. */
     public RawClient(InetAddress host, int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 10_000);
+        this(connect(host, port));
+    }
+
+    /** Speaks over a socket the test connected itself (to set its buffer sizes first, say). */
+    public RawClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(20_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
+    }
+
+    private static Socket connect(InetAddress host, int port) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(host, port), 10_000);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return s;
     }
 
     /** Sends {@code line} plus CRLF. */
