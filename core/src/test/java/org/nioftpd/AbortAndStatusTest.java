@@ -269,6 +269,40 @@ class AbortAndStatusTest {
     }
 
     @Test
+    void clientClosingTheDataConnectionEarlyIs426() throws IOException {
+        try (RawClient r = server.rawLoggedIn()) {
+            r.expect("TYPE I", 200);
+            int port = r.pasv();
+            try (Socket data = throttled(r, port)) {
+                r.expect("RETR big.bin", 1);
+                readSome(data, 10_000);
+                data.setSoLinger(true, 0); // a reset: the server's next write fails at once
+            }
+            String reply = r.reply();
+            assertTrue(reply.startsWith("426 "), reply);
+            assertTrue(r.command("NOOP").startsWith("200 "));
+        }
+    }
+
+    @Test
+    void closingTheControlConnectionDuringAnUploadLeavesNoTemporary() throws IOException {
+        Files.writeString(dir.resolve("keep.txt"), "old");
+        RawClient r = server.rawLoggedIn();
+        r.expect("TYPE I", 200);
+        try (Socket data = r.passiveData()) {
+            r.expect("STOR keep.txt", 1);
+            data.getOutputStream().write(new byte[50_000]);
+            data.getOutputStream().flush();
+            r.close();
+            Await.until(Duration.ofSeconds(10), "session gone", () -> server.server().sessionCount() == 0);
+        }
+        assertEquals("old", Files.readString(dir.resolve("keep.txt")));
+        try (var files = Files.list(dir)) {
+            assertEquals(3, files.count(), "no temporary left");
+        }
+    }
+
+    @Test
     void closingTheControlConnectionEndsTheTransfer() throws IOException {
         RawClient r = server.rawLoggedIn();
         r.expect("TYPE I", 200);
