@@ -41,13 +41,14 @@ class ControlBackpressureTest {
      * Bug: the 64 KB limit only stopped reading from the socket; every line
      * already read (4 KB of input: hundreds of short commands) still ran, so
      * one write of "STAT /" lines made the server buffer hundreds of large
-     * replies (here ~100 KB each, in the worst case 10,000 entries each).
+     * replies (here ~90 KB each, in the worst case 10,000 entries each).
      */
     @Test
     void pipelinedCommandsWaitWhileRepliesAreUnread() throws Exception {
         Path big = Files.createDirectory(dir.resolve("big"));
-        for (int i = 0; i < 1000; i++) {
-            Files.createFile(big.resolve("a-file-with-a-long-name-" + i));
+        // ~90 KB of STAT reply: few files with long names, files being slow to create
+        for (int i = 0; i < 400; i++) {
+            Files.createFile(big.resolve("a-file-with-a-long-name-".repeat(6) + i));
         }
         try (TestServer server = TestServer.start(dir, b -> b.loops(1))) {
             Socket s = new Socket();
