@@ -231,6 +231,15 @@ public final class FtpServer implements AutoCloseable {
         return settings.admission().sessions();
     }
 
+    /**
+     * The loops themselves. Internal: their package is not exported, so only
+     * code on the class path (tests, benchmarks) can use this; monitoring
+     * uses {@link #loopStats()}.
+     */
+    public EventLoopGroup loops() {
+        return loops;
+    }
+
     /** One event loop's numbers, for monitoring. */
     public record LoopStats(String name, int channels, long handledEvents, double load) {
     }

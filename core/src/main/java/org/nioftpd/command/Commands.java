@@ -92,7 +92,10 @@ public final class Commands {
             Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
                     .duringTransfer(),
             Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help),
-            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop),
+            // NOOP answers during a transfer: clients send it as a keep-alive then, and a
+            // held NOOP would stop the control channel being read, hiding a later ABOR.
+            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop)
+                    .duringTransfer(),
 
             // ---- extensions: RFC 2389, RFC 2640
             Command.of("FEAT", ANYONE, NONE, "FEAT", "RFC 2389 3", InfoCommands::feat),

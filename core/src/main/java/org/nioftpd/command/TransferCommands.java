@@ -297,14 +297,17 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         long offset = s.restartOffset();
         if (offset > 0) {
-            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-            if (offset > file.size()) {
-                file.close();
+            // Checked before the open below, which creates the file: a refused STOR leaves nothing behind.
+            if (offset > sizeOrZero(r.real())) {
                 s.reply(554, "Restart offset " + offset + " is past the end of the file.");
                 return;
             }
+            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
             file.truncate(offset);
             file.position(offset);
             upload(s, r, "STOR", file, null);
@@ -323,6 +326,9 @@ final class TransferCommands {
     static void stou(Session s, String arg) throws IOException {
         String base = arg.isBlank() ? "stou" : arg;
         FileSystemView.Resolved r = s.fs().resolveForCreate(base);
+        if (refusedWithoutDataSetup(s)) {
+            return; // before the unique file is created: a refused STOU leaves nothing behind
+        }
         Path dir = r.real().getParent();
         String name = r.real().getFileName().toString();
         for (int i = 0; i < 1000; i++) {
@@ -352,9 +358,33 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         upload(s, r, "APPE", file, null);
+    }
+
+    /**
+     * 425 when no PASV/PORT came first. Uploads ask before opening their file
+     * (which creates it): startTransfer would refuse too, but only after the
+     * file was made, and a refused command must leave no empty file behind.
+     */
+    private static boolean refusedWithoutDataSetup(Session s) {
+        if (s.data().isConfigured()) {
+            return false;
+        }
+        s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        return true;
+    }
+
+    private static long sizeOrZero(Path p) throws IOException {
+        try {
+            return Files.size(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
     }
 
     private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
@@ -434,8 +464,7 @@ final class TransferCommands {
 
     private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
                                      DirectoryStream.Filter<Path> filter) throws IOException {
-        if (!s.data().isConfigured()) {
-            s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        if (refusedWithoutDataSetup(s)) {
             return;
         }
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), filter);

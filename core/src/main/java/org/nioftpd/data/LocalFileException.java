@@ -11,7 +11,19 @@ public final class LocalFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public LocalFileException(IOException cause) {
-        super(cause.getMessage(), cause);
+        super(clientSafe(cause), cause);
+    }
+
+    /**
+     * The message goes into the 451 reply, so it must not carry real paths: a
+     * FileSystemException's message starts with them ("/srv/ftp/.x -> /srv/ftp/x:
+     * Is a directory"); its reason alone ("Is a directory") does not.
+     */
+    private static String clientSafe(IOException cause) {
+        if (cause instanceof java.nio.file.FileSystemException fse) {
+            return fse.getReason() != null ? fse.getReason() : "file system error";
+        }
+        return cause.getMessage();
     }
 
     /** True when the disk is full (ENOSPC): 452 rather than 451. */

@@ -45,9 +45,13 @@ public final class EventLoop implements Executor {
     /** True while the loop thread is not blocked in select: no wakeup needed then. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Set once by whichever comes first: {@link #start} (the thread runs) or {@link #shutdown} (it never will). */
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running = true;
     private long timerSequence;
+    /** Cancelled timers still in {@link #timers}: swept when they are half of it. */
+    private int cancelledTimers;
     /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
     private volatile long handledEvents;
     private volatile long busyNanos;
@@ -66,7 +70,9 @@ public final class EventLoop implements Executor {
     }
 
     public void start() {
-        thread.start();
+        if (started.compareAndSet(false, true)) {
+            thread.start();
+        }
     }
 
     /** True when the caller is this loop's thread. */
@@ -95,9 +101,21 @@ public final class EventLoop implements Executor {
     /** Schedules {@code task} after {@code delay}. Loop thread only. */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
         assert inLoop() : "timers belong to the loop thread";
-        Timer t = new Timer(System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
+        Timer t = new Timer(this, System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
         timers.add(t);
         return t;
+    }
+
+    /**
+     * A timer still in the heap was cancelled. Loop thread only. Once cancelled
+     * timers are half the heap they are swept in one O(n) pass, so a sweep costs
+     * O(1) per cancel and the heap stays at most twice the live timers.
+     */
+    void timerCancelled() {
+        if (++cancelledTimers > 64 && cancelledTimers > timers.size() / 2) {
+            timers.removeIf(Timer::isCancelled);
+            cancelledTimers = 0;
+        }
     }
 
     /** Registers {@code channel} with this loop's selector. Loop thread only. */
@@ -115,6 +133,12 @@ public final class EventLoop implements Executor {
         return selector.keys().size();
     }
 
+    /** Timers in the heap, cancelled ones not yet dropped included. Loop thread only (monitoring, tests). */
+    public int pendingTimers() {
+        assert inLoop() : "timers belong to the loop thread";
+        return timers.size();
+    }
+
     /** Keys dispatched and tasks run since the loop started. */
     public long handledEvents() {
         return handledEvents;
@@ -129,12 +153,14 @@ public final class EventLoop implements Executor {
     /** Asks the loop to stop after its current turn; closes every channel still registered. Any thread. */
     public void shutdown() {
         running = false;
-        if (thread.getState() == Thread.State.NEW) {
-            // never started (the server failed to bind): nothing runs, so release the selector here
+        if (started.compareAndSet(false, true)) {
+            // Never started (a server whose start() failed to bind): no thread will
+            // close the selector or count down, and awaitTermination would wait in vain.
+            // Nothing can be registered (that takes the loop thread); queued tasks are dropped.
             try {
                 selector.close();
             } catch (IOException ignored) {
-                // nothing more to do
+                // shutting down
             }
             terminated.countDown();
             return;
@@ -192,6 +218,7 @@ public final class EventLoop implements Executor {
         Timer next;
         while ((next = timers.peek()) != null && next.isCancelled()) {
             timers.poll();
+            cancelledTimers--;
         }
         if (next == null) {
             return 60_000; // no timer: wake once a minute anyway, cheap and defensive
@@ -228,8 +255,10 @@ public final class EventLoop implements Executor {
         Timer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
-            if (!t.isCancelled()) {
-                t.cancel(); // fired timers report cancelled: they will not run again
+            if (t.isCancelled()) {
+                cancelledTimers--;
+            } else {
+                t.markFired(); // fired timers report cancelled: they will not run again
                 safely(t.task);
             }
         }

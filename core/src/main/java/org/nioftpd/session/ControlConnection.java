@@ -2,6 +2,7 @@ package org.nioftpd.session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.transport.EndPoint;
 
@@ -63,7 +64,16 @@ final class ControlConnection implements EndPoint.Handler {
 
     /** Whether to read from the socket: the session wants lines and the client reads its replies. */
     void wantInput(boolean on) {
-        endPoint.readInterest(on && !eof && out.position() < MAX_PENDING_OUTPUT);
+        endPoint.readInterest(on && !eof && !backlogged());
+    }
+
+    /**
+     * True while {@link #MAX_PENDING_OUTPUT} bytes of replies wait for the client:
+     * the session must run no more lines (not only read no more bytes), or the
+     * lines already read (4 KB: hundreds of short commands) would each queue a reply.
+     */
+    boolean backlogged() {
+        return out.position() >= MAX_PENDING_OUTPUT;
     }
 
     @Override
@@ -142,13 +152,19 @@ final class ControlConnection implements EndPoint.Handler {
         }
     }
 
-    /** Closes once every queued reply is written (after 221 or 421). */
-    void closeAfterFlush() {
+    /**
+     * Closes once every queued reply is written (after 221 or 421), or after
+     * {@code lingerNanos} if the client does not read them: nothing else would
+     * ever close a socket whose peer stopped reading, and it would be held forever.
+     */
+    void closeAfterFlush(long lingerNanos) {
         closeWhenFlushed = true;
         endPoint.readInterest(false);
         if (out.position() == 0) {
             endPoint.close();
+            return;
         }
+        endPoint.loop().schedule(lingerNanos, TimeUnit.NANOSECONDS, endPoint::close);
     }
 
     @Override

@@ -41,8 +41,8 @@ import org.nioftpd.transport.EndPoint;
  * command that cannot finish at once (a login whose password check runs on a
  * worker, a failed login's delay, a transfer) {@linkplain #suspend suspends}
  * the session: no further line is decoded until it {@linkplain #resume resumes}.
- * During a transfer the control connection is still read, so that ABOR, STAT
- * and QUIT work; any other command waits, held, until the transfer has sent
+ * During a transfer the control connection is still read, so that ABOR, STAT,
+ * NOOP and QUIT work; any other command waits, held, until the transfer has sent
  * its final reply. So replies never come out of order.
  */
 public final class Session {
@@ -157,9 +157,11 @@ public final class Session {
     }
 
     /**
-     * Runs complete lines while the session may: not suspended, and no line
-     * held back by a running transfer. Re-entrant calls (a transfer finishing
-     * inside the command that started it) return at once; the outer call goes on.
+     * Runs complete lines while the session may: not suspended, no line held
+     * back by a running transfer, and the client reading its replies (once the
+     * output backlog is full, {@link #onOutputDrained} resumes). Re-entrant calls
+     * (a transfer finishing inside the command that started it) return at once;
+     * the outer call goes on.
      */
     private void processInput() {
         if (processing || closed) {
@@ -167,7 +169,7 @@ public final class Session {
         }
         processing = true;
         try {
-            while (!closed && !suspended) {
+            while (!closed && !suspended && !control.backlogged()) {
                 String line = heldLine != null ? heldLine : control.nextLine();
                 if (line == null) {
                     break;
@@ -479,7 +481,7 @@ public final class Session {
      * Starts {@code t} over the data connection: 125 if the connection is
      * already open, else 150 and the connection is awaited or made; then the
      * data; then, from {@link #transferDone}, 226 or an error. The session is
-     * busy until then: only ABOR, STAT and QUIT run meanwhile.
+     * busy until then: only ABOR, STAT, NOOP and QUIT run meanwhile.
      */
     public void startTransfer(Transfer t, String what) {
         if (!data.isConfigured()) {
@@ -571,14 +573,14 @@ public final class Session {
         closeAfterReplies();
     }
 
-    /** Closes once the replies already queued are written. */
+    /** Closes once the replies already queued are written; a client that does not read them gets one idle timeout. */
     public void closeAfterReplies() {
         if (closed) {
             return;
         }
         closed = true;
         release();
-        control.closeAfterFlush();
+        control.closeAfterFlush(settings.idleTimeout().toNanos());
     }
 
     /** The control connection broke under us (reset, I/O error, a bug): count it and close. */
