@@ -458,7 +458,8 @@ public final class Session {
     public TlsEndPoint tlsDataEndPoint(EndPoint raw) throws javax.net.ssl.SSLException {
         TlsEndPoint.HandshakeCheck check = null;
         if (settings.tls().requireSessionReuse()) {
-            check = s -> TlsConfig.resumes(s, controlTlsSession()) ? null
+            long notBefore = System.currentTimeMillis(); // a fresh data session is made after this
+            check = s -> TlsConfig.resumes(s, controlTlsSession(), notBefore) ? null
                     : "TLS session reuse required: the data connection must resume the control connection's session";
         }
         return tlsEndPoint(raw, true, check, null);

@@ -68,16 +68,29 @@ public final class TlsConfig {
 
     /**
      * Whether a data connection's session is the control connection's,
-     * resumed (RFC 4217 section 10.2 leaves the check to the server; vsftpd's
-     * require_ssl_reuse is the same idea: it proves the data connection comes
-     * from the client that authenticated the control connection). A resumed
-     * session has the same session ID.
+     * resumed: the check behind {@code tlsRequireSessionReuse} (vsftpd's
+     * require_ssl_reuse). It proves that the data connection comes from the
+     * client that holds the control connection, not from someone racing it to
+     * the passive port.
+     *
+     * <p>The JDK has no "was this session resumed" call. A session resumed from
+     * the server's session cache keeps its ID. One resumed from a stateless
+     * ticket (the JDK's default since 13, TLS 1.2 and 1.3) gets a new ID but
+     * keeps the creation time it had, which the ticket carries encrypted and
+     * authenticated by the server, so a client cannot forge it; a full handshake
+     * creates its session now. So: same ID, or same creation time and that time
+     * earlier than {@code dataStartMillis}, when the data connection's TLS began
+     * (a fresh session is created after it; the control session was created
+     * before the client could even ask for a data connection).
      */
-    public static boolean resumes(SSLSession data, SSLSession control) {
-        if (data == null || control == null) {
+    public static boolean resumes(SSLSession data, SSLSession control, long dataStartMillis) {
+        if (data == null || control == null || !data.getProtocol().equals(control.getProtocol())) {
             return false;
         }
         byte[] id = control.getId();
-        return id != null && id.length > 0 && Arrays.equals(id, data.getId());
+        if (id != null && id.length > 0 && Arrays.equals(id, data.getId())) {
+            return true;
+        }
+        return data.getCreationTime() == control.getCreationTime() && control.getCreationTime() < dataStartMillis;
     }
 }
