@@ -63,7 +63,12 @@ public final class TlsTesting {
 
     /** Same, for one protocol ("TLSv1.2") or "TLS" for the defaults. */
     public static SSLContext clientContext(String protocol) {
-        try (InputStream in = Files.newInputStream(fixture("rsa-cert.pem"))) {
+        return clientContext(protocol, fixture("rsa-cert.pem"));
+    }
+
+    /** A client-side context that trusts exactly the certificate in {@code certPem}. */
+    public static SSLContext clientContext(String protocol, Path certPem) {
+        try (InputStream in = Files.newInputStream(certPem)) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(in));
