@@ -230,6 +230,56 @@ class FtpsProtocolTest {
         }
     }
 
+    @Test
+    void implicitTlsBehindProxyProtocolTakesTheClientHelloThatCameWithTheHeader() throws Exception {
+        try (TestServer server = TlsTesting.server(dir, b -> b.proxyProtocol(true))) {
+            byte[] header = "PROXY TCP4 127.0.0.7 127.0.0.1 40000 990\r\n".getBytes(StandardCharsets.US_ASCII);
+            // The header and the ClientHello leave in one write: the server reads both at once and must
+            // hand the bytes after the header to the TLS engine, not wait for the socket to be readable again.
+            Socket plain = new PrefixingSocket(header);
+            plain.connect(new java.net.InetSocketAddress("127.0.0.1", server.server().implicitTlsPort()), 10_000);
+            try (SSLSocket tls = FtpsRaw.dataTls(plain, CLIENT)) {
+                java.io.BufferedReader r = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+                assertTrue(r.readLine().startsWith("220"));
+                tls.getOutputStream().write("USER u\r\nPASS p\r\nSTAT\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(r.readLine().startsWith("331"));
+                assertTrue(r.readLine().startsWith("230"));
+                assertEquals("211-nioftpd status:", r.readLine());
+                assertEquals(" Connected to 127.0.0.7", r.readLine());
+            }
+        }
+    }
+
+    /** A socket whose first write carries {@code prefix} in front, in the same write. */
+    private static final class PrefixingSocket extends Socket {
+        private final byte[] prefix;
+        private boolean sent;
+
+        PrefixingSocket(byte[] prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            OutputStream out = super.getOutputStream();
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (!sent) {
+                        sent = true;
+                        byte[] all = new byte[prefix.length + len];
+                        System.arraycopy(prefix, 0, all, 0, prefix.length);
+                        System.arraycopy(b, off, all, prefix.length, len);
+                        out.write(all);
+                    } else {
+                        out.write(b, off, len);
+                    }
+                }
+            };
+        }
+    }
+
     // ------------------------------------------------------------------ close_notify
 
     @Test
