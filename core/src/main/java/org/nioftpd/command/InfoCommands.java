@@ -163,7 +163,7 @@ final class InfoCommands {
             s.reply(211, "nioftpd status:", body, "End of status.");
             return;
         }
-        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(arg));
+        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(s, arg));
         List<String> body = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         long now = System.currentTimeMillis();

@@ -401,7 +401,7 @@ final class TransferCommands {
      * ignored; {@code *} and {@code ?} in the last component filter a directory.
      */
     private static void listing(Session s, String arg, ListFormat format) throws IOException {
-        String path = stripOptions(arg);
+        String path = stripOptions(s, arg);
         int slash = path.lastIndexOf('/');
         String last = path.substring(slash + 1);
         if (Glob.hasWildcards(last)) {
@@ -444,13 +444,28 @@ final class TransferCommands {
                         s.mlstFacts()))), "Here comes the listing.");
     }
 
-    static String stripOptions(String arg) {
+    /**
+     * Drops leading {@code ls} options ("-la") from a LIST, NLST or STAT argument.
+     * A word that names an existing entry is a path, not options: curl's
+     * {@code --ftp-method nocwd} sends {@code LIST -dash} for a directory called
+     * "-dash", and taking that for options listed the current directory instead.
+     */
+    static String stripOptions(Session s, String arg) {
         String a = arg;
-        while (a.startsWith("-")) {
+        while (a.startsWith("-") && !exists(s, a)) {
             int space = a.indexOf(' ');
             a = space < 0 ? "" : a.substring(space + 1).stripLeading();
         }
         return a;
+    }
+
+    private static boolean exists(Session s, String path) {
+        try {
+            s.fs().resolveExisting(path);
+            return true;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** RFC 959 4.1.3: during a transfer 426 then 226; otherwise 225. */
