@@ -238,7 +238,11 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     SSLEngineResult r = netIn.position() > 0 && !netInShort ? unwrap() : null;
-                    if (r == null || r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    if (r != null && r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0
+                            && r.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+                        netInShort = true; // nothing taken, nothing asked: wait for more rather than spin
+                    }
+                    if (r == null || netInShort) {
                         int n = readMore();
                         if (n < 0) {
                             throw new SSLHandshakeException("connection closed during the TLS handshake");
@@ -447,6 +451,9 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             }
             if (netIn.position() > 0 && !netInShort) {
                 SSLEngineResult r = unwrap();
+                if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                    netInShort = true; // the engine took nothing: read more rather than spin
+                }
                 if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING
                         && r.getHandshakeStatus() != HandshakeStatus.FINISHED) {
                     serviceEngine(); // a TLS 1.3 key update wants its answer

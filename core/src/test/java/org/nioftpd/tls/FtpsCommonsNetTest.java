@@ -56,6 +56,40 @@ class FtpsCommonsNetTest {
     }
 
     @Test
+    void manyClientsAtOnceShareTwoLoops() throws Exception {
+        // Handshakes' delegated tasks run on the worker pool and resume on the loops: sessions interleave.
+        int clients = 8;
+        try (TestServer server = TlsTesting.server(dir)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            try {
+                java.util.List<java.util.concurrent.Future<String>> done = new java.util.ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    int n = i;
+                    done.add(pool.submit(() -> {
+                        byte[] data = randomBytes(300_000 + n, n);
+                        FTPSClient c = TlsTesting.login(server, n % 2 == 1);
+                        if (!c.storeFile("f" + n, new ByteArrayInputStream(data))) {
+                            return "store " + n + ": " + c.getReplyString();
+                        }
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        if (!c.retrieveFile("f" + n, out) || !sha256(data).equals(sha256(out.toByteArray()))) {
+                            return "retrieve " + n + ": " + c.getReplyString();
+                        }
+                        c.logout();
+                        c.disconnect();
+                        return "ok";
+                    }));
+                }
+                for (java.util.concurrent.Future<String> f : done) {
+                    assertEquals("ok", f.get(50, java.util.concurrent.TimeUnit.SECONDS));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void emptyFileGoesBothWays() throws Exception {
         try (TestServer server = TlsTesting.server(dir)) {
             FTPSClient c = TlsTesting.login(server, false);

@@ -327,6 +327,22 @@ class FtpsProtocolTest {
         }
     }
 
+    @Test
+    void aborDuringAProtectedDownloadGives426Then226() throws Exception {
+        Files.write(dir.resolve("big.bin"), TlsTesting.randomBytes(20 * 1024 * 1024, 4));
+        try (TestServer server = TlsTesting.server(dir); FtpsRaw c = loggedInProtP(server)) {
+            int port = c.epsv();
+            try (Socket plain = FtpsRaw.dataPlain(port)) {
+                expect("1", c.command("RETR big.bin"));
+                SSLSocket data = FtpsRaw.dataTls(plain, CLIENT);
+                data.getInputStream().read(new byte[1]); // bytes flow; then the client stops reading
+                expect("426", c.command("ABOR"));
+                expect("226", c.reply());
+            }
+            assertEquals("200 NOOP ok.", c.command("NOOP"));
+        }
+    }
+
     // ---------------------------------------------------------------- policy
 
     @Test
