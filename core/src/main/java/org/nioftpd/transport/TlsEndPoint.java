@@ -131,6 +131,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     /** The last unwrap found only part of a record in netIn: wait for the socket. */
     private boolean netInShort;
     private boolean socketEof;
+    /** Bytes ever read from the socket: a peer that leaves before sending any has not failed a handshake. */
+    private long received;
+    /** The peer closed before its first byte (a port probe, a client that gave up): an end, not a failure. */
+    private boolean abandoned;
     /** The peer's close_notify has been read. */
     private boolean inboundDone;
     private boolean eofDelivered;
@@ -166,6 +170,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         this.netIn = ByteBuffer.allocate(Math.max(packetSize, initialBytes));
         if (initial != null) {
             netIn.put(initial);
+            received = initialBytes;
         }
         this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
         this.appIn.flip();
@@ -244,6 +249,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     }
                     if (r == null || netInShort) {
                         int n = readMore();
+                        if (n < 0 && received == 0 && !requireCloseNotify) {
+                            abandon();
+                            return;
+                        }
                         if (n < 0) {
                             throw new SSLHandshakeException("connection closed during the TLS handshake");
                         }
@@ -290,6 +299,21 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         if (wantRead && hasBufferedInput()) {
             scheduleDispatch(); // the client's first data may have come with its Finished
         }
+    }
+
+    /** The peer left without a byte: the handler reads end of stream, as on a plain connection. */
+    private void abandon() {
+        abandoned = true;
+        updateInterest();
+        inner.loop().execute(() -> {
+            if (!closed && handler != null) {
+                try {
+                    handler.onReadable();
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
+        });
     }
 
     /**
@@ -388,6 +412,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             socketEof = true;
         } else if (n > 0) {
             netInShort = false;
+            received += n;
         }
         return n;
     }
@@ -436,6 +461,9 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     public int fill(ByteBuffer dst) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
+        }
+        if (abandoned) {
+            return -1;
         }
         if (!handshakeDone || taskRunning || !dst.hasRemaining()) {
             return 0;

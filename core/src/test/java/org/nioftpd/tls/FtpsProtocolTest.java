@@ -231,6 +231,34 @@ class FtpsProtocolTest {
     }
 
     @Test
+    void aPortProbeOnTheImplicitListenerIsADisconnectNotAnError() throws Exception {
+        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
+        org.nioftpd.FtpEvents events = new org.nioftpd.FtpEvents() {
+            @Override
+            public void error(java.net.InetSocketAddress client, String what) {
+                errors.add(what);
+            }
+
+            @Override
+            public void disconnected(java.net.InetSocketAddress client, String user) {
+                disconnects.incrementAndGet();
+            }
+        };
+        try (TestServer server = TlsTesting.server(dir, b -> b.events(events))) {
+            FtpsRaw.dataPlain(server.server().implicitTlsPort()).close(); // connect, say nothing, leave
+            Await.until(Duration.ofSeconds(10), "the session ends", () -> disconnects.get() == 1);
+            assertEquals(java.util.List.of(), errors);
+            try (Socket s = FtpsRaw.dataPlain(server.server().implicitTlsPort())) {
+                s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                readAll(s.getInputStream());
+            }
+            Await.until(Duration.ofSeconds(10), "the second session ends", () -> disconnects.get() == 2);
+            assertEquals(1, errors.size(), "a failed handshake is an error: " + errors);
+        }
+    }
+
+    @Test
     void implicitTlsBehindProxyProtocolTakesTheClientHelloThatCameWithTheHeader() throws Exception {
         try (TestServer server = TlsTesting.server(dir, b -> b.proxyProtocol(true))) {
             byte[] header = "PROXY TCP4 127.0.0.7 127.0.0.1 40000 990\r\n".getBytes(StandardCharsets.US_ASCII);
