@@ -52,6 +52,16 @@ import org.nioftpd.transport.TlsEndPoint;
  *     ...
  * }
  * }</pre>
+ * FTPS (RFC 4217): give a certificate and every listener offers AUTH TLS;
+ * add implicit-TLS listeners and policy as needed:
+ * <pre>{@code
+ * FtpServer.builder()
+ *         .listen(new InetSocketAddress("0.0.0.0", 21))
+ *         .implicitTlsListen(new InetSocketAddress("0.0.0.0", 990))
+ *         .tlsPem(Path.of("/etc/nioftpd/cert.pem"), Path.of("/etc/nioftpd/key.pem"))
+ *         .tlsRequired(true)          // no login, no data, without TLS
+ *         ...
+ * }</pre>
  */
 public final class FtpServer implements AutoCloseable {
 
