@@ -223,8 +223,9 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         while (!closed && !handshakeDone && !taskRunning) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> {
-                    runDelegatedTasks();
-                    return;
+                    if (runDelegatedTasks()) {
+                        return; // resume() goes on when they are done
+                    }
                 }
                 case NEED_WRAP -> {
                     if (!roomForRecord()) {
@@ -319,12 +320,12 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     /**
      * Runs the engine's delegated tasks on the worker pool. The loop thread
      * asks for no readiness and leaves the engine alone until they are done;
-     * then {@link #resume} carries on, on the loop.
+     * then {@link #resume} carries on, on the loop. False if there was none.
      */
-    private void runDelegatedTasks() throws SSLException {
+    private boolean runDelegatedTasks() throws SSLException {
         Runnable first = engine.getDelegatedTask();
         if (first == null) {
-            return;
+            return false;
         }
         taskRunning = true;
         updateInterest();
@@ -345,6 +346,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             taskRunning = false;
             throw new SSLException("TLS: the worker pool is full", e);
         }
+        return true;
     }
 
     /** On the loop, after delegated tasks (or to start on bytes read before TLS began). */
