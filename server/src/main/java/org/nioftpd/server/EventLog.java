@@ -11,6 +11,7 @@ import org.nioftpd.FtpEvents;
  * login 127.0.0.1:50312 alice
  * login failed 127.0.0.1:50312 mallory
  * disconnect 127.0.0.1:50312 alice
+ * error 127.0.0.1:50312 control connection: java.io.IOException: Connection reset by peer
  * </pre>
  */
 final class EventLog implements FtpEvents {
@@ -39,9 +40,14 @@ final class EventLog implements FtpEvents {
     }
 
     @Override
+    public void error(InetSocketAddress client, String what) {
+        LOG.log(System.Logger.Level.WARNING, "error {0} {1}", address(client), printable(what));
+    }
+
+    @Override
     public void transferred(TransferRecord r) {
         LOG.log(System.Logger.Level.DEBUG, "{0} {1} {2} {3} bytes {4}", r.incoming() ? "upload" : "download",
-                address(r.client()), printable(r.path()), r.bytes(), r.complete() ? "complete" : "incomplete");
+                address(r.client()), printable(r.path()), Long.toString(r.bytes()), r.complete() ? "complete" : "incomplete");
     }
 
     private static String address(InetSocketAddress a) {

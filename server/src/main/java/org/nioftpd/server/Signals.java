@@ -4,7 +4,8 @@ import java.lang.reflect.Proxy;
 
 /**
  * Turns SIGTERM and SIGINT (Ctrl-C) into a plain call, so that the daemon
- * stops through its main thread and exits with status 0.
+ * stops through its main thread and exits with status 0; and SIGHUP into a
+ * reload.
  *
  * <p>Why not only a shutdown hook: on SIGTERM the JVM runs the hooks and then
  * exits with status 143 (128 + 15) whatever they do, and service managers
@@ -25,6 +26,19 @@ final class Signals {
      * in which case the default behaviour, and the shutdown hooks, stay.
      */
     static boolean onTerminate(Runnable action) {
+        return on(action, "TERM", "INT");
+    }
+
+    /**
+     * Calls {@code action} on SIGHUP, which otherwise ends the JVM: reload
+     * (the users file, the transfer log), as {@code systemctl reload} asks.
+     */
+    static boolean onHangup(Runnable action) {
+        return on(action, "HUP");
+    }
+
+    /** Installs {@code action} as the handler of each signal named; false if the JVM refuses any. */
+    static boolean on(Runnable action, String... names) {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
@@ -36,12 +50,12 @@ final class Signals {
                         }
                         case "equals" -> proxy == args[0];
                         case "hashCode" -> System.identityHashCode(proxy);
-                        case "toString" -> "nioftpd terminate handler";
+                        case "toString" -> "nioftpd handler for SIG" + String.join(", SIG", names);
                         default -> throw new UnsupportedOperationException(method.getName());
                     });
             var handle = signal.getMethod("handle", signal, handlerType);
             var constructor = signal.getConstructor(String.class);
-            for (String name : new String[] {"TERM", "INT"}) {
+            for (String name : names) {
                 handle.invoke(null, constructor.newInstance(name), handler);
             }
             return true;

@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.nioftpd.auth.UsersFile;
 
 /**
  * Parsers for option values. Each one takes the text as given and either
@@ -188,6 +190,157 @@ final class Values {
             throw new BadValue("at most " + max + ": " + quote(text));
         }
         return n;
+    }
+
+    /** A whole number from {@code min} to {@code max}, decimal digits only. */
+    static int intRange(String text, int min, int max) throws BadValue {
+        if (text.isEmpty() || text.length() > 9 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new BadValue("not a whole number: " + quote(text));
+        }
+        int n = Integer.parseInt(text);
+        if (n < min || n > max) {
+            throw new BadValue("out of range " + min + "-" + max + ": " + quote(text));
+        }
+        return n;
+    }
+
+    /** Seconds, at least {@code min}, at most {@link #MAX_SECONDS}. */
+    static Duration seconds(String text, int min) throws BadValue {
+        return Duration.ofSeconds(intRange(text, min, MAX_SECONDS));
+    }
+
+    /** A week: longer than any timeout anyone means, short enough to catch a typo. */
+    static final int MAX_SECONDS = 7 * 24 * 3600;
+
+    /**
+     * Bytes per second: {@code 1048576}, {@code 512K}, {@code 10M}, {@code 1G}
+     * (powers of 1024, as in the users file, whose parser this is); {@code 0}
+     * for no limit.
+     */
+    static long rate(String text) throws BadValue {
+        if (text.equals("0")) {
+            return 0;
+        }
+        try {
+            return UsersFile.rate("rate", text);
+        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            throw new BadValue("not a rate (bytes per second, as in 512K or 10M; 0 for none): " + quote(text));
+        }
+    }
+
+    /** {@code --ban}: failures within a window ban an address; {@code failures == 0} turns it off. */
+    record Ban(int failures, Duration window, Duration duration) {
+        static final Ban OFF = new Ban(0, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    /** {@code FAILURES/WINDOW_SECONDS/BAN_SECONDS} such as {@code 10/600/900}, or {@code 0} for no bans. */
+    static Ban ban(String text) throws BadValue {
+        if (text.equals("0")) {
+            return Ban.OFF;
+        }
+        String[] p = text.split("/", -1);
+        if (p.length != 3) {
+            throw new BadValue("expected FAILURES/WINDOW_SECONDS/BAN_SECONDS, as in 10/600/900, or 0: " + quote(text));
+        }
+        int failures = intRange(p[0], 0, 1_000_000);
+        if (failures == 0) {
+            return Ban.OFF;
+        }
+        return new Ban(failures, seconds(p[1], 1), seconds(p[2], 1));
+    }
+
+    /** Log levels, named as {@link System.Logger.Level} names them. */
+    enum LogLevel {
+        ERROR, WARNING, INFO, DEBUG, TRACE;
+
+        static String names() {
+            return "error|warning|info|debug|trace";
+        }
+    }
+
+    static LogLevel logLevel(String text) throws BadValue {
+        for (LogLevel l : LogLevel.values()) {
+            if (l.name().equalsIgnoreCase(text)) {
+                return l;
+            }
+        }
+        throw new BadValue("expected " + LogLevel.names() + ": " + quote(text));
+    }
+
+    /** The greeting after 220: printable, one line (a CR or LF would forge replies), at most 200 characters. */
+    static String banner(String text) throws BadValue {
+        if (text.isBlank()) {
+            throw new BadValue("empty banner");
+        }
+        if (!text.chars().allMatch(c -> c >= ' ' && c != 0x7f)) {
+            throw new BadValue("banner has a control character");
+        }
+        if (text.length() > 200) {
+            throw new BadValue("banner longer than 200 characters");
+        }
+        return text;
+    }
+
+    /**
+     * A directory as the client sees it, absolute: {@code /incoming}. No
+     * {@code .} or {@code ..} component, no backslash, no trailing slash.
+     */
+    static String virtualDirectory(String text) throws BadValue {
+        if (!text.startsWith("/") || text.equals("/")) {
+            throw new BadValue("expected a directory under /, as in /incoming: " + quote(text));
+        }
+        for (String part : text.substring(1).split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\\') >= 0
+                    || !part.chars().allMatch(c -> c >= ' ' && c != 0x7f)) {
+                throw new BadValue("expected a plain path such as /incoming: " + quote(text));
+            }
+        }
+        return text;
+    }
+
+    /** An existing regular file, made absolute. */
+    static Path existingFile(String text) throws BadValue {
+        Path p = path(text);
+        if (!Files.isRegularFile(p)) {
+            throw new BadValue("no such file: " + quote(text));
+        }
+        if (!Files.isReadable(p)) {
+            throw new BadValue("not readable: " + quote(text));
+        }
+        return p.toAbsolutePath().normalize();
+    }
+
+    /** A file that may not exist yet, in an existing directory; made absolute. */
+    static Path newFile(String text) throws BadValue {
+        Path p = path(text).toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            throw new BadValue("is a directory: " + quote(text));
+        }
+        Path parent = p.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new BadValue("no such directory: " + quote(parent == null ? text : parent.toString()));
+        }
+        return p;
+    }
+
+    private static Path path(String text) throws BadValue {
+        if (text.isEmpty()) {
+            throw new BadValue("empty path");
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new BadValue("not a valid path: " + quote(text));
+        }
+    }
+
+    /** {@code true} or {@code false}, for a flag in a config file. */
+    static boolean bool(String text) throws BadValue {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new BadValue("expected true or false: " + quote(text));
+        };
     }
 
     /** An existing directory, made absolute. */

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.nioftpd.FtpEvents;
 
 /**
@@ -36,19 +37,44 @@ final class XferLog implements FtpEvents, AutoCloseable {
             DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ENGLISH);
 
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(65_536);
-    private final BufferedWriter out;
+    private final Path file;
+    /** Writer thread only (and {@link #close} once that thread has ended). */
+    private BufferedWriter out;
+    /** Set by {@link #reopen}, acted on by the writer thread. */
+    private volatile boolean reopen;
+    /**
+     * Queued only to wake the writer thread (compared by identity). Not an
+     * interrupt: that would close the FileChannel under a write.
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String WAKE = new String("wake");
     private final Thread writer;
     private final ZoneId zone;
     private volatile boolean closed;
-    private volatile long dropped;
+    private final LongAdder dropped = new LongAdder();
 
     XferLog(Path file, ZoneId zone) throws IOException {
         this.zone = zone;
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        this.file = file;
+        this.out = open(file);
         this.writer = new Thread(this::drain, "nioftpd-xferlog");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    private static BufferedWriter open(Path file) throws IOException {
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Closes the file and opens it again by name, on the writer thread and
+     * before its next line: after logrotate has renamed the old file, the next
+     * lines go to a new one (SIGHUP, as for every daemon that keeps a log open).
+     */
+    void reopen() {
+        reopen = true;
+        queue.offer(WAKE); // cuts short the writer's wait for a line
     }
 
     /** One line for {@code r}, without the newline. */
@@ -81,48 +107,86 @@ final class XferLog implements FtpEvents, AutoCloseable {
     @Override
     public void transferred(TransferRecord r) {
         if (!queue.offer(format(r, zone))) {
-            dropped++;
+            dropped.increment();
         }
     }
 
     private void drain() {
-        try {
-            while (!closed || !queue.isEmpty()) {
-                String line = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (line == null) {
-                    continue;
-                }
+        while (!closed || !queue.isEmpty()) {
+            if (reopen) {
+                reopen = false;
+                reopenNow();
+            }
+            String line;
+            try {
+                line = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return; // nobody interrupts this thread but the JVM going away
+            }
+            if (line == null || line == WAKE) {
+                continue;
+            }
+            if (out == null) {
+                dropped.increment(); // the file could not be (re)opened; a later reopen may fix it
+                continue;
+            }
+            try {
                 out.write(line);
                 out.newLine();
                 // write what else is queued, then flush once
                 while ((line = queue.poll()) != null) {
-                    out.write(line);
-                    out.newLine();
+                    if (line != WAKE) {
+                        out.write(line);
+                        out.newLine();
+                    }
                 }
                 out.flush();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "transfer log write failed; lines are dropped until a reload"
+                        + " reopens " + file, e);
+                closeQuietly();
             }
+        }
+    }
+
+    private void reopenNow() {
+        closeQuietly();
+        try {
+            out = open(file);
+            LOG.log(System.Logger.Level.INFO, "transfer log reopened: {0}", file);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "transfer log write failed; transfer logging stops", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            LOG.log(System.Logger.Level.ERROR, "cannot reopen the transfer log " + file
+                    + "; lines are dropped until a reload reopens it", e);
+        }
+    }
+
+    private void closeQuietly() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // what could be written was; the file is being replaced
+            }
+            out = null;
         }
     }
 
     long dropped() {
-        return dropped;
+        return dropped.sum();
     }
 
     /** Writes what is queued and closes the file. */
     @Override
     public void close() {
         closed = true;
+        queue.offer(WAKE);
         try {
             writer.join(5_000);
-            out.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the transfer log failed", e);
+        }
+        if (!writer.isAlive()) {
+            closeQuietly();
         }
     }
 }

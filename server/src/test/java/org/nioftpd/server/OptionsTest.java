@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -157,6 +159,33 @@ class OptionsTest {
         add(cases, "--loops: at most 1024: '5000'", "--loops", "5000");
         add(cases, "--loops: missing N", "--loops");
         add(cases, "--help: takes no value", "--help=me");
+        add(cases, "--users: no such file: '" + dir.resolve("missing") + "'", "--users", dir.resolve("missing").toString());
+        add(cases, "--anonymous-root: not a directory: '" + file + "'", "--anonymous-root", file.toString());
+        add(cases, "--anonymous-upload-dir: expected a directory under /, as in /incoming: 'incoming'",
+                "--anonymous-upload-dir", "incoming");
+        add(cases, "--max-download-rate: not a rate (bytes per second, as in 512K or 10M; 0 for none): '10X'",
+                "--max-download-rate", "10X");
+        add(cases, "--max-upload-rate: not a rate (bytes per second, as in 512K or 10M; 0 for none): '-1'",
+                "--max-upload-rate", "-1");
+        add(cases, "--ban: expected FAILURES/WINDOW_SECONDS/BAN_SECONDS, as in 10/600/900, or 0: '10/600'",
+                "--ban", "10/600");
+        add(cases, "--ban: out of range 1-604800: '0'", "--ban", "10/0/900");
+        add(cases, "--log-level: expected error|warning|info|debug|trace: 'verbose'", "--log-level", "verbose");
+        add(cases, "--xferlog: no such directory: '" + dir.resolve("missing") + "'",
+                "--xferlog", dir.resolve("missing").resolve("xferlog").toString());
+        add(cases, "--metrics-listen: expected HOST:PORT: '9100'", "--metrics-listen", "9100");
+        add(cases, "--idle-timeout: out of range 1-604800: '0'", "--idle-timeout", "0");
+        add(cases, "--login-timeout: not a whole number: '1m'", "--login-timeout", "1m");
+        add(cases, "--shutdown-grace: not a whole number: 'soon'", "--shutdown-grace", "soon");
+        add(cases, "--failed-login-delay: out of range 0-60000: '60001'", "--failed-login-delay", "60001");
+        add(cases, "--max-line: out of range 64-1048576: '10'", "--max-line", "10");
+        add(cases, "--max-sessions: not a positive integer: '0'", "--max-sessions", "0");
+        add(cases, "--max-login-failures: not a positive integer: 'x'", "--max-login-failures", "x");
+        add(cases, "--banner: banner has a control character", "--banner", "hi\r\n230 ok");
+        add(cases, "--proxy-protocol: takes no value", "--proxy-protocol=true");
+        add(cases, "--check-config: takes no value", "--check-config=yes");
+        add(cases, "--config: missing FILE", "--config");
+        add(cases, "--config: given more than once", "--config", "a", "--config", "b");
         // the first problem is the one reported, even with --help after it
         add(cases, "--loops: not a positive integer: 'x'", "--loops", "x", "--help");
         return cases.stream();
@@ -173,6 +202,61 @@ class OptionsTest {
         assertEquals(2, r.status(), r.err());
         assertEquals("", r.out());
         assertEquals("nioftpd: " + message + System.lineSeparator(), r.err());
+    }
+
+    /** Every row parses a typical value: a new option needs a sample here, and so a test. */
+    @Test
+    void everyRowAcceptsATypicalValue() throws Exception {
+        Files.createDirectories(dir.resolve("incoming"));
+        Path users = Files.write(dir.resolve("users.txt"), List.of(LoginsTest.entry("bob", "pw", dir, "rw")));
+        Path conf = Files.writeString(dir.resolve("empty.conf"), "# nothing\n");
+        Map<String, String> samples = new HashMap<>();
+        samples.put("listen", "127.0.0.1:0");
+        samples.put("root", dir.toString());
+        samples.put("passive-ports", "50000-50100");
+        samples.put("passive-address", "192.0.2.1");
+        samples.put("banner", "Hello");
+        samples.put("loops", "2");
+        samples.put("user", "alice:pw:ro");
+        samples.put("users", users.toString());
+        samples.put("anonymous-root", dir.toString());
+        samples.put("anonymous-upload-dir", "/incoming");
+        samples.put("max-sessions", "100");
+        samples.put("max-sessions-per-address", "5");
+        samples.put("max-download-rate", "10M");
+        samples.put("max-upload-rate", "512K");
+        samples.put("ban", "10/600/900");
+        samples.put("max-login-failures", "3");
+        samples.put("failed-login-delay", "1000");
+        samples.put("max-line", "4096");
+        samples.put("login-timeout", "60");
+        samples.put("idle-timeout", "300");
+        samples.put("data-timeout", "300");
+        samples.put("accept-timeout", "60");
+        samples.put("shutdown-grace", "30");
+        samples.put("log-level", "debug");
+        samples.put("xferlog", dir.resolve("xferlog").toString());
+        samples.put("metrics-listen", "127.0.0.1:9100");
+        samples.put("config", conf.toString());
+        List<String> args = new ArrayList<>();
+        for (Options.Option opt : Options.TABLE) {
+            if (opt.name().equals("help") || opt.name().equals("version")) {
+                continue; // they end the run early
+            }
+            args.add("--" + opt.name());
+            if (!opt.isFlag()) {
+                assertTrue(samples.containsKey(opt.name()), "no sample value for --" + opt.name());
+                args.add(samples.get(opt.name()));
+            }
+        }
+        Options o = Options.parse(args.toArray(String[]::new));
+        assertTrue(o.checkConfig());
+        assertEquals(10L * 1024 * 1024, o.downloadRate());
+        assertEquals(512 * 1024, o.uploadRate());
+        assertEquals(2, o.logins().size(), "alice and bob");
+        Outcome r = run(args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        assertEquals("configuration OK" + System.lineSeparator(), r.out());
     }
 
     @Test

@@ -40,7 +40,7 @@ class ServerOptionsTest {
     @TempDir
     Path dir;
 
-    private final List<FtpServer> servers = new ArrayList<>();
+    private final List<Daemon> daemons = new ArrayList<>();
     private final List<FTPClient> clients = new ArrayList<>();
 
     @AfterEach
@@ -50,7 +50,7 @@ class ServerOptionsTest {
                 c.disconnect();
             }
         }
-        servers.forEach(FtpServer::close);
+        daemons.forEach(Daemon::close);
     }
 
     /** Starts a server from a command line; loopback, port 0, {@link #dir} and one loop unless {@code args} say otherwise. */
@@ -67,9 +67,9 @@ class ServerOptionsTest {
         }
         Options options = Options.parse(all.toArray(String[]::new));
         options.builder().failedLoginDelay(Duration.ofMillis(50)); // failed logins are part of these tests
-        FtpServer server = Main.start(options);
-        servers.add(server);
-        return server;
+        Daemon daemon = Main.start(options);
+        daemons.add(daemon);
+        return daemon.server();
     }
 
     private FTPClient connect(String host, int port) throws IOException {
@@ -203,8 +203,8 @@ class ServerOptionsTest {
 
     @Test
     void loopsSetsTheNumberOfEventLoops() throws Exception {
-        assertEquals(2, start("--loops", "2").loops().size());
-        assertEquals(1, start("--loops=1").loops().size());
+        assertEquals(2, start("--loops", "2").loopStats().size());
+        assertEquals(1, start("--loops=1").loopStats().size());
     }
 
     // ------------------------------------------------------------------ passive

@@ -150,6 +150,98 @@ class ValuesTest {
         assertFalse(Values.user("alice:secret").toString().contains("secret"));
     }
 
+    // ------------------------------------------------- the operations options
+
+    @Test
+    void rates() throws Exception {
+        assertEquals(0, Values.rate("0"), "0 is no limit");
+        assertEquals(1000, Values.rate("1000"));
+        assertEquals(512 * 1024, Values.rate("512K"));
+        assertEquals(512 * 1024, Values.rate("512k"));
+        assertEquals(10L * 1024 * 1024, Values.rate("10M"));
+        assertEquals(2L * 1024 * 1024 * 1024, Values.rate("2G"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "K", "-1", "1.5M", "10X", "10 M", "M10", "00", "99999999999G", "1T"})
+    void badRate(String text) {
+        BadValue e = assertThrows(BadValue.class, () -> Values.rate(text), text);
+        assertEquals("not a rate (bytes per second, as in 512K or 10M; 0 for none): '" + text + "'", e.getMessage());
+    }
+
+    @Test
+    void seconds() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(30), Values.seconds("30", 1));
+        assertEquals(java.time.Duration.ZERO, Values.seconds("0", 0));
+        assertEquals("out of range 1-604800: '0'",
+                assertThrows(BadValue.class, () -> Values.seconds("0", 1)).getMessage());
+        assertEquals("out of range 1-604800: '604801'",
+                assertThrows(BadValue.class, () -> Values.seconds("604801", 1)).getMessage());
+        assertEquals("not a whole number: '1.5'",
+                assertThrows(BadValue.class, () -> Values.seconds("1.5", 1)).getMessage());
+        assertEquals("not a whole number: '-1'",
+                assertThrows(BadValue.class, () -> Values.seconds("-1", 0)).getMessage());
+    }
+
+    @Test
+    void ban() throws Exception {
+        assertEquals(new Values.Ban(10, java.time.Duration.ofSeconds(600), java.time.Duration.ofSeconds(900)),
+                Values.ban("10/600/900"));
+        assertEquals(0, Values.ban("0").failures());
+        assertEquals(0, Values.ban("0/1/1").failures());
+        for (String bad : new String[] {"", "10", "10/600", "10/600/900/1", "x/600/900", "10/0/900", "10/600/0",
+            "10//900", "-1/600/900"}) {
+            assertThrows(BadValue.class, () -> Values.ban(bad), bad);
+        }
+    }
+
+    @Test
+    void logLevels() throws Exception {
+        assertEquals(Values.LogLevel.DEBUG, Values.logLevel("debug"));
+        assertEquals(Values.LogLevel.WARNING, Values.logLevel("WARNING"));
+        assertEquals("expected error|warning|info|debug|trace: 'warn'",
+                assertThrows(BadValue.class, () -> Values.logLevel("warn")).getMessage());
+    }
+
+    @Test
+    void banner() throws Exception {
+        assertEquals("Welcome to ACME FTP = files", Values.banner("Welcome to ACME FTP = files"));
+        assertEquals("banner has a control character",
+                assertThrows(BadValue.class, () -> Values.banner("hi\r\n230 forged")).getMessage());
+        assertThrows(BadValue.class, () -> Values.banner(" "));
+        assertThrows(BadValue.class, () -> Values.banner("x".repeat(201)));
+    }
+
+    @Test
+    void virtualDirectory() throws Exception {
+        assertEquals("/incoming", Values.virtualDirectory("/incoming"));
+        assertEquals("/pub/incoming", Values.virtualDirectory("/pub/incoming"));
+        for (String bad : new String[] {"", "/", "incoming", "/incoming/", "/../etc", "/a/./b", "//x", "/a\\b"}) {
+            assertThrows(BadValue.class, () -> Values.virtualDirectory(bad), bad);
+        }
+    }
+
+    @Test
+    void files(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("users"), "");
+        assertEquals(f.toAbsolutePath(), Values.existingFile(f.toString()));
+        assertEquals("no such file: '" + dir.resolve("nope") + "'",
+                assertThrows(BadValue.class, () -> Values.existingFile(dir.resolve("nope").toString())).getMessage());
+        assertThrows(BadValue.class, () -> Values.existingFile(dir.toString()), "a directory is not a file");
+        assertEquals(dir.resolve("new.log").toAbsolutePath(), Values.newFile(dir.resolve("new.log").toString()));
+        assertEquals("no such directory: '" + dir.resolve("missing") + "'", assertThrows(BadValue.class,
+                () -> Values.newFile(dir.resolve("missing").resolve("x.log").toString())).getMessage());
+        assertThrows(BadValue.class, () -> Values.newFile(dir.toString()));
+        assertThrows(BadValue.class, () -> Values.newFile(""));
+    }
+
+    @Test
+    void booleans() throws Exception {
+        assertTrue(Values.bool("true"));
+        assertFalse(Values.bool("false"));
+        assertEquals("expected true or false: 'yes'", assertThrows(BadValue.class, () -> Values.bool("yes")).getMessage());
+    }
+
     @Test
     void formatShortensIpv6() throws Exception {
         assertEquals("127.0.0.1:21", Values.format(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 21)));
