@@ -41,13 +41,13 @@ public final class Commands {
     private static List<Command> security() {
         return List.of(
             // ---- security: RFC 2228, RFC 4217
-            Command.of("AUTH", ANYONE, REQUIRED, "AUTH <sp> TLS", "RFC 4217 / RFC 2228 3", SecurityCommands::auth)
+            Command.of("AUTH", ANYONE, REQUIRED, "AUTH <sp> TLS", "RFC 4217, RFC 2228", SecurityCommands::auth)
                     .feat("AUTH TLS"),
-            Command.of("PBSZ", ANYONE, REQUIRED, "PBSZ <sp> 0", "RFC 4217 / RFC 2228 3", SecurityCommands::pbsz)
+            Command.of("PBSZ", ANYONE, REQUIRED, "PBSZ <sp> 0", "RFC 4217, RFC 2228", SecurityCommands::pbsz)
                     .feat("PBSZ"),
-            Command.of("PROT", ANYONE, REQUIRED, "PROT <sp> P | C", "RFC 4217 / RFC 2228 3", SecurityCommands::prot)
+            Command.of("PROT", ANYONE, REQUIRED, "PROT <sp> P | C", "RFC 4217, RFC 2228", SecurityCommands::prot)
                     .feat("PROT"),
-            Command.of("CCC", ANYONE, NONE, "CCC", "RFC 4217 / RFC 2228 3", SecurityCommands::ccc)
+            Command.of("CCC", ANYONE, NONE, "CCC", "RFC 4217, RFC 2228", SecurityCommands::ccc)
         );
     }
 

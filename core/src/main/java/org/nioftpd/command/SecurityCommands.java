@@ -15,7 +15,7 @@ final class SecurityCommands {
     }
 
     /**
-     * RFC 4217 section 4: AUTH TLS, 234, then the TLS handshake on the same
+     * RFC 4217: AUTH TLS, 234, then the TLS handshake on the same
      * connection. AUTH SSL (and the old TLS-C, TLS-P) are accepted as legacy
      * clients send them; SSL and TLS-P also imply PROT P, as they did for the
      * servers those clients were written for. A second AUTH inside TLS, or AUTH
@@ -45,13 +45,13 @@ final class SecurityCommands {
                 s.reply(234, "AUTH " + mechanism + " successful, proceed with the TLS handshake.");
                 s.startTls(true);
             }
-            // RFC 2228 section 4: an unknown mechanism is 504.
+            // RFC 2228: a mechanism the server does not know is 504.
             default -> s.reply(504, "AUTH mechanism not supported; use AUTH TLS.");
         }
     }
 
     /**
-     * RFC 4217 section 8: PBSZ 0 after AUTH. TLS has no buffer to size, so
+     * RFC 4217: PBSZ 0 after AUTH. TLS has no buffer to size, so
      * whatever the number, the reply is "PBSZ=0" (RFC 2228 allows the server to
      * answer with the size it will use).
      */
@@ -71,7 +71,7 @@ final class SecurityCommands {
     }
 
     /**
-     * RFC 4217 section 9: PROT C (clear) or P (private, TLS on every data
+     * RFC 4217: PROT C (clear) or P (private, TLS on every data
      * connection); S and E have no meaning with TLS (536). With TLS required,
      * PROT C is refused for policy (534, RFC 2228).
      */
@@ -104,7 +104,7 @@ final class SecurityCommands {
     }
 
     /**
-     * RFC 4217 section 12.3: CCC, back to a plaintext control connection.
+     * RFC 4217: CCC, back to a plaintext control connection.
      * Refused, deliberately: after it a man in the middle can inject commands
      * again (the reason TLS was asked for), and the one use it has (NAT
      * helpers reading PORT/PASV) does not outweigh that; vsftpd and most

@@ -236,7 +236,7 @@ public final class DataConnections {
         EndPoint ep = connected;
         connected = null; // the transfer owns it now, and closes it when it ends
         if (session.dataProtected()) {
-            // PROT P (RFC 4217 section 9): the server side of a TLS handshake on the data
+            // PROT P (RFC 4217): the server side of a TLS handshake on the data
             // socket, on this loop, decided now rather than at connect time so that a
             // connection made before PROT P still follows it. The transfer reads and
             // writes plaintext; the handshake happens under it.
@@ -265,8 +265,8 @@ public final class DataConnections {
                     session.transferDone(done, 451, "Local error: " + local.getMessage());
                 }
             } else if (failure instanceof javax.net.ssl.SSLHandshakeException) {
-                // No RFC names this reply; 522 is what vsftpd and ProFTPD send for a data
-                // connection whose TLS negotiation failed or was refused, and clients know it.
+                // RFC 4217: 522, the data connection's TLS negotiation failed or was
+                // unacceptable (here also: it did not resume the control session when required).
                 session.transferDone(done, 522, "Data connection refused: " + failure.getMessage());
             } else {
                 session.transferDone(done, 426, "Connection closed; transfer aborted: " + failure.getMessage());

@@ -589,7 +589,7 @@ public final class Session {
     public void startTransfer(Transfer t, String what) {
         TlsConfig tls = settings.tls();
         if (tls != null && tls.required() && !dataProtected()) {
-            // RFC 4217 section 10: "521 Data connection cannot be opened with this PROT setting".
+            // RFC 4217: "521 Data connection cannot be opened with this PROT setting".
             t.release();
             reply(521, "Data connections must be encrypted: send PBSZ 0 and PROT P first.");
             return;

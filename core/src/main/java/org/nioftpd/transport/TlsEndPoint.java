@@ -54,7 +54,7 @@ import org.nioftpd.reactor.EventLoop;
  * {@code requireCloseNotify} is off (the control connection: a client that
  * drops the TCP connection after QUIT loses nothing); on a data connection a
  * FIN without close_notify is a {@link TruncatedException}, so that a cut
- * upload is told from a complete one (RFC 4217 section 10, RFC 8446 6.1).
+ * upload is told from a complete one (RFC 4217; RFC 8446 6.1).
  *
  * <p><b>Renegotiation</b> is refused: TLS 1.3 has none; in TLS 1.2 a
  * handshake record after the first handshake can only be the client's new
