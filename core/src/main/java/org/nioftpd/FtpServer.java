@@ -32,7 +32,11 @@ import org.nioftpd.session.Admission;
 import org.nioftpd.session.Session;
 import org.nioftpd.session.Settings;
 import org.nioftpd.session.UserRegistry;
+import org.nioftpd.tls.KeyMaterial;
+import org.nioftpd.tls.TlsConfig;
+import org.nioftpd.transport.EndPoint;
 import org.nioftpd.transport.SocketEndPoint;
+import org.nioftpd.transport.TlsEndPoint;
 
 /**
  * An FTP server: listeners, a group of event loops, and the sessions on them.
@@ -48,6 +52,16 @@ import org.nioftpd.transport.SocketEndPoint;
  *     ...
  * }
  * }</pre>
+ * FTPS (RFC 4217): give a certificate and every listener offers AUTH TLS;
+ * add implicit-TLS listeners and policy as needed:
+ * <pre>{@code
+ * FtpServer.builder()
+ *         .listen(new InetSocketAddress("0.0.0.0", 21))
+ *         .implicitTlsListen(new InetSocketAddress("0.0.0.0", 990))
+ *         .tlsPem(Path.of("/etc/nioftpd/cert.pem"), Path.of("/etc/nioftpd/key.pem"))
+ *         .tlsRequired(true)          // no login, no data, without TLS
+ *         ...
+ * }</pre>
  */
 public final class FtpServer implements AutoCloseable {
 
@@ -57,18 +71,20 @@ public final class FtpServer implements AutoCloseable {
     private final Settings settings;
     private final EventLoopGroup loops;
     private final ExecutorService workers;
-    private final CommandTable commands = Commands.table();
+    private final CommandTable commands;
     private final FtpStats stats = new FtpStats();
     /** Set by a graceful shutdown, counted down when the last session has closed. */
     private volatile CountDownLatch drainedLatch;
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final List<InetSocketAddress> boundImplicitTls = new ArrayList<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private boolean started;
     private boolean closed;
 
     private FtpServer(Builder b) {
         this.config = b;
+        this.commands = Commands.table(b.tlsConfig != null);
         this.loops = new EventLoopGroup(b.loops, "nioftpd-loop");
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -82,7 +98,7 @@ public final class FtpServer implements AutoCloseable {
                 b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
-                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate));
+                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig);
     }
 
     public static Builder builder() {
@@ -144,18 +160,23 @@ public final class FtpServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         List<ServerSocketChannel> channels = new ArrayList<>();
-        for (InetSocketAddress address : config.listen) {
+        int explicit = config.listen.size();
+        List<InetSocketAddress> all = new ArrayList<>(config.listen);
+        all.addAll(config.implicitTlsListen);
+        for (int i = 0; i < all.size(); i++) {
+            InetSocketAddress address = all.get(i);
             try {
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 channels.add(ch);
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(address, 1024);
-                bound.add((InetSocketAddress) ch.getLocalAddress());
+                (i < explicit ? bound : boundImplicitTls).add((InetSocketAddress) ch.getLocalAddress());
             } catch (IOException e) {
                 for (ServerSocketChannel ch : channels) {
                     ch.close();
                 }
                 bound.clear();
+                boundImplicitTls.clear();
                 throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
             }
         }
@@ -163,7 +184,9 @@ public final class FtpServer implements AutoCloseable {
         loops.start();
         for (int i = 0; i < channels.size(); i++) {
             EventLoop loop = loops.get(i);
-            Acceptor acceptor = new Acceptor(channels.get(i), loop, loops, this::openSession);
+            boolean implicitTls = i >= explicit;
+            Acceptor acceptor = new Acceptor(channels.get(i), loop, loops,
+                    (l, endPoint) -> openSession(l, endPoint, implicitTls));
             acceptors.add(acceptor);
             CountDownLatch registered = new CountDownLatch(1);
             loop.execute(() -> {
@@ -177,21 +200,33 @@ public final class FtpServer implements AutoCloseable {
             });
             awaitUninterruptibly(registered);
         }
-        LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
+        if (boundImplicitTls.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
+        } else {
+            LOG.log(System.Logger.Level.INFO, "listening on {0}, implicit TLS on {1}, with {2} loops",
+                    bound, boundImplicitTls, loops.size());
+        }
     }
 
-    /** On the session's loop: a new control connection. */
-    private void openSession(EventLoop loop, SocketEndPoint endPoint) {
+    /** On the session's loop: a new control connection; on an implicit-TLS listener, TLS from the first byte. */
+    private void openSession(EventLoop loop, SocketEndPoint endPoint, boolean implicitTls) {
         if (config.proxyProtocol) {
-            Session.awaitProxyHeader(endPoint, 10_000, (client, initial) -> admit(endPoint, client, initial));
+            // The PROXY header comes first, in plaintext, even before an implicit TLS handshake.
+            Session.awaitProxyHeader(endPoint, 10_000,
+                    (client, initial) -> admit(endPoint, client, initial, implicitTls));
         } else {
-            admit(endPoint, endPoint.remoteAddress(), null);
+            admit(endPoint, endPoint.remoteAddress(), null, implicitTls);
         }
     }
 
     /** Starts a session for {@code client}, or turns it away with 421 (limits, bans). */
-    private void admit(SocketEndPoint endPoint, InetSocketAddress client, java.nio.ByteBuffer initial) {
+    private void admit(SocketEndPoint endPoint, InetSocketAddress client, java.nio.ByteBuffer initial,
+                       boolean implicitTls) {
         String refusal = settings.admission().admit(client.getAddress());
+        if (refusal != null && implicitTls) {
+            endPoint.close(); // a plaintext 421 would only garble the client's handshake
+            return;
+        }
         if (refusal != null) {
             try {
                 endPoint.flush(java.nio.ByteBuffer.wrap(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII)));
@@ -201,8 +236,21 @@ public final class FtpServer implements AutoCloseable {
             endPoint.close();
             return;
         }
+        EndPoint control = endPoint;
+        if (implicitTls) {
+            try {
+                control = new TlsEndPoint(endPoint, settings.tls().newEngine(), settings.workers(), false, null, 1,
+                        initial);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
+                settings.admission().release(client.getAddress());
+                endPoint.close();
+                return;
+            }
+            initial = null; // the TLS engine has them
+        }
         Session[] holder = new Session[1];
-        Session session = new Session(settings, commands, endPoint, client, initial, () -> {
+        Session session = new Session(settings, commands, control, client, initial, () -> {
             if (sessions.remove(holder[0])) {
                 settings.admission().release(client.getAddress());
                 CountDownLatch drained = drainedLatch;
@@ -213,12 +261,30 @@ public final class FtpServer implements AutoCloseable {
         });
         holder[0] = session;
         sessions.add(session);
-        session.start();
+        if (implicitTls) {
+            session.implicitTls(); // PBSZ 0 and PROT P assumed, as implicit FTPS clients expect
+        }
+        session.start(); // on implicit TLS the 220 waits for the handshake, and goes inside it
     }
 
     /** The addresses actually bound, ports resolved (port 0 becomes the real one). */
     public synchronized List<InetSocketAddress> addresses() {
         return List.copyOf(bound);
+    }
+
+    /** The implicit-TLS (FTPS, "port 990") addresses actually bound. */
+    public synchronized List<InetSocketAddress> implicitTlsAddresses() {
+        return List.copyOf(boundImplicitTls);
+    }
+
+    /** The port of the first implicit-TLS listener. */
+    public int implicitTlsPort() {
+        return implicitTlsAddresses().get(0).getPort();
+    }
+
+    /** Whether FTPS is configured (a certificate was given). */
+    public boolean tlsEnabled() {
+        return settings.tls() != null;
     }
 
     /** The port of the first listener. */
@@ -351,6 +417,15 @@ public final class FtpServer implements AutoCloseable {
         private Duration loginTimeout = Duration.ofMinutes(1);
         private FtpEvents events = FtpEvents.NONE;
         private boolean proxyProtocol;
+        private final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
+        private Path tlsKeyStore;
+        private char[] tlsKeyStorePassword;
+        private javax.net.ssl.SSLContext tlsContext;
+        private boolean tlsRequired;
+        private boolean tlsRequireSessionReuse;
+        private TlsConfig tlsConfig;
         private long downloadRate;
         private long uploadRate;
         private int maxSessions = 10_000;
@@ -504,6 +579,89 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
+        // ------------------------------------------------------------ FTPS
+
+        /**
+         * FTPS (RFC 4217) with a PEM certificate chain and PEM private key:
+         * unencrypted PKCS#8 ("BEGIN PRIVATE KEY"), PKCS#1 ("BEGIN RSA PRIVATE
+         * KEY") or SEC1 ("BEGIN EC PRIVATE KEY"). Read at {@link #build}, which
+         * fails with an IllegalArgumentException naming the file if they are
+         * unreadable or do not belong together. The key may be in the
+         * certificate file: pass it twice.
+         */
+        public Builder tlsPem(Path certificateFile, Path keyFile) {
+            this.tlsCertFile = Objects.requireNonNull(certificateFile);
+            this.tlsKeyFile = Objects.requireNonNull(keyFile);
+            return this;
+        }
+
+        /** FTPS with a PKCS#12 keystore (its first key entry; the key's password is the store's). */
+        public Builder tlsKeyStore(Path pkcs12File, char[] password) {
+            this.tlsKeyStore = Objects.requireNonNull(pkcs12File);
+            this.tlsKeyStorePassword = Objects.requireNonNull(password).clone();
+            return this;
+        }
+
+        /** FTPS with a ready-made context (an embedding program's own key management). */
+        public Builder tlsContext(javax.net.ssl.SSLContext context) {
+            this.tlsContext = Objects.requireNonNull(context);
+            return this;
+        }
+
+        /**
+         * No login without AUTH TLS (USER gets 530), no PROT C (534), no data
+         * connection without PROT P (521). Implicit-TLS sessions always
+         * satisfy it. Default off. Needs a certificate.
+         */
+        public Builder tlsRequired(boolean on) {
+            this.tlsRequired = on;
+            return this;
+        }
+
+        /**
+         * A PROT P data connection must resume the control connection's TLS
+         * session, else it is refused with 522: it proves that the data
+         * connection comes from the client that holds the control connection
+         * (vsftpd's require_ssl_reuse). Default off: some clients (Java's, and
+         * many with TLS 1.3) do not resume.
+         */
+        public Builder tlsRequireSessionReuse(boolean on) {
+            this.tlsRequireSessionReuse = on;
+            return this;
+        }
+
+        /**
+         * A listener where TLS starts at connect (implicit FTPS, by custom
+         * port 990): the 220 greeting comes inside TLS, and PBSZ 0 / PROT P are
+         * assumed. Repeatable; needs a certificate. Port 0 picks a free port.
+         */
+        public Builder implicitTlsListen(InetSocketAddress address) {
+            implicitTlsListen.add(Objects.requireNonNull(address));
+            return this;
+        }
+
+        private TlsConfig tls() {
+            int sources = (tlsCertFile != null ? 1 : 0) + (tlsKeyStore != null ? 1 : 0) + (tlsContext != null ? 1 : 0);
+            if (sources > 1) {
+                throw new IllegalArgumentException("TLS: give one of a PEM certificate and key, a PKCS#12 keystore, "
+                        + "or a TLS context, not several");
+            }
+            javax.net.ssl.SSLContext context = tlsContext;
+            if (tlsCertFile != null) {
+                context = KeyMaterial.fromPem(tlsCertFile, tlsKeyFile).sslContext();
+            } else if (tlsKeyStore != null) {
+                context = KeyMaterial.fromPkcs12(tlsKeyStore, tlsKeyStorePassword).sslContext();
+            }
+            if (context == null) {
+                if (!implicitTlsListen.isEmpty() || tlsRequired || tlsRequireSessionReuse) {
+                    throw new IllegalArgumentException("TLS: implicit TLS, TLS required and session reuse need a "
+                            + "certificate: give a PEM certificate and key or a PKCS#12 keystore");
+                }
+                return null;
+            }
+            return new TlsConfig(context, tlsRequired, tlsRequireSessionReuse);
+        }
+
         /** How long a new connection may take to log in (default 1 minute). */
         public Builder loginTimeout(Duration d) {
             this.loginTimeout = positive(d, "login timeout");
@@ -569,9 +727,10 @@ public final class FtpServer implements AutoCloseable {
         }
 
         public FtpServer build() {
-            if (listen.isEmpty()) {
+            if (listen.isEmpty() && implicitTlsListen.isEmpty()) {
                 listen.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2121));
             }
+            tlsConfig = tls();
             if (!Files.isDirectory(root)) {
                 throw new IllegalArgumentException("root is not a directory: " + root);
             }

@@ -21,6 +21,12 @@ final class LoginCommands {
             s.reply(530, "Already logged in; send REIN to log in again.");
             return;
         }
+        if (s.tls() != null && s.tls().required() && !s.controlSecure()) {
+            // RFC 4217 policy: no password in plaintext. 530 refuses the login outright;
+            // the client's next step is AUTH TLS (vsftpd and Serv-U answer the same way).
+            s.reply(530, "TLS required: send AUTH TLS before USER.");
+            return;
+        }
         s.pendingUser(name);
         s.reply(331, InMemoryAuthenticator.isAnonymousName(name)
                 ? "Anonymous login okay, send your e-mail address as password."

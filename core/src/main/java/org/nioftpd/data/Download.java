@@ -25,6 +25,7 @@ public final class Download extends Transfer {
     private long position;
     private ByteBuffer buffer;
     private boolean sourceDone;
+    private boolean outputShut;
 
     private Download(String description, FileChannel file, long position, ByteSource source) {
         this.description = description;
@@ -57,9 +58,18 @@ public final class Download extends Transfer {
         if (isEnded()) {
             return;
         }
-        boolean finished = file != null ? sendFile() : sendSource();
+        boolean finished = outputShut || (file != null ? sendFile() : sendSource());
         if (finished) {
-            endPoint.shutdownOutput(); // FIN after the last byte: the client's end of file
+            if (!outputShut) {
+                outputShut = true;
+                endPoint.shutdownOutput(); // FIN (TLS: close_notify, then FIN) after the last byte: the client's end of file
+            }
+            if (endPoint.hasPendingOutput()) {
+                // TLS: records (the close_notify at least) still wait for the socket;
+                // closing now would cut them off and the client would see a truncated file.
+                endPoint.writeInterest(true);
+                return;
+            }
             end(null);
         }
     }
@@ -106,7 +116,7 @@ public final class Download extends Transfer {
         while (budget > 0) {
             if (!buffer.hasRemaining()) {
                 if (sourceDone) {
-                    return !endPoint.hasPendingOutput();
+                    return true; // onWritable waits for any output still pending below
                 }
                 buffer.clear();
                 sourceDone = !source.fill(buffer);

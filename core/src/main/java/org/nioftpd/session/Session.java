@@ -29,7 +29,9 @@ import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.protocol.Reply;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.Timer;
+import org.nioftpd.tls.TlsConfig;
 import org.nioftpd.transport.EndPoint;
+import org.nioftpd.transport.TlsEndPoint;
 
 /**
  * One FTP session: its state as typed fields, and the rules for running its
@@ -65,6 +67,10 @@ public final class Session {
     private UserAccount user;
     private FileSystemView fs;
     private int failedLogins;
+
+    // --- security: RFC 2228, RFC 4217 (the control connection's TLS is ControlConnection's endpoint)
+    private boolean pbsz;
+    private boolean protP;
 
     // --- transfer parameters
     private DataType dataType = DataType.ASCII; // RFC 959 5.1: the default is ASCII
@@ -399,6 +405,105 @@ public final class Session {
         return fs;
     }
 
+    // -------------------------------------------------------------- security
+
+    /** FTPS settings, or null when the server has no certificate. */
+    public TlsConfig tls() {
+        return settings.tls();
+    }
+
+    /** True once the control connection is TLS (after AUTH TLS, or from the start on an implicit-TLS listener). */
+    public boolean controlSecure() {
+        return control.isTls();
+    }
+
+    /**
+     * AUTH TLS, after its 234 has been queued: TLS under the control
+     * connection from the next byte, any plaintext pipelined after the AUTH
+     * line discarded, and a USER given before AUTH forgotten (the login
+     * happens inside TLS). {@code protectData}: AUTH SSL and TLS-P, which old
+     * clients send meaning "and PROT P" (draft-murray-auth-ftp-ssl).
+     */
+    public void startTls(boolean protectData) {
+        pendingUser = null;
+        control.startTls(raw -> {
+            try {
+                return tlsEndPoint(raw, false, null, null);
+            } catch (javax.net.ssl.SSLException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (protectData) {
+            pbsz = true;
+            protP = true;
+        }
+    }
+
+    /** An implicit-TLS connection: as if AUTH TLS, PBSZ 0 and PROT P had been sent. */
+    public void implicitTls() {
+        pbsz = true;
+        protP = true;
+    }
+
+    /**
+     * TLS over {@code raw}, server side. A data connection wants close_notify
+     * at its end (a cut upload is an error) and a few records of output
+     * buffer; a control connection one record.
+     */
+    public TlsEndPoint tlsEndPoint(EndPoint raw, boolean data, TlsEndPoint.HandshakeCheck check,
+                                   ByteBuffer initial) throws javax.net.ssl.SSLException {
+        return new TlsEndPoint(raw, settings.tls().newEngine(), settings.workers(), data, check,
+                data ? 4 : 1, initial);
+    }
+
+    /** The data connection's TLS: PROT P data connections, with the session-reuse check when required. */
+    public TlsEndPoint tlsDataEndPoint(EndPoint raw) throws javax.net.ssl.SSLException {
+        TlsEndPoint.HandshakeCheck check = null;
+        if (settings.tls().requireSessionReuse()) {
+            long notBefore = System.currentTimeMillis(); // a fresh data session is made after this
+            check = s -> TlsConfig.resumes(s, controlTlsSession(), notBefore) ? null
+                    : "TLS session reuse required: the data connection must resume the control connection's session";
+        }
+        return tlsEndPoint(raw, true, check, null);
+    }
+
+    /** The control connection's TLS session, or null if it is plain. */
+    public javax.net.ssl.SSLSession controlTlsSession() {
+        return control.endPoint() instanceof TlsEndPoint t ? t.session() : null;
+    }
+
+    public boolean pbsz() {
+        return pbsz;
+    }
+
+    public void pbsz(boolean done) {
+        this.pbsz = done;
+    }
+
+    /** PROT P: data connections are TLS. */
+    public boolean protP() {
+        return protP;
+    }
+
+    public void protP(boolean on) {
+        this.protP = on;
+    }
+
+    /** Whether the next data connection is TLS. */
+    public boolean dataProtected() {
+        return protP && controlSecure();
+    }
+
+    /** For STAT: how the connections are protected. */
+    public String securityStatus() {
+        javax.net.ssl.SSLSession s = controlTlsSession();
+        if (s == null) {
+            return "Control connection: plain; data connections: clear";
+        }
+        return "Control connection: " + s.getProtocol() + " " + s.getCipherSuite()
+                + "; data connections: " + (protP ? "private (PROT P)" : "clear (PROT C)");
+    }
+
     // ------------------------------------------------------------- transfers
 
     public DataType dataType() {
@@ -484,6 +589,13 @@ public final class Session {
      * busy until then: only ABOR, STAT, NOOP and QUIT run meanwhile.
      */
     public void startTransfer(Transfer t, String what) {
+        TlsConfig tls = settings.tls();
+        if (tls != null && tls.required() && !dataProtected()) {
+            // RFC 4217: "521 Data connection cannot be opened with this PROT setting".
+            t.release();
+            reply(521, "Data connections must be encrypted: send PBSZ 0 and PROT P first.");
+            return;
+        }
         if (!data.isConfigured()) {
             t.release();
             reply(425, "Use PORT, EPRT, PASV or EPSV first.");
