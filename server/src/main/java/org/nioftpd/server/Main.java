@@ -95,6 +95,14 @@ public final class Main {
             return 0;
         }
         if (options.checkConfig()) {
+            try {
+                // build() reads what the options only name: the TLS key and certificate
+                options.builder().build().close();
+            } catch (IllegalArgumentException e) {
+                err.println("nioftpd: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
             out.println("configuration OK");
             out.flush();
             return 0;
@@ -125,7 +133,10 @@ public final class Main {
 
     /** {@code nioftpd 0.1.0 listening on 127.0.0.1:2121 (root /x, anonymous read-only, 2 loops)}. */
     static String startupLine(Options options, FtpServer server) {
-        String addresses = server.addresses().stream().map(Values::format).collect(Collectors.joining(", "));
+        String addresses = java.util.stream.Stream.concat(
+                server.addresses().stream().map(Values::format),
+                server.implicitTlsAddresses().stream().map(a -> Values.format(a) + " (implicit FTPS)"))
+                .collect(Collectors.joining(", "));
         int users = options.logins().size();
         StringBuilder sb = new StringBuilder("nioftpd ").append(version())
                 .append(" listening on ").append(addresses)
@@ -143,6 +154,9 @@ public final class Main {
             if (options.anonymousUploadDir() != null) {
                 sb.append(" with uploads to ").append(options.anonymousUploadDir());
             }
+        }
+        if (server.tlsEnabled()) {
+            sb.append(", AUTH TLS");
         }
         int loops = server.loopStats().size();
         sb.append(", ").append(loops).append(loops == 1 ? " loop)" : " loops)");

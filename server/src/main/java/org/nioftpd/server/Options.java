@@ -73,6 +73,7 @@ final class Options {
     private static final String LOGINS = "Logins:";
     private static final String LIMITS = "Limits:";
     private static final String TIMEOUTS = "Timeouts (seconds):";
+    private static final String TLS = "FTPS (TLS):";
     private static final String LOGS = "Logs and monitoring:";
     private static final String RUNNING = "Running:";
 
@@ -188,6 +189,29 @@ final class Options {
                     "on SIGTERM, time transfers get to finish (default 30)",
                     (o, v) -> o.shutdownGrace = Values.seconds(v, 0)),
 
+            repeatable(TLS, "implicit-tls-listen", "HOST:PORT",
+                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed)",
+                    (o, v) -> o.builder.implicitTlsListen(Values.hostPort(v))),
+            option(TLS, "tls-cert", "FILE",
+                    "PEM certificate chain; with --tls-key every listener offers AUTH TLS",
+                    (o, v) -> o.tlsCert = Values.existingFile(v)),
+            option(TLS, "tls-key", "FILE",
+                    "PEM private key, unencrypted: PKCS#8, PKCS#1 (RSA) or SEC1 (EC)",
+                    (o, v) -> o.tlsKey = Values.existingFile(v)),
+            option(TLS, "tls-keystore", "FILE",
+                    "PKCS#12 keystore, instead of --tls-cert and --tls-key",
+                    (o, v) -> o.tlsKeyStore = Values.existingFile(v)),
+            option(TLS, "tls-keystore-password", "PASSWORD",
+                    "the keystore's password (better in the config file than on a command line)",
+                    (o, v) -> o.tlsKeyStorePassword = v.toCharArray()),
+            flag(TLS, "tls-required",
+                    "no login before AUTH TLS (530), no PROT C (534), no data without PROT P (521)",
+                    (o, v) -> o.builder.tlsRequired(true)),
+            flag(TLS, "tls-require-session-reuse",
+                    "PROT P data connections must resume the control connection's TLS session, else 522"
+                            + " (off by default: TLS 1.3 and some clients break it)",
+                    (o, v) -> o.builder.tlsRequireSessionReuse(true)),
+
             option(LOGS, "log-level", "LEVEL",
                     "error|warning|info|debug|trace, lines on stderr (default info)",
                     (o, v) -> o.logLevel = Values.logLevel(v)),
@@ -235,6 +259,10 @@ final class Options {
     private Values.LogLevel logLevel = Values.LogLevel.INFO;
     private Path xferlog;
     private InetSocketAddress metricsListen;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsKeyStore;
+    private char[] tlsKeyStorePassword;
     private int loops = Runtime.getRuntime().availableProcessors();
     private String config;
     private boolean checkConfig;
@@ -428,6 +456,7 @@ final class Options {
     /** What needs more than one option: logins, the drop box, the rates. */
     private void finish() throws UsageError {
         builder.bandwidth(downloadRate, uploadRate);
+        tls();
         Path anonRoot = anonymous() ? (anonymousRoot != null ? anonymousRoot : root) : null;
         if (anonymousUploadDir != null) {
             Path real = anonRoot.resolve(anonymousUploadDir.substring(1)).normalize();
@@ -445,6 +474,29 @@ final class Options {
                     + Daemon.reason(e));
         }
         builder.authenticator(logins);
+    }
+
+    /** The TLS key: a PEM pair or a PKCS#12 keystore, never both. The files are read at build(). */
+    private void tls() throws UsageError {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UsageError(origin(tlsCert == null ? "tls-key" : "tls-cert") + ": --tls-cert and --tls-key go together");
+        }
+        if (tlsKeyStore != null && tlsCert != null) {
+            throw new UsageError(origin("tls-keystore") + ": give --tls-keystore or --tls-cert/--tls-key, not both");
+        }
+        if ((tlsKeyStore == null) != (tlsKeyStorePassword == null)) {
+            throw new UsageError(origin(tlsKeyStore == null ? "tls-keystore-password" : "tls-keystore")
+                    + ": --tls-keystore and --tls-keystore-password go together");
+        }
+        try {
+            if (tlsCert != null) {
+                builder.tlsPem(tlsCert, tlsKey);
+            } else if (tlsKeyStore != null) {
+                builder.tlsKeyStore(tlsKeyStore, tlsKeyStorePassword);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(origin(tlsCert != null ? "tls-cert" : "tls-keystore") + ": " + e.getMessage());
+        }
     }
 
     private String origin(String name) {
