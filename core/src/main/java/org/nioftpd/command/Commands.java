@@ -7,6 +7,7 @@ import static org.nioftpd.command.Command.Arg.NONE;
 import static org.nioftpd.command.Command.Arg.OPTIONAL;
 import static org.nioftpd.command.Command.Arg.REQUIRED;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,8 +20,39 @@ public final class Commands {
     private Commands() {
     }
 
+    /** The table without the FTPS commands: a server with no certificate. */
     public static CommandTable table() {
-        return new CommandTable(List.of(
+        return table(false);
+    }
+
+    /**
+     * The table; with {@code tls} (the server has a certificate) also AUTH,
+     * PBSZ, PROT and CCC, so that FEAT offers TLS only where it can be had.
+     */
+    public static CommandTable table(boolean tls) {
+        List<Command> rows = new ArrayList<>(core());
+        if (tls) {
+            rows.addAll(security());
+        }
+        return new CommandTable(rows);
+    }
+
+    /** FTPS, explicit (RFC 4217, profiling the RFC 2228 security extensions for TLS). */
+    private static List<Command> security() {
+        return List.of(
+            // ---- security: RFC 2228, RFC 4217
+            Command.of("AUTH", ANYONE, REQUIRED, "AUTH <sp> TLS", "RFC 4217, RFC 2228", SecurityCommands::auth)
+                    .feat("AUTH TLS"),
+            Command.of("PBSZ", ANYONE, REQUIRED, "PBSZ <sp> 0", "RFC 4217, RFC 2228", SecurityCommands::pbsz)
+                    .feat("PBSZ"),
+            Command.of("PROT", ANYONE, REQUIRED, "PROT <sp> P | C", "RFC 4217, RFC 2228", SecurityCommands::prot)
+                    .feat("PROT"),
+            Command.of("CCC", ANYONE, NONE, "CCC", "RFC 4217, RFC 2228", SecurityCommands::ccc)
+        );
+    }
+
+    private static List<Command> core() {
+        return List.of(
             // ---- access control: RFC 959 4.1.1
             Command.of("USER", ANYONE, REQUIRED, "USER <sp> username", "RFC 959 4.1.1", LoginCommands::user),
             Command.of("PASS", ANYONE, OPTIONAL, "PASS <sp> password", "RFC 959 4.1.1", LoginCommands::pass),
@@ -92,13 +124,16 @@ public final class Commands {
             Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
                     .duringTransfer(),
             Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help),
-            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop),
+            // NOOP answers during a transfer: clients send it as a keep-alive then, and a
+            // held NOOP would stop the control channel being read, hiding a later ABOR.
+            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop)
+                    .duringTransfer(),
 
             // ---- extensions: RFC 2389, RFC 2640
             Command.of("FEAT", ANYONE, NONE, "FEAT", "RFC 2389 3", InfoCommands::feat),
             Command.of("OPTS", ANYONE, REQUIRED, "OPTS <sp> UTF8 ON | MLST facts | HASH [algorithm]", "RFC 2389 4",
                     InfoCommands::opts)
                     .feat("UTF8")
-        ));
+        );
     }
 }

@@ -151,6 +151,9 @@ final class InfoCommands {
             body.add("Logged in as " + s.user().name());
             body.add("TYPE: " + (s.dataType() == Session.DataType.ASCII ? "ASCII" : "BINARY")
                     + ", FORM: Nonprint; STRUcture: File; transfer MODE: Stream");
+            if (s.tls() != null) {
+                body.add(s.securityStatus());
+            }
             Transfer t = s.transfer();
             if (t != null) {
                 body.add("Transfer in progress: " + t.describe() + ", " + t.bytes() + " bytes so far");
@@ -160,7 +163,7 @@ final class InfoCommands {
             s.reply(211, "nioftpd status:", body, "End of status.");
             return;
         }
-        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(arg));
+        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(s, arg));
         List<String> body = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         long now = System.currentTimeMillis();

@@ -21,6 +21,12 @@ final class LoginCommands {
             s.reply(530, "Already logged in; send REIN to log in again.");
             return;
         }
+        if (s.tls() != null && s.tls().required() && !s.controlSecure()) {
+            // RFC 4217 policy: no password in plaintext. 530 refuses the login outright;
+            // the client's next step is AUTH TLS (vsftpd and Serv-U answer the same way).
+            s.reply(530, "TLS required: send AUTH TLS before USER.");
+            return;
+        }
         s.pendingUser(name);
         s.reply(331, InMemoryAuthenticator.isAnonymousName(name)
                 ? "Anonymous login okay, send your e-mail address as password."
@@ -67,8 +73,13 @@ final class LoginCommands {
         }
         if (account != null) {
             try {
-                s.login(account);
-                LOG.log(System.Logger.Level.INFO, "{0}: login {1}", s.remoteAddress(), account.name());
+                if (!s.login(account)) {
+                    s.reply(421, "Too many sessions for " + account.name() + "; closing control connection.");
+                    s.closeAfterReplies();
+                    return;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "{0}: login {1}", s.remoteAddress(), account.name());
+                s.settings().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
                 s.reply(230, "Login successful.");
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
@@ -80,7 +91,8 @@ final class LoginCommands {
             return;
         }
         int failures = s.loginFailed();
-        LOG.log(System.Logger.Level.INFO, "{0}: failed login for {1}", s.remoteAddress(), name);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: failed login for {1}", s.remoteAddress(), name);
+        s.settings().events().loginFailed(s.remoteAddress(), name);
         boolean banned = s.settings().admission().loginFailed(s.remoteAddress().getAddress());
         s.suspend();
         long delay = s.settings().failedLoginDelay().toMillis();

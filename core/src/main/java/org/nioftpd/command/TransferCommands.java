@@ -25,6 +25,7 @@ import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.Glob;
+import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.session.Session;
 
@@ -216,8 +217,8 @@ final class TransferCommands {
                 throw new NumberFormatException();
             }
             switch (p[0]) {
-                case "1" -> address = parseIpv4(p[1]);
-                case "2" -> address = parseIpv6(p[1]);
+                case "1" -> address = IpLiteral.v4(p[1]);
+                case "2" -> address = IpLiteral.v6(p[1]);
                 default -> {
                     s.reply(522, "Network protocol not supported, use (1,2).");
                     return;
@@ -228,40 +229,6 @@ final class TransferCommands {
             return;
         }
         setActive(s, new InetSocketAddress(address, port));
-    }
-
-    /** Parses a dotted quad by hand: never a name, so never a DNS lookup. */
-    private static InetAddress parseIpv4(String text) throws java.net.UnknownHostException {
-        String[] q = text.split("\\.", -1);
-        if (q.length != 4) {
-            throw new NumberFormatException(text);
-        }
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (q[i].isEmpty() || q[i].length() > 3) {
-                throw new NumberFormatException(text);
-            }
-            int v = Integer.parseInt(q[i]);
-            if (v > 255) {
-                throw new NumberFormatException(text);
-            }
-            b[i] = (byte) v;
-        }
-        return InetAddress.getByAddress(b);
-    }
-
-    /** An IPv6 literal: only hex digits, colons and dots reach the parser, so it cannot look up a name. */
-    private static InetAddress parseIpv6(String text) throws java.net.UnknownHostException {
-        if (text.isEmpty() || text.length() > 45 || !text.contains(":")) {
-            throw new NumberFormatException(text);
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-                throw new NumberFormatException(text);
-            }
-        }
-        return InetAddress.getByName(text);
     }
 
     /**
@@ -313,6 +280,7 @@ final class TransferCommands {
         Transfer t = image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
+        t.fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), false, !image));
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
     }
@@ -329,22 +297,25 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         long offset = s.restartOffset();
         if (offset > 0) {
-            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-            if (offset > file.size()) {
-                file.close();
+            // Checked before the open below, which creates the file: a refused STOR leaves nothing behind.
+            if (offset > sizeOrZero(r.real())) {
                 s.reply(554, "Restart offset " + offset + " is past the end of the file.");
                 return;
             }
+            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
             file.truncate(offset);
             file.position(offset);
-            upload(s, "STOR " + r.virtual(), file, null, r.real());
+            upload(s, r, "STOR", file, null);
             return;
         }
         Path temporary = temporaryBeside(r.real());
         FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-        upload(s, "STOR " + r.virtual(), file, temporary, r.real());
+        upload(s, r, "STOR", file, temporary);
     }
 
     /**
@@ -355,6 +326,9 @@ final class TransferCommands {
     static void stou(Session s, String arg) throws IOException {
         String base = arg.isBlank() ? "stou" : arg;
         FileSystemView.Resolved r = s.fs().resolveForCreate(base);
+        if (refusedWithoutDataSetup(s)) {
+            return; // before the unique file is created: a refused STOU leaves nothing behind
+        }
         Path dir = r.real().getParent();
         String name = r.real().getFileName().toString();
         for (int i = 0; i < 1000; i++) {
@@ -368,8 +342,9 @@ final class TransferCommands {
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
             AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                     ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-            s.startTransfer(new Upload("STOU " + s.fs().toVirtual(candidate), file, inflater(s), ascii,
-                    candidate, candidate),
+            String virtual = s.fs().toVirtual(candidate);
+            s.startTransfer(new Upload("STOU " + virtual, file, inflater(s), ascii, candidate, candidate)
+                            .fileTransfer(new Transfer.FileTransfer(virtual, candidate, true, ascii != null)),
                     "FILE: " + candidate.getFileName());
             return;
         }
@@ -383,15 +358,41 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        upload(s, "APPE " + r.virtual(), file, null, r.real());
+        upload(s, r, "APPE", file, null);
     }
 
-    private static void upload(Session s, String what, FileChannel file, Path temporary, Path target) {
+    /**
+     * 425 when no PASV/PORT came first. Uploads ask before opening their file
+     * (which creates it): startTransfer would refuse too, but only after the
+     * file was made, and a refused command must leave no empty file behind.
+     */
+    private static boolean refusedWithoutDataSetup(Session s) {
+        if (s.data().isConfigured()) {
+            return false;
+        }
+        s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        return true;
+    }
+
+    private static long sizeOrZero(Path p) throws IOException {
+        try {
+            return Files.size(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-        s.startTransfer(new Upload(what, file, inflater(s), ascii, temporary, target),
+        Transfer t = new Upload(verb + " " + r.virtual(), file, inflater(s), ascii, temporary, r.real())
+                .fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), true, ascii != null));
+        s.startTransfer(t,
                 "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
     }
 
@@ -430,7 +431,7 @@ final class TransferCommands {
      * ignored; {@code *} and {@code ?} in the last component filter a directory.
      */
     private static void listing(Session s, String arg, ListFormat format) throws IOException {
-        String path = stripOptions(arg);
+        String path = stripOptions(s, arg);
         int slash = path.lastIndexOf('/');
         String last = path.substring(slash + 1);
         if (Glob.hasWildcards(last)) {
@@ -463,8 +464,7 @@ final class TransferCommands {
 
     private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
                                      DirectoryStream.Filter<Path> filter) throws IOException {
-        if (!s.data().isConfigured()) {
-            s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        if (refusedWithoutDataSetup(s)) {
             return;
         }
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), filter);
@@ -473,13 +473,28 @@ final class TransferCommands {
                         s.mlstFacts()))), "Here comes the listing.");
     }
 
-    static String stripOptions(String arg) {
+    /**
+     * Drops leading {@code ls} options ("-la") from a LIST, NLST or STAT argument.
+     * A word that names an existing entry is a path, not options: curl's
+     * {@code --ftp-method nocwd} sends {@code LIST -dash} for a directory called
+     * "-dash", and taking that for options listed the current directory instead.
+     */
+    static String stripOptions(Session s, String arg) {
         String a = arg;
-        while (a.startsWith("-")) {
+        while (a.startsWith("-") && !exists(s, a)) {
             int space = a.indexOf(' ');
             a = space < 0 ? "" : a.substring(space + 1).stripLeading();
         }
         return a;
+    }
+
+    private static boolean exists(Session s, String path) {
+        try {
+            s.fs().resolveExisting(path);
+            return true;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** RFC 959 4.1.3: during a transfer 426 then 226; otherwise 225. */

@@ -159,7 +159,9 @@ public final class DataConnections {
             return true;
         }
         InetAddress peer = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
-        return sameHost(peer, session.remoteAddress().getAddress());
+        // Behind a PROXY-protocol load balancer the data connection may come through it too.
+        return sameHost(peer, session.remoteAddress().getAddress())
+                || sameHost(peer, session.socketPeerAddress().getAddress());
     }
 
     // -------------------------------------------------------------- active
@@ -254,6 +256,21 @@ public final class DataConnections {
         cancelWaitTimer();
         EndPoint ep = connected;
         connected = null; // the transfer owns it now, and closes it when it ends
+        if (session.dataProtected()) {
+            // PROT P (RFC 4217): the server side of a TLS handshake on the data
+            // socket, on this loop, decided now rather than at connect time so that a
+            // connection made before PROT P still follows it. The transfer reads and
+            // writes plaintext; the handshake happens under it.
+            try {
+                ep = session.tlsDataEndPoint(ep);
+            } catch (IOException e) {
+                ep.close();
+                t.release();
+                reset();
+                session.transferDone(t, 522, "Data connection TLS failed: " + e.getMessage());
+                return;
+            }
+        }
         armStallTimer(t);
         t.start(ep, (done, failure) -> {
             cancelStallTimer();
@@ -268,6 +285,10 @@ public final class DataConnections {
                 } else {
                     session.transferDone(done, 451, "Local error: " + local.getMessage());
                 }
+            } else if (failure instanceof javax.net.ssl.SSLHandshakeException) {
+                // RFC 4217: 522, the data connection's TLS negotiation failed or was
+                // unacceptable (here also: it did not resume the control session when required).
+                session.transferDone(done, 522, "Data connection refused: " + failure.getMessage());
             } else {
                 session.transferDone(done, 426, "Connection closed; transfer aborted: " + failure.getMessage());
             }

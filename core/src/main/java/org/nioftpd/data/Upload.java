@@ -62,9 +62,20 @@ public final class Upload extends Transfer {
     }
 
     @Override
+    protected void pauseIo() {
+        endPoint.readInterest(false);
+    }
+
+    @Override
+    protected void resumeIo() {
+        endPoint.readInterest(true);
+    }
+
+    @Override
     public void onReadable() throws IOException {
-        long budget = BUDGET_PER_WAKEUP;
+        long budget = budget();
         while (budget > 0 && !isEnded()) {
+            in.limit((int) Math.min(in.capacity(), budget)); // a throttled upload reads no more than allowed
             int n = endPoint.fill(in);
             if (n < 0) {
                 in.flip();

@@ -3,7 +3,9 @@ package org.nioftpd.session;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import org.nioftpd.FtpEvents;
 import org.nioftpd.auth.Authenticator;
+import org.nioftpd.tls.TlsConfig;
 
 /**
  * What every session of one server shares, fixed at start. Built by
@@ -24,10 +26,14 @@ import org.nioftpd.auth.Authenticator;
  * @param banner             the text of the 220 greeting
  * @param loginTimeout       how long a connection may take to log in
  * @param admission          session caps and failed-login bans, shared by all loops
+ * @param events             told of logins, transfers, disconnects (on the loop thread)
+ * @param users              per-user session counts and rate limits, and the server's rate limits
+ * @param tls                FTPS (RFC 4217): the TLS context and policy, or null when TLS is not configured
  */
 public record Settings(Authenticator authenticator, Executor workers,
                        int passiveLow, int passiveHigh, InetAddress passiveAddress,
                        Duration idleTimeout, Duration dataTimeout, Duration acceptTimeout,
                        Duration failedLoginDelay, int maxLoginFailures, int maxLineBytes,
-                       boolean allowForeignData, String banner, Duration loginTimeout, Admission admission) {
+                       boolean allowForeignData, String banner, Duration loginTimeout, Admission admission,
+                       FtpEvents events, UserRegistry users, TlsConfig tls) {
 }
