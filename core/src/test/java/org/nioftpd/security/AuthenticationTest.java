@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nioftpd.command.Command;
+import org.nioftpd.command.CommandTable;
 import org.nioftpd.command.Commands;
 import org.nioftpd.testing.Await;
 import org.nioftpd.testing.TestServer;
+import org.nioftpd.tls.TlsTesting;
 
 /**
  * Issue 4, item 2: authentication (RFC 2577 section 5 and what vsftpd does).
@@ -30,12 +32,13 @@ import org.nioftpd.testing.TestServer;
 class AuthenticationTest {
 
     /**
-     * What works before login. AUTH (RFC 2228) belongs here too but is not
-     * implemented yet (TLS comes in another branch): today it is an unknown
-     * command, 500, which refuses nothing that should work.
+     * What works before login. AUTH, PBSZ and PROT are the RFC 4217 exchange
+     * that comes before USER (and CCC its undoing); they are in the table only
+     * when the server has a certificate, and without a TLS control connection
+     * PBSZ, PROT and CCC refuse (503, 533) anyway.
      */
-    private static final Set<String> BEFORE_LOGIN =
-            Set.of("USER", "PASS", "AUTH", "FEAT", "SYST", "HELP", "NOOP", "QUIT", "OPTS");
+    private static final Set<String> BEFORE_LOGIN = Set.of(
+            "USER", "PASS", "AUTH", "PBSZ", "PROT", "CCC", "FEAT", "SYST", "HELP", "NOOP", "QUIT", "OPTS");
 
     @TempDir
     Path dir;
@@ -45,15 +48,46 @@ class AuthenticationTest {
      * unless it is one of the few that must work. Driven by the table, so a
      * command added later as ANYONE by mistake fails here. Without the
      * dispatcher's access check, PWD would answer 257, STOR would create a
-     * file, and so on.
+     * file, and so on. Without a certificate AUTH is not in the table: 500.
      */
     @Test
     void beforeLoginOnlyTheLoginCommandsWork() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            Set<String> open = beforeLogin(server, Commands.table());
+            assertEquals(new TreeSet<>(List.of("USER", "PASS", "FEAT", "SYST", "HELP", "NOOP", "QUIT", "OPTS")), open);
+            try (Ctl c = Ctl.open(server.port())) {
+                Ctl.expect("220", c.reply());
+                Ctl.expect("500", c.command("AUTH TLS"));
+            }
+        }
+        try (var list = Files.list(dir)) {
+            assertEquals(0, list.count(), "nothing sent before login touched the disk");
+        }
+    }
+
+    /** The same with a certificate: the FTPS commands work before login, nothing else more. */
+    @Test
+    void beforeLoginWithTlsOnlyTheLoginAndTlsCommandsWork() throws Exception {
+        try (TestServer server = TlsTesting.server(dir)) {
+            Set<String> open = beforeLogin(server, Commands.table(true));
+            assertTrue(open.containsAll(List.of("AUTH", "PBSZ", "PROT", "CCC")), open.toString());
+            try (Ctl c = Ctl.open(server.port())) {
+                Ctl.expect("220", c.reply());
+                Ctl.expect("503", c.command("PBSZ 0"));  // needs TLS first
+                Ctl.expect("503", c.command("PROT P"));
+                Ctl.expect("533", c.command("CCC"));
+                Ctl.expect("234", c.command("AUTH TLS")); // the handshake would follow
+            }
+        }
+    }
+
+    /** Sends every verb of {@code table} before login; returns the names of the commands open to anyone. */
+    private static Set<String> beforeLogin(TestServer server, CommandTable table) throws Exception {
         List<String> refused = new ArrayList<>();
         Set<String> open = new TreeSet<>();
-        try (TestServer server = TestServer.start(dir); Ctl c = Ctl.open(server.port())) {
+        try (Ctl c = Ctl.open(server.port())) {
             Ctl.expect("220", c.reply());
-            for (Command command : Commands.table().all()) {
+            for (Command command : table.all()) {
                 List<String> verbs = new ArrayList<>(List.of(command.name()));
                 verbs.addAll(command.aliases());
                 if (command.access() == Command.Access.ANYONE) {
@@ -76,14 +110,10 @@ class AuthenticationTest {
             Ctl.expect("200", c.command("NOOP"));
             Ctl.expect("200", c.command("OPTS UTF8 ON"));
             Ctl.expect("503", c.command("PASS x"));                  // no USER yet
-            Ctl.expect("500", c.command("AUTH TLS"));                // not implemented yet: see above
             Ctl.expect("221", c.command("QUIT"));
         }
-        assertEquals(new TreeSet<>(List.of("USER", "PASS", "FEAT", "SYST", "HELP", "NOOP", "QUIT", "OPTS")), open);
         assertTrue(refused.size() > 40, "refused: " + refused);
-        try (var list = Files.list(dir)) {
-            assertEquals(0, list.count(), "nothing sent before login touched the disk");
-        }
+        return open;
     }
 
     /** USER never says whether a name exists (RFC 2577 section 5). */
