@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -238,10 +239,18 @@ class OptionsTest {
         samples.put("xferlog", dir.resolve("xferlog").toString());
         samples.put("metrics-listen", "127.0.0.1:9100");
         samples.put("config", conf.toString());
+        samples.put("implicit-tls-listen", "127.0.0.1:0");
+        samples.put("tls-cert", fixture("rsa-cert.pem").toString());
+        samples.put("tls-key", fixture("rsa-key.pem").toString());
+        // The keystore is the other way to give the key: it has a run of its own below.
+        Path p12 = fixture("server.p12");
         List<String> args = new ArrayList<>();
         for (Options.Option opt : Options.TABLE) {
             if (opt.name().equals("help") || opt.name().equals("version")) {
                 continue; // they end the run early
+            }
+            if (opt.name().startsWith("tls-keystore")) {
+                continue;
             }
             args.add("--" + opt.name());
             if (!opt.isFlag()) {
@@ -257,6 +266,17 @@ class OptionsTest {
         Outcome r = run(args.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
         assertEquals("configuration OK" + System.lineSeparator(), r.out());
+        r = run("--tls-keystore", p12.toString(), "--tls-keystore-password", "changeit", "--check-config");
+        assertEquals(0, r.status(), r.err());
+    }
+
+    /** A TLS fixture of the core test-jar (core/src/test/resources/tls), copied to a file. */
+    private Path fixture(String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (java.io.InputStream in = getClass().getResourceAsStream("/tls/" + name)) {
+            Files.copy(in, p);
+        }
+        return p;
     }
 
     @Test
