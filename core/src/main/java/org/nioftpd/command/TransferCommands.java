@@ -499,7 +499,7 @@ final class TransferCommands {
 
     /** RFC 959 4.1.3: during a transfer 426 then 226; otherwise 225. */
     static void abor(Session s, String arg) {
-        if (s.abortTransfer()) {
+        if (s.abortTransfer() || s.takeAbortedAhead()) {
             s.reply(226, "Abort successful.");
         } else {
             s.reply(225, "No transfer to abort.");

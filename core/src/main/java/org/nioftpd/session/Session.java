@@ -10,6 +10,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.Locale;
@@ -85,7 +86,14 @@ public final class Session {
     // --- flow
     private boolean suspended;
     private boolean processing;
-    private String heldLine;
+    /**
+     * Lines read during a transfer that must wait for its end, in order.
+     * Bounded: once full, the control connection is not read until they ran.
+     */
+    private final ArrayDeque<String> held = new ArrayDeque<>();
+    private static final int MAX_HELD = 32;
+    /** An ABOR read behind held lines already stopped the transfer (426); it answers 226 in its turn. */
+    private boolean abortedAhead;
     private Transfer transfer;
     private boolean quitAfterTransfer;
     private boolean shuttingDown;
@@ -181,43 +189,74 @@ public final class Session {
         processing = true;
         try {
             while (!closed && !suspended && !control.backlogged()) {
-                String line = heldLine != null ? heldLine : control.nextLine();
+                if (transfer != null) {
+                    // Read ahead during a transfer: ABOR, STAT, NOOP and QUIT run now unless
+                    // earlier lines wait; everything else waits for the transfer's end.
+                    if (held.size() >= MAX_HELD) {
+                        break;
+                    }
+                    String line = control.nextLine();
+                    if (line == null) {
+                        break;
+                    }
+                    if (held.isEmpty() && runsDuringTransfer(line)) {
+                        run(line);
+                    } else {
+                        if (verbOf(line).equals("ABOR")) {
+                            // A client that sent a command and then ABOR must not wait for the
+                            // transfer (maybe forever) to see its ABOR: stop it now. Its 426
+                            // answers the transfer's command, which came before every held line.
+                            abortedAhead |= abortTransfer();
+                        }
+                        held.addLast(line);
+                    }
+                    continue;
+                }
+                String line = !held.isEmpty() ? held.pollFirst() : control.nextLine();
                 if (line == null) {
                     break;
                 }
-                heldLine = null;
-                if (!run(line)) {
-                    heldLine = line; // waits for the transfer to end
-                    break;
-                }
+                run(line);
             }
         } finally {
             processing = false;
         }
         if (!closed) {
-            control.wantInput(!suspended && heldLine == null);
+            control.wantInput(!suspended && held.size() < MAX_HELD);
         }
     }
 
-    /** Runs one line; false if it must wait for the running transfer to end. */
-    private boolean run(String line) {
+    private boolean runsDuringTransfer(String line) {
+        Command c = commands.get(verbOf(line));
+        return c != null && c.runsDuringTransfer();
+    }
+
+    private static String verbOf(String line) {
+        int space = line.indexOf(' ');
+        return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+    }
+
+    /** True once, after an ABOR that waited behind other lines had already stopped the transfer. */
+    public boolean takeAbortedAhead() {
+        boolean was = abortedAhead;
+        abortedAhead = false;
+        return was;
+    }
+
+    /** Runs one command line. */
+    private void run(String line) {
         lastActivityNanos = System.nanoTime();
         if (line == LineDecoder.TOO_LONG) {
             reply(500, "Command line too long.");
-            return true;
+            return;
         }
         int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String verb = verbOf(line);
         String arg = space < 0 ? "" : line.substring(space + 1);
-        Command command = commands.get(verb);
-        if (transfer != null && (command == null || !command.runsDuringTransfer())) {
-            return false;
-        }
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} <- {1}", remoteAddress(), verb.equals("PASS") ? "PASS ****" : line);
         }
-        execute(command, verb, arg);
-        return true;
+        execute(commands.get(verb), verb, arg);
     }
 
     private void execute(Command command, String verb, String arg) {
@@ -683,7 +722,7 @@ public final class Session {
         if (transfer != null) {
             shuttingDown = true;
             control.wantInput(false);
-            heldLine = null;
+            held.clear();
             return;
         }
         reply(421, "Server shutting down, closing control connection.");
