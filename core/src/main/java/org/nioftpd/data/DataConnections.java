@@ -203,6 +203,8 @@ public final class DataConnections {
             if (ch.finishConnect()) {
                 connecting = null;
                 connected(ch);
+            } else {
+                key.interestOps(SelectionKey.OP_CONNECT); // not yet after all: wait for the next readiness
             }
         }
 
