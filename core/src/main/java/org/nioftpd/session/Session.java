@@ -298,7 +298,7 @@ public final class Session {
             reply(550, "Failed: " + (e.getReason() != null ? e.getReason() : "file system error") + ".");
         } catch (IOException e) {
             settings.events().error(remoteAddress(), verb + ": " + e);
-            reply(451, "Local error: " + e.getMessage());
+            reply(451, "Local error: " + org.nioftpd.data.LocalFileException.describe(e) + ".");
         }
         // REST and RNFR are promises about the very next command only (RFC 959 4.1.3).
         if (restartOffset == rest && !verb.equals("REST")) {
