@@ -62,6 +62,11 @@ import org.nioftpd.transport.TlsEndPoint;
  *         .tlsRequired(true)          // no login, no data, without TLS
  *         ...
  * }</pre>
+ *
+ * <p>Thread use: the lifecycle methods ({@code start}, {@code stopAccepting},
+ * {@code shutdown}, {@code close}) are called by the embedding program's
+ * threads and synchronize among themselves; no event loop ever calls them or
+ * waits on their lock. Everything per session runs on the loops, lock-free.
  */
 public final class FtpServer implements AutoCloseable {
 
