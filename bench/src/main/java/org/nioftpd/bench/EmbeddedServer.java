@@ -51,10 +51,16 @@ public abstract class EmbeddedServer implements AutoCloseable {
      * @param loops nioftpd's event loops (ignored by Apache FtpServer, which sizes its own MINA pool)
      */
     public static EmbeddedServer start(String kind, Path root, int port, int loops) throws IOException {
+        return start(kind, root, port, loops, null);
+    }
+
+    /** @param passivePorts "LOW-HIGH", or null for any free port (the default of both servers) */
+    public static EmbeddedServer start(String kind, Path root, int port, int loops, String passivePorts)
+            throws IOException {
         quietLogging();
         return switch (kind) {
-            case "nioftpd" -> startNioftpd(root, port, loops);
-            case "apache" -> startApache(root, port);
+            case "nioftpd" -> startNioftpd(root, port, loops, passivePorts);
+            case "apache" -> startApache(root, port, passivePorts);
             default -> throw new IllegalArgumentException("unknown server kind '" + kind + "', expected one of " + KINDS);
         };
     }
@@ -65,8 +71,14 @@ public abstract class EmbeddedServer implements AutoCloseable {
         Logger.getLogger("org.nioftpd").setLevel(Level.WARNING);
     }
 
-    private static EmbeddedServer startNioftpd(Path root, int port, int loops) throws IOException {
-        FtpServer server = FtpServer.builder()
+    private static EmbeddedServer startNioftpd(Path root, int port, int loops, String passivePorts)
+            throws IOException {
+        FtpServer.Builder b = FtpServer.builder();
+        if (passivePorts != null) {
+            String[] lh = passivePorts.split("-");
+            b.passivePorts(Integer.parseInt(lh[0]), Integer.parseInt(lh[1]));
+        }
+        FtpServer server = b
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .root(root)
                 .user(USER, PASSWORD, true)
@@ -94,7 +106,7 @@ public abstract class EmbeddedServer implements AutoCloseable {
         };
     }
 
-    private static EmbeddedServer startApache(Path root, int port) throws IOException {
+    private static EmbeddedServer startApache(Path root, int port, String passivePorts) throws IOException {
         FtpServerFactory factory = new FtpServerFactory();
         ListenerFactory listener = new ListenerFactory();
         listener.setServerAddress("127.0.0.1");
@@ -103,6 +115,9 @@ public abstract class EmbeddedServer implements AutoCloseable {
         DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
         data.setPassiveAddress("127.0.0.1");
         data.setIdleTime(300);
+        if (passivePorts != null) {
+            data.setPassivePorts(passivePorts);
+        }
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
         factory.addListener("default", listener.createListener());
 

@@ -580,7 +580,7 @@ final class LoadEngine {
                 case STOR -> {
                     toSend = config.storSize();
                     dataKey.interestOps(0); // writing starts at 150
-                    send("STOR upload/load-" + id + ".bin");
+                    send("STOR upload/load-" + target.name() + "-" + id + ".bin");
                 }
                 case LIST -> {
                     dataKey.interestOps(SelectionKey.OP_READ);

@@ -34,7 +34,7 @@ public final class LoadMain {
 
             scenarios (default sessions):
               retr             RETR --file (big.bin, 64 MiB) over and over, one stream per session (1)
-              stor             STOR --size bytes (64 MiB) to upload/load-N.bin over and over (1)
+              stor             STOR --size bytes (64 MiB) to upload/load-TARGET-N.bin, again (1)
               login-storm      connect, USER, PASS, QUIT, wait for the close, again (64)
               small-files      PASV + RETR of --file (4k.bin), a data connection per file (1; try :8)
               concurrent-retr  RETR of 10m.bin by N sessions at once (100)
