@@ -26,13 +26,21 @@ public class ServerState {
     @Param({"2"})
     public int loops;
 
+    /**
+     * Passive ports of both servers: a range, as every production setup (and
+     * bench/peers.sh) has; {@code -p passivePorts=any} binds port 0 instead,
+     * the servers' built-in default (see BENCHMARKS.md for what that costs).
+     */
+    @Param({"10000-19999"})
+    public String passivePorts;
+
     public Path root;
     public EmbeddedServer running;
 
     @Setup(Level.Trial)
     public void start() throws IOException {
         root = Fixtures.ensure(Fixtures.defaultRoot());
-        running = EmbeddedServer.start(server, root, 0, loops);
+        running = EmbeddedServer.start(server, root, 0, loops, passivePorts.equals("any") ? null : passivePorts);
     }
 
     @TearDown(Level.Trial)
