@@ -151,7 +151,7 @@ EOF
       set -- ${PASV[pure-ftpd]}
       # -H no DNS, -E no anonymous, -c/-C no client limits, -A chroot, -j no home creation games
       "$dir/usr/sbin/pure-ftpd" -S "127.0.0.1,$port" -l "puredb:$run/pureftpd.pdb" -H -E -A \
-        -c 20000 -C 20000 -p "$1:$2" -I 15 >"$run/log" 2>&1 &
+        -c 50000 -C 50000 -p "$1:$2" -I 15 >"$run/log" 2>&1 &
       echo $! >"$run/pid"
       ;;
     proftpd)

@@ -82,6 +82,7 @@ final class LoadEngine {
             now = System.nanoTime();
             boolean idle = config.scenario() == Scenario.IDLE;
             long baselineRss = idle ? ProcMem.rssKiB(target.pid()) : -1;
+            long baselinePss = idle ? ProcMem.pssKiB(target.pid()) : -1;
             for (int i = 0; i < config.sessions(); i++) {
                 Conn c = new Conn(i, false);
                 conns.add(c);
@@ -106,7 +107,10 @@ final class LoadEngine {
                         if (pss > 0) {
                             m.put("PSS MiB", pss / 1024.0);
                         }
-                        m.put("KiB/session", held > 0 ? (rss - baselineRss) / (double) held : 0.0);
+                        // PSS where there is one: RSS counts the pages a forking server's
+                        // processes share once per process, a hundredfold for 100 sessions
+                        long grown = pss > 0 && baselinePss > 0 ? pss - baselinePss : rss - baselineRss;
+                        m.put("KiB/session", held > 0 ? grown / (double) held : 0.0);
                     }
                     probe = new Conn(config.sessions(), true);
                     conns.add(probe);
