@@ -92,6 +92,12 @@ public final class SvgChart {
     private static List<Group> fromJmh(List<?> runs) {
         Map<String, List<Bar>> byKey = new LinkedHashMap<>();
         Map<String, String> units = new LinkedHashMap<>();
+        // a param with one value throughout (loops=2 everywhere) says nothing in a title
+        Map<String, java.util.Set<Object>> values = new LinkedHashMap<>();
+        for (Object o : runs) {
+            Map<String, Object> params = (Map<String, Object>) ((Map<String, Object>) o).getOrDefault("params", Map.of());
+            params.forEach((k, v) -> values.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(v));
+        }
         for (Object o : runs) {
             Map<String, Object> run = (Map<String, Object>) o;
             Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", Map.of());
@@ -103,7 +109,7 @@ public final class SvgChart {
             bench = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
             StringBuilder key = new StringBuilder(bench);
             for (Map.Entry<String, Object> p : params.entrySet()) {
-                if (!p.getKey().equals("server")) {
+                if (!p.getKey().equals("server") && values.get(p.getKey()).size() > 1) {
                     key.append(' ').append(p.getKey()).append('=').append(p.getValue());
                 }
             }
@@ -157,6 +163,10 @@ public final class SvgChart {
         int x0 = LABEL;
         double one = x0 + plot / max;
         int top = y;
+        int bottom = height - 30;
+        // the 1.0 line first, so that bars and labels are drawn over it
+        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\""
+                + " stroke-dasharray=\"4,3\"/>%n", one, top, one, bottom));
         for (Group g : groups) {
             y += 18;
             s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y,
@@ -174,8 +184,6 @@ public final class SvgChart {
                 y += BAR + GAP;
             }
         }
-        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\""
-                + " stroke-dasharray=\"4,3\"/>%n", one, top, one, y));
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1.0</text>%n", one, y + 14));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f</text>%n", x0 + plot, y + 14,
                 max));
