@@ -26,10 +26,17 @@ import org.nioftpd.command.CommandTable;
 import org.nioftpd.command.Commands;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.EventLoopGroup;
+import java.nio.charset.StandardCharsets;
 import org.nioftpd.session.Acceptor;
+import org.nioftpd.session.Admission;
 import org.nioftpd.session.Session;
 import org.nioftpd.session.Settings;
+import org.nioftpd.session.UserRegistry;
+import org.nioftpd.tls.KeyMaterial;
+import org.nioftpd.tls.TlsConfig;
+import org.nioftpd.transport.EndPoint;
 import org.nioftpd.transport.SocketEndPoint;
+import org.nioftpd.transport.TlsEndPoint;
 
 /**
  * An FTP server: listeners, a group of event loops, and the sessions on them.
@@ -45,6 +52,16 @@ import org.nioftpd.transport.SocketEndPoint;
  *     ...
  * }
  * }</pre>
+ * FTPS (RFC 4217): give a certificate and every listener offers AUTH TLS;
+ * add implicit-TLS listeners and policy as needed:
+ * <pre>{@code
+ * FtpServer.builder()
+ *         .listen(new InetSocketAddress("0.0.0.0", 21))
+ *         .implicitTlsListen(new InetSocketAddress("0.0.0.0", 990))
+ *         .tlsPem(Path.of("/etc/nioftpd/cert.pem"), Path.of("/etc/nioftpd/key.pem"))
+ *         .tlsRequired(true)          // no login, no data, without TLS
+ *         ...
+ * }</pre>
  */
 public final class FtpServer implements AutoCloseable {
 
@@ -53,32 +70,88 @@ public final class FtpServer implements AutoCloseable {
     private final Builder config;
     private final Settings settings;
     private final EventLoopGroup loops;
-    private final ExecutorService authPool;
-    private final CommandTable commands = Commands.table();
+    private final ExecutorService workers;
+    private final CommandTable commands;
+    private final FtpStats stats = new FtpStats();
+    /** Set by a graceful shutdown, counted down when the last session has closed. */
+    private volatile CountDownLatch drainedLatch;
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final List<InetSocketAddress> boundImplicitTls = new ArrayList<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger sessionCount = new AtomicInteger();
     private boolean started;
     private boolean closed;
 
     private FtpServer(Builder b) {
         this.config = b;
+        this.commands = Commands.table(b.tlsConfig != null);
         this.loops = new EventLoopGroup(b.loops, "nioftpd-loop");
         AtomicInteger n = new AtomicInteger();
-        this.authPool = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
+        this.workers = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "nioftpd-auth-" + n.incrementAndGet());
+                    Thread t = new Thread(r, "nioftpd-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        this.settings = new Settings(b.authenticator(), authPool, b.passiveLow, b.passiveHigh, b.passiveAddress,
+        this.settings = new Settings(b.authenticator(), workers, b.passiveLow, b.passiveHigh, b.passiveAddress,
                 b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
-                b.maxLineBytes, b.allowForeignData, b.banner);
+                b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
+                new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
+                        b.banWindow.toNanos(), b.banDuration.toNanos()),
+                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Tells {@code first} then {@code second} of every event. */
+    private static FtpEvents both(FtpEvents first, FtpEvents second) {
+        if (second == FtpEvents.NONE) {
+            return first;
+        }
+        return new FtpEvents() {
+            @Override
+            public void connected(InetSocketAddress client) {
+                first.connected(client);
+                second.connected(client);
+            }
+
+            @Override
+            public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
+                first.loggedIn(client, user, anonymous);
+                second.loggedIn(client, user, anonymous);
+            }
+
+            @Override
+            public void loginFailed(InetSocketAddress client, String user) {
+                first.loginFailed(client, user);
+                second.loginFailed(client, user);
+            }
+
+            @Override
+            public void disconnected(InetSocketAddress client, String user) {
+                first.disconnected(client, user);
+                second.disconnected(client, user);
+            }
+
+            @Override
+            public void error(InetSocketAddress client, String what) {
+                first.error(client, what);
+                second.error(client, what);
+            }
+
+            @Override
+            public void transferred(TransferRecord record) {
+                first.transferred(record);
+                second.transferred(record);
+            }
+        };
+    }
+
+    /** The server's counters: connections, logins, transfers, bytes. */
+    public FtpStats stats() {
+        return stats;
     }
 
     /** Binds every listen address and starts the loops. Fails (and releases everything) if any bind fails. */
@@ -86,27 +159,34 @@ public final class FtpServer implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("already started");
         }
-        started = true;
         List<ServerSocketChannel> channels = new ArrayList<>();
-        try {
-            for (InetSocketAddress address : config.listen) {
+        int explicit = config.listen.size();
+        List<InetSocketAddress> all = new ArrayList<>(config.listen);
+        all.addAll(config.implicitTlsListen);
+        for (int i = 0; i < all.size(); i++) {
+            InetSocketAddress address = all.get(i);
+            try {
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 channels.add(ch);
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(address, 1024);
-                bound.add((InetSocketAddress) ch.getLocalAddress());
+                (i < explicit ? bound : boundImplicitTls).add((InetSocketAddress) ch.getLocalAddress());
+            } catch (IOException e) {
+                for (ServerSocketChannel ch : channels) {
+                    ch.close();
+                }
+                bound.clear();
+                boundImplicitTls.clear();
+                throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            for (ServerSocketChannel ch : channels) {
-                ch.close();
-            }
-            throw new IOException("cannot listen on " + config.listen.get(channels.size() - 1) + ": "
-                    + e.getMessage(), e);
         }
+        started = true;
         loops.start();
         for (int i = 0; i < channels.size(); i++) {
             EventLoop loop = loops.get(i);
-            Acceptor acceptor = new Acceptor(channels.get(i), loop, loops, this::openSession);
+            boolean implicitTls = i >= explicit;
+            Acceptor acceptor = new Acceptor(channels.get(i), loop, loops,
+                    (l, endPoint) -> openSession(l, endPoint, implicitTls));
             acceptors.add(acceptor);
             CountDownLatch registered = new CountDownLatch(1);
             loop.execute(() -> {
@@ -120,26 +200,91 @@ public final class FtpServer implements AutoCloseable {
             });
             awaitUninterruptibly(registered);
         }
-        LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
+        if (boundImplicitTls.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
+        } else {
+            LOG.log(System.Logger.Level.INFO, "listening on {0}, implicit TLS on {1}, with {2} loops",
+                    bound, boundImplicitTls, loops.size());
+        }
     }
 
-    /** On the session's loop: a new control connection. */
-    private void openSession(EventLoop loop, SocketEndPoint endPoint) {
+    /** On the session's loop: a new control connection; on an implicit-TLS listener, TLS from the first byte. */
+    private void openSession(EventLoop loop, SocketEndPoint endPoint, boolean implicitTls) {
+        if (config.proxyProtocol) {
+            // The PROXY header comes first, in plaintext, even before an implicit TLS handshake.
+            Session.awaitProxyHeader(endPoint, 10_000,
+                    (client, initial) -> admit(endPoint, client, initial, implicitTls));
+        } else {
+            admit(endPoint, endPoint.remoteAddress(), null, implicitTls);
+        }
+    }
+
+    /** Starts a session for {@code client}, or turns it away with 421 (limits, bans). */
+    private void admit(SocketEndPoint endPoint, InetSocketAddress client, java.nio.ByteBuffer initial,
+                       boolean implicitTls) {
+        String refusal = settings.admission().admit(client.getAddress());
+        if (refusal != null && implicitTls) {
+            endPoint.close(); // a plaintext 421 would only garble the client's handshake
+            return;
+        }
+        if (refusal != null) {
+            try {
+                endPoint.flush(java.nio.ByteBuffer.wrap(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+            } catch (IOException ignored) {
+                // it is closed next anyway
+            }
+            endPoint.close();
+            return;
+        }
+        EndPoint control = endPoint;
+        if (implicitTls) {
+            try {
+                control = new TlsEndPoint(endPoint, settings.tls().newEngine(), settings.workers(), false, null, 1,
+                        initial);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
+                settings.admission().release(client.getAddress());
+                endPoint.close();
+                return;
+            }
+            initial = null; // the TLS engine has them
+        }
         Session[] holder = new Session[1];
-        Session session = new Session(settings, commands, endPoint, () -> {
+        Session session = new Session(settings, commands, control, client, initial, () -> {
             if (sessions.remove(holder[0])) {
-                sessionCount.decrementAndGet();
+                settings.admission().release(client.getAddress());
+                CountDownLatch drained = drainedLatch;
+                if (drained != null && sessions.isEmpty()) {
+                    drained.countDown(); // wakes the graceful shutdown waiting for the last session
+                }
             }
         });
         holder[0] = session;
         sessions.add(session);
-        sessionCount.incrementAndGet();
-        session.start();
+        if (implicitTls) {
+            session.implicitTls(); // PBSZ 0 and PROT P assumed, as implicit FTPS clients expect
+        }
+        session.start(); // on implicit TLS the 220 waits for the handshake, and goes inside it
     }
 
     /** The addresses actually bound, ports resolved (port 0 becomes the real one). */
     public synchronized List<InetSocketAddress> addresses() {
         return List.copyOf(bound);
+    }
+
+    /** The implicit-TLS (FTPS, "port 990") addresses actually bound. */
+    public synchronized List<InetSocketAddress> implicitTlsAddresses() {
+        return List.copyOf(boundImplicitTls);
+    }
+
+    /** The port of the first implicit-TLS listener. */
+    public int implicitTlsPort() {
+        return implicitTlsAddresses().get(0).getPort();
+    }
+
+    /** Whether FTPS is configured (a certificate was given). */
+    public boolean tlsEnabled() {
+        return settings.tls() != null;
     }
 
     /** The port of the first listener. */
@@ -149,17 +294,63 @@ public final class FtpServer implements AutoCloseable {
 
     /** Sessions open now. */
     public int sessionCount() {
-        return sessionCount.get();
+        return settings.admission().sessions();
     }
 
+    /**
+     * The loops themselves. Internal: their package is not exported, so only
+     * code on the class path (tests, benchmarks) can use this; monitoring
+     * uses {@link #loopStats()}.
+     */
     public EventLoopGroup loops() {
         return loops;
+    }
+
+    /** One event loop's numbers, for monitoring. */
+    public record LoopStats(String name, int channels, long handledEvents, double load) {
+    }
+
+    /** Each event loop's numbers now. */
+    public List<LoopStats> loopStats() {
+        return loops.loops().stream()
+                .map(l -> new LoopStats(l.name(), l.registeredKeys(), l.handledEvents(), l.load()))
+                .toList();
     }
 
     /** Stops accepting new connections; sessions go on. */
     public synchronized void stopAccepting() {
         acceptors.forEach(Acceptor::close);
         acceptors.clear();
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, tells idle sessions 421, lets
+     * running transfers finish (each then gets 226 and 421) for up to
+     * {@code grace}, then closes whatever is left and stops the loops.
+     * Returns true if every session ended within the grace period.
+     */
+    public boolean shutdown(Duration grace) {
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            stopAccepting();
+        }
+        CountDownLatch latch = new CountDownLatch(1);
+        drainedLatch = latch;
+        for (Session s : sessions) {
+            s.loop().execute(s::shutdown);
+        }
+        boolean drained = sessions.isEmpty();
+        if (!drained) {
+            try {
+                drained = latch.await(grace.toNanos(), TimeUnit.NANOSECONDS) || sessions.isEmpty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+        return drained;
     }
 
     /** Stops accepting, closes every session and stops the loops. Waits up to 10 s for them. */
@@ -174,7 +365,7 @@ public final class FtpServer implements AutoCloseable {
             s.loop().execute(() -> s.close("server shutting down"));
         }
         loops.shutdown();
-        authPool.shutdownNow();
+        workers.shutdownNow();
         try {
             if (started && !loops.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 10 s");
@@ -208,6 +399,8 @@ public final class FtpServer implements AutoCloseable {
 
         private final List<PlainUser> users = new ArrayList<>();
         private Boolean anonymous;
+        private Path anonymousRoot;
+        private String anonymousUploadOnly;
         private Authenticator authenticator;
         private int passiveLow;
         private int passiveHigh;
@@ -221,6 +414,25 @@ public final class FtpServer implements AutoCloseable {
         private int maxLineBytes = 4096;
         private boolean allowForeignData;
         private String banner = "nioftpd ready.";
+        private Duration loginTimeout = Duration.ofMinutes(1);
+        private FtpEvents events = FtpEvents.NONE;
+        private boolean proxyProtocol;
+        private final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
+        private Path tlsKeyStore;
+        private char[] tlsKeyStorePassword;
+        private javax.net.ssl.SSLContext tlsContext;
+        private boolean tlsRequired;
+        private boolean tlsRequireSessionReuse;
+        private TlsConfig tlsConfig;
+        private long downloadRate;
+        private long uploadRate;
+        private int maxSessions = 10_000;
+        private int maxSessionsPerAddress = 50;
+        private int banAfterFailures = 10;
+        private Duration banWindow = Duration.ofMinutes(10);
+        private Duration banDuration = Duration.ofMinutes(15);
 
         private Builder() {
         }
@@ -246,6 +458,22 @@ public final class FtpServer implements AutoCloseable {
         /** Anonymous login (anonymous or ftp), read-only. Default: on if no user is given, else off. */
         public Builder anonymous(boolean on) {
             this.anonymous = on;
+            return this;
+        }
+
+        /** Serves anonymous its own directory rather than {@link #root}. */
+        public Builder anonymousRoot(Path dir) {
+            this.anonymousRoot = dir.toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * An upload-only directory for anonymous (a virtual path such as
+         * "/incoming"): new files may be stored there, nothing there may be
+         * listed, downloaded or overwritten.
+         */
+        public Builder anonymousUploadOnly(String virtualDir) {
+            this.anonymousUploadOnly = virtualDir;
             return this;
         }
 
@@ -324,6 +552,156 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
+        /** Who hears of logins, transfers and disconnects (a logger, a transfer log); called on loop threads. */
+        public Builder events(FtpEvents listener) {
+            this.events = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Server-wide download and upload rates in bytes per second, all sessions together; 0 for none (default). */
+        public Builder bandwidth(long downloadBytesPerSecond, long uploadBytesPerSecond) {
+            if (downloadBytesPerSecond < 0 || uploadBytesPerSecond < 0) {
+                throw new IllegalArgumentException("rates must not be negative");
+            }
+            this.downloadRate = downloadBytesPerSecond;
+            this.uploadRate = uploadBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Every connection on the listeners starts with a PROXY protocol
+         * header (v1 or v2) from a load balancer such as HAProxy; its client
+         * address is used for limits, logs and data-connection checks. A
+         * connection without a valid header is closed. Default off.
+         */
+        public Builder proxyProtocol(boolean on) {
+            this.proxyProtocol = on;
+            return this;
+        }
+
+        // ------------------------------------------------------------ FTPS
+
+        /**
+         * FTPS (RFC 4217) with a PEM certificate chain and PEM private key:
+         * unencrypted PKCS#8 ("BEGIN PRIVATE KEY"), PKCS#1 ("BEGIN RSA PRIVATE
+         * KEY") or SEC1 ("BEGIN EC PRIVATE KEY"). Read at {@link #build}, which
+         * fails with an IllegalArgumentException naming the file if they are
+         * unreadable or do not belong together. The key may be in the
+         * certificate file: pass it twice.
+         */
+        public Builder tlsPem(Path certificateFile, Path keyFile) {
+            this.tlsCertFile = Objects.requireNonNull(certificateFile);
+            this.tlsKeyFile = Objects.requireNonNull(keyFile);
+            return this;
+        }
+
+        /** FTPS with a PKCS#12 keystore (its first key entry; the key's password is the store's). */
+        public Builder tlsKeyStore(Path pkcs12File, char[] password) {
+            this.tlsKeyStore = Objects.requireNonNull(pkcs12File);
+            this.tlsKeyStorePassword = Objects.requireNonNull(password).clone();
+            return this;
+        }
+
+        /** FTPS with a ready-made context (an embedding program's own key management). */
+        public Builder tlsContext(javax.net.ssl.SSLContext context) {
+            this.tlsContext = Objects.requireNonNull(context);
+            return this;
+        }
+
+        /**
+         * No login without AUTH TLS (USER gets 530), no PROT C (534), no data
+         * connection without PROT P (521). Implicit-TLS sessions always
+         * satisfy it. Default off. Needs a certificate.
+         */
+        public Builder tlsRequired(boolean on) {
+            this.tlsRequired = on;
+            return this;
+        }
+
+        /**
+         * A PROT P data connection must resume the control connection's TLS
+         * session, else it is refused with 522: it proves that the data
+         * connection comes from the client that holds the control connection
+         * (vsftpd's require_ssl_reuse). Default off: some clients (Java's, and
+         * many with TLS 1.3) do not resume.
+         */
+        public Builder tlsRequireSessionReuse(boolean on) {
+            this.tlsRequireSessionReuse = on;
+            return this;
+        }
+
+        /**
+         * A listener where TLS starts at connect (implicit FTPS, by custom
+         * port 990): the 220 greeting comes inside TLS, and PBSZ 0 / PROT P are
+         * assumed. Repeatable; needs a certificate. Port 0 picks a free port.
+         */
+        public Builder implicitTlsListen(InetSocketAddress address) {
+            implicitTlsListen.add(Objects.requireNonNull(address));
+            return this;
+        }
+
+        private TlsConfig tls() {
+            int sources = (tlsCertFile != null ? 1 : 0) + (tlsKeyStore != null ? 1 : 0) + (tlsContext != null ? 1 : 0);
+            if (sources > 1) {
+                throw new IllegalArgumentException("TLS: give one of a PEM certificate and key, a PKCS#12 keystore, "
+                        + "or a TLS context, not several");
+            }
+            javax.net.ssl.SSLContext context = tlsContext;
+            if (tlsCertFile != null) {
+                context = KeyMaterial.fromPem(tlsCertFile, tlsKeyFile).sslContext();
+            } else if (tlsKeyStore != null) {
+                context = KeyMaterial.fromPkcs12(tlsKeyStore, tlsKeyStorePassword).sslContext();
+            }
+            if (context == null) {
+                if (!implicitTlsListen.isEmpty() || tlsRequired || tlsRequireSessionReuse) {
+                    throw new IllegalArgumentException("TLS: implicit TLS, TLS required and session reuse need a "
+                            + "certificate: give a PEM certificate and key or a PKCS#12 keystore");
+                }
+                return null;
+            }
+            return new TlsConfig(context, tlsRequired, tlsRequireSessionReuse);
+        }
+
+        /** How long a new connection may take to log in (default 1 minute). */
+        public Builder loginTimeout(Duration d) {
+            this.loginTimeout = positive(d, "login timeout");
+            return this;
+        }
+
+        /** Sessions open at once, in all (default 10,000); beyond it a new connection gets 421. */
+        public Builder maxSessions(int n) {
+            this.maxSessions = atLeastOne(n, "max sessions");
+            return this;
+        }
+
+        /** Sessions open at once from one client address (default 50). */
+        public Builder maxSessionsPerAddress(int n) {
+            this.maxSessionsPerAddress = atLeastOne(n, "max sessions per address");
+            return this;
+        }
+
+        /**
+         * Bans an address for {@code duration} after {@code failures} failed
+         * logins within {@code window} (default 10 in 10 minutes bans for 15
+         * minutes); {@code failures == 0} turns banning off.
+         */
+        public Builder banFailedLogins(int failures, Duration window, Duration duration) {
+            if (failures < 0) {
+                throw new IllegalArgumentException("ban threshold must not be negative");
+            }
+            this.banAfterFailures = failures;
+            this.banWindow = positive(window, "ban window");
+            this.banDuration = positive(duration, "ban duration");
+            return this;
+        }
+
+        private static int atLeastOne(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            }
+            return n;
+        }
+
         public Builder banner(String text) {
             this.banner = Objects.requireNonNull(text);
             return this;
@@ -345,13 +723,14 @@ public final class FtpServer implements AutoCloseable {
                 plain.addUser(u.name(), u.password(), root, u.writable());
             }
             boolean anon = anonymous != null ? anonymous : users.isEmpty();
-            return plain.anonymous(anon ? root : null);
+            return plain.anonymous(anon ? (anonymousRoot != null ? anonymousRoot : root) : null, anonymousUploadOnly);
         }
 
         public FtpServer build() {
-            if (listen.isEmpty()) {
+            if (listen.isEmpty() && implicitTlsListen.isEmpty()) {
                 listen.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2121));
             }
+            tlsConfig = tls();
             if (!Files.isDirectory(root)) {
                 throw new IllegalArgumentException("root is not a directory: " + root);
             }

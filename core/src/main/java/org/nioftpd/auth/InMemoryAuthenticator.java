@@ -19,6 +19,7 @@ public final class InMemoryAuthenticator implements Authenticator {
 
     private final Map<String, Entry> users = new ConcurrentHashMap<>();
     private volatile Path anonymousRoot;
+    private volatile String anonymousUploadOnly;
 
     public InMemoryAuthenticator addUser(String name, String password, Path home, boolean writable) {
         users.put(name, new Entry(password.getBytes(StandardCharsets.UTF_8), new UserAccount(name, home, writable)));
@@ -27,7 +28,13 @@ public final class InMemoryAuthenticator implements Authenticator {
 
     /** Allows anonymous, read-only, with {@code root} served as {@code /}; null turns it off. */
     public InMemoryAuthenticator anonymous(Path root) {
+        return anonymous(root, null);
+    }
+
+    /** Anonymous as above, with an upload-only directory (e.g. "/incoming"), or null. */
+    public InMemoryAuthenticator anonymous(Path root, String uploadOnly) {
         this.anonymousRoot = root;
+        this.anonymousUploadOnly = uploadOnly;
         return this;
     }
 
@@ -39,8 +46,8 @@ public final class InMemoryAuthenticator implements Authenticator {
     @Override
     public UserAccount authenticate(String user, String password) {
         Path anon = anonymousRoot;
-        if (anon != null && isAnonymousName(user) && !users.containsKey(user)) {
-            return new UserAccount("anonymous", anon, false);
+        if (anon != null && isAnonymousName(user) && !isUserName(user)) {
+            return new UserAccount("anonymous", anon, false, true, UserAccount.Limits.NONE, anonymousUploadOnly);
         }
         Entry e = users.get(user);
         byte[] given = password.getBytes(StandardCharsets.UTF_8);
@@ -48,6 +55,16 @@ public final class InMemoryAuthenticator implements Authenticator {
         byte[] expected = e != null ? e.password : new byte[given.length + 1];
         boolean ok = MessageDigest.isEqual(expected, given);
         return ok && e != null ? e.account : null;
+    }
+
+    /** A configured user whose name is {@code name} in any case: then "FTP" is that user, not anonymous. */
+    private boolean isUserName(String name) {
+        for (String u : users.keySet()) {
+            if (u.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.nioftpd.session.Session;
  * @param help     its syntax, for HELP
  * @param rfc      where it is specified
  * @param runsDuringTransfer whether it runs while a transfer is in progress (ABOR,
- *                 STAT, QUIT); every other command waits for the transfer's end
+ *                 STAT, NOOP, QUIT); every other command waits for the transfer's end
  * @param handler  what it does
  */
 public record Command(String name, List<String> aliases, Access access, Arg arg, String feat, String help,

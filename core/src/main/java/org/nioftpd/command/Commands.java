@@ -7,6 +7,7 @@ import static org.nioftpd.command.Command.Arg.NONE;
 import static org.nioftpd.command.Command.Arg.OPTIONAL;
 import static org.nioftpd.command.Command.Arg.REQUIRED;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,18 +20,49 @@ public final class Commands {
     private Commands() {
     }
 
+    /** The table without the FTPS commands: a server with no certificate. */
     public static CommandTable table() {
-        return new CommandTable(List.of(
+        return table(false);
+    }
+
+    /**
+     * The table; with {@code tls} (the server has a certificate) also AUTH,
+     * PBSZ, PROT and CCC, so that FEAT offers TLS only where it can be had.
+     */
+    public static CommandTable table(boolean tls) {
+        List<Command> rows = new ArrayList<>(core());
+        if (tls) {
+            rows.addAll(security());
+        }
+        return new CommandTable(rows);
+    }
+
+    /** FTPS, explicit (RFC 4217, profiling the RFC 2228 security extensions for TLS). */
+    private static List<Command> security() {
+        return List.of(
+            // ---- security: RFC 2228, RFC 4217
+            Command.of("AUTH", ANYONE, REQUIRED, "AUTH <sp> TLS", "RFC 4217, RFC 2228", SecurityCommands::auth)
+                    .feat("AUTH TLS"),
+            Command.of("PBSZ", ANYONE, REQUIRED, "PBSZ <sp> 0", "RFC 4217, RFC 2228", SecurityCommands::pbsz)
+                    .feat("PBSZ"),
+            Command.of("PROT", ANYONE, REQUIRED, "PROT <sp> P | C", "RFC 4217, RFC 2228", SecurityCommands::prot)
+                    .feat("PROT"),
+            Command.of("CCC", ANYONE, NONE, "CCC", "RFC 4217, RFC 2228", SecurityCommands::ccc)
+        );
+    }
+
+    private static List<Command> core() {
+        return List.of(
             // ---- access control: RFC 959 4.1.1
             Command.of("USER", ANYONE, REQUIRED, "USER <sp> username", "RFC 959 4.1.1", LoginCommands::user),
             Command.of("PASS", ANYONE, OPTIONAL, "PASS <sp> password", "RFC 959 4.1.1", LoginCommands::pass),
             Command.of("ACCT", LOGGED_IN, REQUIRED, "ACCT <sp> account", "RFC 959 4.1.1", LoginCommands::acct),
             Command.of("CWD", LOGGED_IN, REQUIRED, "CWD <sp> pathname", "RFC 959 4.1.1", NavigationCommands::cwd)
-                    .alias("XCWD"),
+                    .alias("XCWD").feat("TVFS"), // RFC 3659 6: one tree, '/'-separated, rooted at "/"
             Command.of("CDUP", LOGGED_IN, NONE, "CDUP", "RFC 959 4.1.1", NavigationCommands::cdup)
                     .alias("XCUP"),
             Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt),
-            Command.of("REIN", ANYONE, NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein),
+            Command.of("REIN", LOGGED_IN, NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein),
             Command.of("QUIT", ANYONE, NONE, "QUIT", "RFC 959 4.1.1", LoginCommands::quit)
                     .duringTransfer(),
 
@@ -43,11 +75,13 @@ public final class Commands {
                     .feat("EPSV"),
             Command.of("TYPE", LOGGED_IN, REQUIRED, "TYPE <sp> A [N] | I | L 8", "RFC 959 4.1.2", TransferCommands::type),
             Command.of("STRU", LOGGED_IN, REQUIRED, "STRU <sp> F", "RFC 959 4.1.2", TransferCommands::stru),
-            Command.of("MODE", LOGGED_IN, REQUIRED, "MODE <sp> S", "RFC 959 4.1.2", TransferCommands::mode),
+            Command.of("MODE", LOGGED_IN, REQUIRED, "MODE <sp> S | Z", "RFC 959 4.1.2", TransferCommands::mode)
+                    .feat("MODE Z"),
 
             // ---- service commands: RFC 959 4.1.3, RFC 3659
             Command.of("RETR", LOGGED_IN, REQUIRED, "RETR <sp> pathname", "RFC 959 4.1.3", TransferCommands::retr),
             Command.of("STOR", WRITE, REQUIRED, "STOR <sp> pathname", "RFC 959 4.1.3", TransferCommands::stor),
+            Command.of("STOU", WRITE, OPTIONAL, "STOU [<sp> basename]", "RFC 959 4.1.3", TransferCommands::stou),
             Command.of("APPE", WRITE, REQUIRED, "APPE <sp> pathname", "RFC 959 4.1.3", TransferCommands::appe),
             Command.of("ALLO", LOGGED_IN, OPTIONAL, "ALLO <sp> bytes", "RFC 959 4.1.3", InfoCommands::allo),
             Command.of("REST", LOGGED_IN, REQUIRED, "REST <sp> offset", "RFC 3659 5", TransferCommands::rest)
@@ -72,18 +106,34 @@ public final class Commands {
                     .feat("SIZE"),
             Command.of("MDTM", LOGGED_IN, REQUIRED, "MDTM <sp> pathname", "RFC 3659 3", FileCommands::mdtm)
                     .feat("MDTM"),
+            Command.of("MFMT", WRITE, REQUIRED, "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", "draft-somers-ftp-mfxx 3",
+                    FileCommands::mfmt).feat("MFMT"),
+            Command.of("HASH", LOGGED_IN, REQUIRED, "HASH <sp> pathname", "draft-bryan-ftpext-hash 3",
+                    HashCommands::hash).feat(HashCommands.FEAT),
+            Command.of("XCRC", LOGGED_IN, REQUIRED, "XCRC <sp> pathname [<sp> start [<sp> end]]", "de facto",
+                    HashCommands::xcrc).feat("XCRC"),
+            Command.of("XMD5", LOGGED_IN, REQUIRED, "XMD5 <sp> pathname [<sp> start [<sp> end]]", "de facto",
+                    HashCommands::xmd5).feat("XMD5"),
+            Command.of("XSHA1", LOGGED_IN, REQUIRED, "XSHA1 <sp> pathname [<sp> start [<sp> end]]", "de facto",
+                    HashCommands::xsha1).feat("XSHA1"),
+            Command.of("XSHA256", LOGGED_IN, REQUIRED, "XSHA256 <sp> pathname [<sp> start [<sp> end]]", "de facto",
+                    HashCommands::xsha256).feat("XSHA256"),
             Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> HELP | CHMOD <mode> <path>", "RFC 959 4.1.3",
                     InfoCommands::site),
             Command.of("SYST", ANYONE, NONE, "SYST", "RFC 959 4.1.3", InfoCommands::syst),
-            Command.of("STAT", ANYONE, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
+            Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
                     .duringTransfer(),
             Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help),
-            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop),
+            // NOOP answers during a transfer: clients send it as a keep-alive then, and a
+            // held NOOP would stop the control channel being read, hiding a later ABOR.
+            Command.of("NOOP", ANYONE, NONE, "NOOP", "RFC 959 4.1.3", InfoCommands::noop)
+                    .duringTransfer(),
 
             // ---- extensions: RFC 2389, RFC 2640
             Command.of("FEAT", ANYONE, NONE, "FEAT", "RFC 2389 3", InfoCommands::feat),
-            Command.of("OPTS", ANYONE, REQUIRED, "OPTS <sp> UTF8 ON", "RFC 2389 4", InfoCommands::opts)
+            Command.of("OPTS", ANYONE, REQUIRED, "OPTS <sp> UTF8 ON | MLST facts | HASH [algorithm]", "RFC 2389 4",
+                    InfoCommands::opts)
                     .feat("UTF8")
-        ));
+        );
     }
 }

@@ -85,6 +85,37 @@ final class FileCommands {
         s.reply(213, Long.toString(Files.size(r.real())));
     }
 
+    /**
+     * MFMT YYYYMMDDHHMMSS[.sss] path (draft-somers-ftp-mfxx): sets the
+     * modification time, in UTC; replies 213 Modify=...; path.
+     */
+    static void mfmt(Session s, String arg) throws IOException {
+        int space = arg.indexOf(' ');
+        if (space < 0) {
+            s.reply(501, "Syntax: MFMT <sp> YYYYMMDDHHMMSS <sp> pathname");
+            return;
+        }
+        String time = arg.substring(0, space);
+        Instant instant;
+        try {
+            if (!time.matches("\\d{14}(\\.\\d{1,3})?")) {
+                throw new java.time.DateTimeException(time);
+            }
+            instant = java.time.LocalDateTime.parse(time.substring(0, 14), ListFormat.TIME_VAL_PARSER)
+                    .toInstant(java.time.ZoneOffset.UTC);
+            if (time.length() > 15) {
+                String millis = (time.substring(15) + "00").substring(0, 3);
+                instant = instant.plusMillis(Integer.parseInt(millis));
+            }
+        } catch (java.time.DateTimeException e) {
+            s.reply(501, "Time must be YYYYMMDDHHMMSS, in UTC.");
+            return;
+        }
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg.substring(space + 1));
+        Files.setLastModifiedTime(r.real(), java.nio.file.attribute.FileTime.from(instant));
+        s.reply(213, "Modify=" + time.substring(0, 14) + "; " + r.virtual());
+    }
+
     /** RFC 3659 section 3: the modification time, YYYYMMDDHHMMSS in UTC. */
     static void mdtm(Session s, String arg) throws IOException {
         FileSystemView.Resolved r = s.fs().resolveExisting(arg);

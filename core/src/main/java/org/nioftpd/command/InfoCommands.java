@@ -27,20 +27,77 @@ final class InfoCommands {
         s.reply(215, "UNIX Type: L8");
     }
 
-    /** RFC 2389 section 3: generated from the command table, so it cannot drift from the code. */
+    /**
+     * RFC 2389 section 3: generated from the command table, so it cannot
+     * drift from the code. Two lines show the session's own choices: the
+     * MLST facts selected by OPTS MLST and the HASH algorithm, each marked '*'.
+     */
     static void feat(Session s, String arg) {
-        s.reply(211, "Features:", List.copyOf(s.commands().features()), "End");
+        List<String> lines = new ArrayList<>();
+        for (String line : s.commands().features()) {
+            if (line.startsWith("MLST ")) {
+                lines.add("MLST " + mlstFacts(s, true));
+            } else if (line.startsWith("HASH ")) {
+                lines.add(HashCommands.featLine(HashCommands.Algorithm.byName(s.hashAlgorithm())));
+            } else {
+                lines.add(line);
+            }
+        }
+        s.reply(211, "Features:", lines, "End");
     }
 
-    /** RFC 2389 section 4: OPTS UTF8 ON (RFC 2640): names are always UTF-8 here. */
+    /** "type*;size*;..." for FEAT (every fact, selected ones starred) or "type;size;" for OPTS MLST. */
+    private static String mlstFacts(Session s, boolean all) {
+        StringBuilder sb = new StringBuilder();
+        for (ListFormat.Fact f : ListFormat.Fact.values()) {
+            boolean on = s.mlstFacts().contains(f);
+            if (all || on) {
+                sb.append(f.key).append(all && on ? "*" : "").append(';');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * RFC 2389 section 4: OPTS command-name [options]. Understood: UTF8
+     * (RFC 2640; names are always UTF-8 here), MLST (RFC 3659 7.9) and HASH.
+     */
     static void opts(Session s, String arg) {
-        String a = arg.trim().toUpperCase(Locale.ROOT);
-        if (a.equals("UTF8 ON") || a.equals("UTF8")) {
-            s.reply(200, "Always in UTF8 mode.");
-        } else if (a.equals("UTF8 OFF")) {
-            s.reply(504, "UTF8 cannot be turned off.");
-        } else {
-            s.reply(501, "Option not understood.");
+        String a = arg.trim();
+        int space = a.indexOf(' ');
+        String command = (space < 0 ? a : a.substring(0, space)).toUpperCase(Locale.ROOT);
+        String value = space < 0 ? "" : a.substring(space + 1).trim();
+        switch (command) {
+            case "UTF8", "UTF-8" -> {
+                if (value.isEmpty() || value.equalsIgnoreCase("ON")) {
+                    s.reply(200, "Always in UTF8 mode.");
+                } else {
+                    s.reply(504, "UTF8 cannot be turned off.");
+                }
+            }
+            case "MLST" -> {
+                java.util.EnumSet<ListFormat.Fact> facts = java.util.EnumSet.noneOf(ListFormat.Fact.class);
+                for (String key : value.split(";")) {
+                    ListFormat.Fact f = ListFormat.Fact.byKey(key.trim());
+                    if (f != null) {
+                        facts.add(f); // unknown facts are ignored, as RFC 3659 7.9 asks
+                    }
+                }
+                s.mlstFacts(java.util.Collections.unmodifiableSet(facts));
+                s.reply(200, "MLST OPTS " + mlstFacts(s, false));
+            }
+            case "HASH" -> HashCommands.opts(s, value);
+            case "MODE" -> {
+                // OPTS MODE Z LEVEL n: the deflate level, 0 (store) to 9 (smallest)
+                String[] p = value.toUpperCase(Locale.ROOT).split(" +");
+                if (p.length == 3 && p[0].equals("Z") && p[1].equals("LEVEL") && p[2].matches("[0-9]")) {
+                    s.deflateLevel(Integer.parseInt(p[2]));
+                    s.reply(200, "MODE Z LEVEL set to " + p[2] + ".");
+                } else {
+                    s.reply(501, "Syntax: OPTS MODE Z LEVEL <0-9>.");
+                }
+            }
+            default -> s.reply(501, "Option not understood.");
         }
     }
 
@@ -91,9 +148,12 @@ final class InfoCommands {
         if (arg.isBlank() || s.transfer() != null) {
             List<String> body = new ArrayList<>();
             body.add("Connected to " + s.remoteAddress().getAddress().getHostAddress());
-            body.add(s.loggedIn() ? "Logged in as " + s.user().name() : "Not logged in");
+            body.add("Logged in as " + s.user().name());
             body.add("TYPE: " + (s.dataType() == Session.DataType.ASCII ? "ASCII" : "BINARY")
                     + ", FORM: Nonprint; STRUcture: File; transfer MODE: Stream");
+            if (s.tls() != null) {
+                body.add(s.securityStatus());
+            }
             Transfer t = s.transfer();
             if (t != null) {
                 body.add("Transfer in progress: " + t.describe() + ", " + t.bytes() + " bytes so far");
@@ -103,11 +163,7 @@ final class InfoCommands {
             s.reply(211, "nioftpd status:", body, "End of status.");
             return;
         }
-        if (!s.loggedIn()) {
-            s.reply(530, "Please login with USER and PASS.");
-            return;
-        }
-        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(arg));
+        FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(s, arg));
         List<String> body = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         long now = System.currentTimeMillis();
@@ -117,7 +173,7 @@ final class InfoCommands {
                     FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
                     if (info != null) {
                         sb.setLength(0);
-                        ListFormat.LIST.append(sb, info, s.user().writable(), now);
+                        ListFormat.LIST.append(sb, info, s.user().writable(), now, s.mlstFacts());
                         body.add(sb.substring(0, sb.length() - 2));
                     }
                     if (body.size() >= MAX_CONTROL_LISTING) {
@@ -129,7 +185,7 @@ final class InfoCommands {
         } else {
             FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
             if (info != null) {
-                ListFormat.LIST.append(sb, info, s.user().writable(), now);
+                ListFormat.LIST.append(sb, info, s.user().writable(), now, s.mlstFacts());
                 body.add(sb.substring(0, sb.length() - 2));
             }
         }
@@ -145,7 +201,7 @@ final class InfoCommands {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        ListFormat.appendFacts(sb, info, s.user().writable(), info.isDirectory() ? "dir" : "file");
+        ListFormat.appendFacts(sb, info, s.user().writable(), info.isDirectory() ? "dir" : "file", s.mlstFacts());
         sb.append(' ').append(r.virtual());
         s.reply(250, "Listing " + r.virtual(), List.of(sb.toString()), "End.");
     }

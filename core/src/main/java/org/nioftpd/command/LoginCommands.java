@@ -1,7 +1,6 @@
 package org.nioftpd.command;
 
 import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
@@ -20,6 +19,12 @@ final class LoginCommands {
     static void user(Session s, String name) {
         if (s.loggedIn()) {
             s.reply(530, "Already logged in; send REIN to log in again.");
+            return;
+        }
+        if (s.tls() != null && s.tls().required() && !s.controlSecure()) {
+            // RFC 4217 policy: no password in plaintext. 530 refuses the login outright;
+            // the client's next step is AUTH TLS (vsftpd and Serv-U answer the same way).
+            s.reply(530, "TLS required: send AUTH TLS before USER.");
             return;
         }
         s.pendingUser(name);
@@ -49,16 +54,7 @@ final class LoginCommands {
             verdict(s, name, check(auth, name, password), false);
             return;
         }
-        s.suspend();
-        try {
-            s.settings().authExecutor().execute(() -> {
-                UserAccount account = check(auth, name, password);
-                s.loop().execute(() -> verdict(s, name, account, true));
-            });
-        } catch (RejectedExecutionException e) {
-            s.reply(421, "Service not available, closing control connection.");
-            s.closeAfterReplies();
-        }
+        s.offload(() -> check(auth, name, password), (account, failure) -> verdict(s, name, account, true));
     }
 
     private static UserAccount check(Authenticator auth, String name, String password) {
@@ -77,8 +73,13 @@ final class LoginCommands {
         }
         if (account != null) {
             try {
-                s.login(account);
-                LOG.log(System.Logger.Level.INFO, "{0}: login {1}", s.remoteAddress(), account.name());
+                if (!s.login(account)) {
+                    s.reply(421, "Too many sessions for " + account.name() + "; closing control connection.");
+                    s.closeAfterReplies();
+                    return;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "{0}: login {1}", s.remoteAddress(), account.name());
+                s.settings().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
                 s.reply(230, "Login successful.");
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
@@ -90,7 +91,9 @@ final class LoginCommands {
             return;
         }
         int failures = s.loginFailed();
-        LOG.log(System.Logger.Level.INFO, "{0}: failed login for {1}", s.remoteAddress(), name);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: failed login for {1}", s.remoteAddress(), name);
+        s.settings().events().loginFailed(s.remoteAddress(), name);
+        boolean banned = s.settings().admission().loginFailed(s.remoteAddress().getAddress());
         s.suspend();
         long delay = s.settings().failedLoginDelay().toMillis();
         s.loop().schedule(delay, TimeUnit.MILLISECONDS, () -> {
@@ -98,7 +101,7 @@ final class LoginCommands {
                 return;
             }
             s.reply(530, "Login incorrect.");
-            if (failures >= s.settings().maxLoginFailures()) {
+            if (failures >= s.settings().maxLoginFailures() || banned) {
                 s.reply(421, "Too many failed logins, closing control connection.");
                 s.closeAfterReplies();
                 return;

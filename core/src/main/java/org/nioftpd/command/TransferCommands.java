@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.nioftpd.data.AsciiCodec;
-import org.nioftpd.data.AsciiFileSource;
+import org.nioftpd.data.ByteSource;
+import org.nioftpd.data.DeflatingSource;
+import org.nioftpd.data.FileSource;
 import org.nioftpd.data.DataConnections;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
@@ -22,6 +24,8 @@ import org.nioftpd.data.Transfer;
 import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.Glob;
+import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.session.Session;
 
@@ -65,10 +69,18 @@ final class TransferCommands {
         }
     }
 
+    /** MODE S (stream) and MODE Z (deflate, draft-preston-ftpext-deflate); block and compressed modes are refused. */
     static void mode(Session s, String arg) {
         switch (arg.trim().toUpperCase(Locale.ROOT)) {
-            case "S" -> s.reply(200, "Mode set to S.");
-            case "B", "C" -> s.reply(504, "Only stream mode is supported.");
+            case "S" -> {
+                s.deflate(false);
+                s.reply(200, "Mode set to S.");
+            }
+            case "Z" -> {
+                s.deflate(true);
+                s.reply(200, "Mode set to Z.");
+            }
+            case "B", "C" -> s.reply(504, "Only stream and deflate modes are supported.");
             default -> s.reply(501, "Unknown MODE: " + arg + ".");
         }
     }
@@ -205,8 +217,8 @@ final class TransferCommands {
                 throw new NumberFormatException();
             }
             switch (p[0]) {
-                case "1" -> address = parseIpv4(p[1]);
-                case "2" -> address = parseIpv6(p[1]);
+                case "1" -> address = IpLiteral.v4(p[1]);
+                case "2" -> address = IpLiteral.v6(p[1]);
                 default -> {
                     s.reply(522, "Network protocol not supported, use (1,2).");
                     return;
@@ -217,40 +229,6 @@ final class TransferCommands {
             return;
         }
         setActive(s, new InetSocketAddress(address, port));
-    }
-
-    /** Parses a dotted quad by hand: never a name, so never a DNS lookup. */
-    private static InetAddress parseIpv4(String text) throws java.net.UnknownHostException {
-        String[] q = text.split("\\.", -1);
-        if (q.length != 4) {
-            throw new NumberFormatException(text);
-        }
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (q[i].isEmpty() || q[i].length() > 3) {
-                throw new NumberFormatException(text);
-            }
-            int v = Integer.parseInt(q[i]);
-            if (v > 255) {
-                throw new NumberFormatException(text);
-            }
-            b[i] = (byte) v;
-        }
-        return InetAddress.getByAddress(b);
-    }
-
-    /** An IPv6 literal: only hex digits, colons and dots reach the parser, so it cannot look up a name. */
-    private static InetAddress parseIpv6(String text) throws java.net.UnknownHostException {
-        if (text.isEmpty() || text.length() > 45 || !text.contains(":")) {
-            throw new NumberFormatException(text);
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-                throw new NumberFormatException(text);
-            }
-        }
-        return InetAddress.getByName(text);
     }
 
     /**
@@ -299,11 +277,17 @@ final class TransferCommands {
             return;
         }
         boolean image = s.dataType() == Session.DataType.IMAGE;
-        Transfer t = image
+        Transfer t = image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
-                : Download.of("RETR " + r.virtual(), new AsciiFileSource(file, offset));
+                : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
+        t.fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), false, !image));
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
+    }
+
+    /** Under MODE Z, the source goes through the deflater. */
+    private static ByteSource compressed(Session s, ByteSource source) {
+        return s.deflate() ? new DeflatingSource(source, s.deflateLevel()) : source;
     }
 
     /** RFC 959 4.1.3: STOR replaces the file; after REST it writes from the offset. */
@@ -313,22 +297,58 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         long offset = s.restartOffset();
         if (offset > 0) {
-            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-            if (offset > file.size()) {
-                file.close();
+            // Checked before the open below, which creates the file: a refused STOR leaves nothing behind.
+            if (offset > sizeOrZero(r.real())) {
                 s.reply(554, "Restart offset " + offset + " is past the end of the file.");
                 return;
             }
+            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
             file.truncate(offset);
             file.position(offset);
-            upload(s, "STOR " + r.virtual(), file, null, r.real());
+            upload(s, r, "STOR", file, null);
             return;
         }
         Path temporary = temporaryBeside(r.real());
         FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-        upload(s, "STOR " + r.virtual(), file, temporary, r.real());
+        upload(s, r, "STOR", file, temporary);
+    }
+
+    /**
+     * RFC 959 4.1.3 and RFC 1123 4.1.2.9: STOU stores under a name unique in
+     * the directory (the argument, if given, is the base name), announced in
+     * the 150 reply as "FILE: name".
+     */
+    static void stou(Session s, String arg) throws IOException {
+        String base = arg.isBlank() ? "stou" : arg;
+        FileSystemView.Resolved r = s.fs().resolveForCreate(base);
+        if (refusedWithoutDataSetup(s)) {
+            return; // before the unique file is created: a refused STOU leaves nothing behind
+        }
+        Path dir = r.real().getParent();
+        String name = r.real().getFileName().toString();
+        for (int i = 0; i < 1000; i++) {
+            Path candidate = dir.resolve(i == 0 ? name : name + "." + i);
+            FileChannel file;
+            try {
+                file = FileChannel.open(candidate, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                continue;
+            }
+            // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
+            AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
+                    ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
+            String virtual = s.fs().toVirtual(candidate);
+            s.startTransfer(new Upload("STOU " + virtual, file, inflater(s), ascii, candidate, candidate)
+                            .fileTransfer(new Transfer.FileTransfer(virtual, candidate, true, ascii != null)),
+                    "FILE: " + candidate.getFileName());
+            return;
+        }
+        s.reply(553, "Could not find a unique name.");
     }
 
     /** RFC 959 4.1.3: APPE adds to the end, creating the file if needed. */
@@ -338,16 +358,46 @@ final class TransferCommands {
             s.reply(550, "Is a directory.");
             return;
         }
+        if (refusedWithoutDataSetup(s)) {
+            return;
+        }
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        upload(s, "APPE " + r.virtual(), file, null, r.real());
+        upload(s, r, "APPE", file, null);
     }
 
-    private static void upload(Session s, String what, FileChannel file, Path temporary, Path target) {
+    /**
+     * 425 when no PASV/PORT came first. Uploads ask before opening their file
+     * (which creates it): startTransfer would refuse too, but only after the
+     * file was made, and a refused command must leave no empty file behind.
+     */
+    private static boolean refusedWithoutDataSetup(Session s) {
+        if (s.data().isConfigured()) {
+            return false;
+        }
+        s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+        return true;
+    }
+
+    private static long sizeOrZero(Path p) throws IOException {
+        try {
+            return Files.size(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-        s.startTransfer(new Upload(what, file, ascii, temporary, target),
+        Transfer t = new Upload(verb + " " + r.virtual(), file, inflater(s), ascii, temporary, r.real())
+                .fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), true, ascii != null));
+        s.startTransfer(t,
                 "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
+    }
+
+    private static java.util.zip.Inflater inflater(Session s) {
+        return s.deflate() ? new java.util.zip.Inflater() : null;
     }
 
     /** A hidden name in the same directory, so that the final rename is atomic. */
@@ -373,15 +423,33 @@ final class TransferCommands {
             s.reply(501, "Not a directory.");
             return;
         }
-        startListing(s, r, ListFormat.MLSD);
+        startListing(s, r, ListFormat.MLSD, entry -> true);
     }
 
-    /** LIST and NLST: {@code ls}-style options ("-la") are accepted and ignored. */
+    /**
+     * LIST and NLST: {@code ls}-style options ("-la") are accepted and
+     * ignored; {@code *} and {@code ?} in the last component filter a directory.
+     */
     private static void listing(Session s, String arg, ListFormat format) throws IOException {
-        String path = stripOptions(arg);
+        String path = stripOptions(s, arg);
+        int slash = path.lastIndexOf('/');
+        String last = path.substring(slash + 1);
+        if (Glob.hasWildcards(last)) {
+            if (last.length() > Glob.MAX_PATTERN) {
+                s.reply(501, "Pattern too long.");
+                return;
+            }
+            String parent = slash < 0 ? "" : slash == 0 ? "/" : path.substring(0, slash);
+            FileSystemView.Resolved dir = s.fs().resolveExisting(parent);
+            if (!Files.isDirectory(dir.real())) {
+                throw new java.nio.file.NoSuchFileException(dir.virtual());
+            }
+            startListing(s, dir, format, entry -> Glob.matches(last, entry.getFileName().toString()));
+            return;
+        }
         FileSystemView.Resolved r = s.fs().resolveExisting(path);
         if (Files.isDirectory(r.real())) {
-            startListing(s, r, format);
+            startListing(s, r, format, entry -> true);
             return;
         }
         FileInfo info = FileInfo.read(r.real(), format == ListFormat.NLST ? path : r.name(), s.fs().root());
@@ -390,31 +458,48 @@ final class TransferCommands {
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                new ListingSource(List.of(info), format, s.user().writable())), "Here comes the listing.");
+                compressed(s, new ListingSource(List.of(info), format, s.user().writable(), s.mlstFacts()))),
+                "Here comes the listing.");
     }
 
-    private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format) throws IOException {
-        if (!s.data().isConfigured()) {
-            s.reply(425, "Use PORT, EPRT, PASV or EPSV first.");
+    private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
+                                     DirectoryStream.Filter<Path> filter) throws IOException {
+        if (refusedWithoutDataSetup(s)) {
             return;
         }
-        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real());
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), filter);
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                new ListingSource(stream, s.fs().root(), format, s.user().writable())), "Here comes the listing.");
+                compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
+                        s.mlstFacts()))), "Here comes the listing.");
     }
 
-    static String stripOptions(String arg) {
+    /**
+     * Drops leading {@code ls} options ("-la") from a LIST, NLST or STAT argument.
+     * A word that names an existing entry is a path, not options: curl's
+     * {@code --ftp-method nocwd} sends {@code LIST -dash} for a directory called
+     * "-dash", and taking that for options listed the current directory instead.
+     */
+    static String stripOptions(Session s, String arg) {
         String a = arg;
-        while (a.startsWith("-")) {
+        while (a.startsWith("-") && !exists(s, a)) {
             int space = a.indexOf(' ');
             a = space < 0 ? "" : a.substring(space + 1).stripLeading();
         }
         return a;
     }
 
+    private static boolean exists(Session s, String path) {
+        try {
+            s.fs().resolveExisting(path);
+            return true;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** RFC 959 4.1.3: during a transfer 426 then 226; otherwise 225. */
     static void abor(Session s, String arg) {
-        if (s.abortTransfer()) {
+        if (s.abortTransfer() || s.takeAbortedAhead()) {
             s.reply(226, "Abort successful.");
         } else {
             s.reply(225, "No transfer to abort.");

@@ -59,9 +59,16 @@ public final class DataConnections {
      * Opens a passive listener on the control connection's local address, on
      * a random free port of the configured range (any port if none), and
      * returns its address. Replaces any earlier data setup.
+     *
+     * <p>The new port is bound before an earlier listener is closed, because
+     * closing does not free the port at once: a channel registered with a
+     * selector keeps its socket until the loop next selects. Closing first
+     * and binding at once made a second PASV in a range whose other ports
+     * were all taken fail with 425 every other time, its own port still
+     * looking busy. So when no other port is free, the session's own idle
+     * listener is offered again: still one listener per session.
      */
     public InetSocketAddress listen() throws IOException {
-        reset();
         InetAddress bindAddress = session.localAddress().getAddress();
         int low = session.settings().passiveLow();
         int high = session.settings().passiveHigh();
@@ -70,6 +77,20 @@ public final class DataConnections {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             bind(ch, bindAddress, low, high);
             ch.configureBlocking(false);
+        } catch (PassivePortsExhaustedException full) {
+            ch.close();
+            if (listener != null) {
+                armWaitTimer();
+                return (InetSocketAddress) listener.getLocalAddress();
+            }
+            reset();
+            throw full;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        reset();
+        try {
             listenerKey = session.loop().register(ch, SelectionKey.OP_ACCEPT, new Acceptor());
         } catch (IOException e) {
             ch.close();
@@ -138,7 +159,9 @@ public final class DataConnections {
             return true;
         }
         InetAddress peer = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
-        return sameHost(peer, session.remoteAddress().getAddress());
+        // Behind a PROXY-protocol load balancer the data connection may come through it too.
+        return sameHost(peer, session.remoteAddress().getAddress())
+                || sameHost(peer, session.socketPeerAddress().getAddress());
     }
 
     // -------------------------------------------------------------- active
@@ -180,6 +203,8 @@ public final class DataConnections {
             if (ch.finishConnect()) {
                 connecting = null;
                 connected(ch);
+            } else {
+                key.interestOps(SelectionKey.OP_CONNECT); // not yet after all: wait for the next readiness
             }
         }
 
@@ -233,6 +258,21 @@ public final class DataConnections {
         cancelWaitTimer();
         EndPoint ep = connected;
         connected = null; // the transfer owns it now, and closes it when it ends
+        if (session.dataProtected()) {
+            // PROT P (RFC 4217): the server side of a TLS handshake on the data
+            // socket, on this loop, decided now rather than at connect time so that a
+            // connection made before PROT P still follows it. The transfer reads and
+            // writes plaintext; the handshake happens under it.
+            try {
+                ep = session.tlsDataEndPoint(ep);
+            } catch (IOException e) {
+                ep.close();
+                t.release();
+                reset();
+                session.transferDone(t, 522, "Data connection TLS failed: " + e.getMessage());
+                return;
+            }
+        }
         armStallTimer(t);
         t.start(ep, (done, failure) -> {
             cancelStallTimer();
@@ -240,8 +280,17 @@ public final class DataConnections {
             if (failure == null) {
                 session.transferDone(done, 226, "Transfer complete.");
             } else if (failure instanceof LocalFileException local) {
-                session.transferDone(done, local.isNoSpace() ? 452 : 451,
-                        (local.isNoSpace() ? "Insufficient storage space: " : "Local error: ") + local.getMessage());
+                if (local.isOverQuota()) {
+                    session.transferDone(done, 552, "Exceeded storage allocation: " + local.getMessage());
+                } else if (local.isNoSpace()) {
+                    session.transferDone(done, 452, "Insufficient storage space: " + local.getMessage());
+                } else {
+                    session.transferDone(done, 451, "Local error: " + local.getMessage());
+                }
+            } else if (failure instanceof javax.net.ssl.SSLHandshakeException) {
+                // RFC 4217: 522, the data connection's TLS negotiation failed or was
+                // unacceptable (here also: it did not resume the control session when required).
+                session.transferDone(done, 522, "Data connection refused: " + failure.getMessage());
             } else {
                 session.transferDone(done, 426, "Connection closed; transfer aborted: " + failure.getMessage());
             }

@@ -25,6 +25,7 @@ public final class Download extends Transfer {
     private long position;
     private ByteBuffer buffer;
     private boolean sourceDone;
+    private boolean outputShut;
 
     private Download(String description, FileChannel file, long position, ByteSource source) {
         this.description = description;
@@ -57,16 +58,38 @@ public final class Download extends Transfer {
         if (isEnded()) {
             return;
         }
-        boolean finished = file != null ? sendFile() : sendSource();
+        boolean finished = outputShut || (file != null ? sendFile() : sendSource());
         if (finished) {
-            endPoint.shutdownOutput(); // FIN after the last byte: the client's end of file
+            if (!outputShut) {
+                outputShut = true;
+                endPoint.shutdownOutput(); // FIN (TLS: close_notify, then FIN) after the last byte: the client's end of file
+            }
+            if (endPoint.hasPendingOutput()) {
+                // TLS: records (the close_notify at least) still wait for the socket;
+                // closing now would cut them off and the client would see a truncated file.
+                endPoint.writeInterest(true);
+                return;
+            }
             end(null);
         }
     }
 
+    @Override
+    protected void pauseIo() {
+        endPoint.writeInterest(false);
+    }
+
+    @Override
+    protected void resumeIo() throws IOException {
+        onWritable();
+    }
+
     /** Returns true when the whole file is sent. */
     private boolean sendFile() throws IOException {
-        long budget = BUDGET_PER_WAKEUP;
+        long budget = budget();
+        if (budget == 0) {
+            return false;
+        }
         while (budget > 0) {
             long size = file.size();
             if (position >= size) {
@@ -86,18 +109,26 @@ public final class Download extends Transfer {
     }
 
     private boolean sendSource() throws IOException {
-        long budget = BUDGET_PER_WAKEUP;
+        long budget = budget();
+        if (budget == 0) {
+            return false;
+        }
         while (budget > 0) {
             if (!buffer.hasRemaining()) {
                 if (sourceDone) {
-                    return !endPoint.hasPendingOutput();
+                    return true; // onWritable waits for any output still pending below
                 }
                 buffer.clear();
                 sourceDone = !source.fill(buffer);
                 buffer.flip();
                 continue;
             }
+            int limit = buffer.limit();
+            if (buffer.remaining() > budget) {
+                buffer.limit(buffer.position() + (int) budget); // a throttled transfer sends no more than allowed
+            }
             int n = endPoint.flush(buffer);
+            buffer.limit(limit);
             if (n == 0) {
                 endPoint.writeInterest(true);
                 return false;

@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.ListFormat;
 
@@ -23,13 +24,16 @@ public final class ListingSource implements ByteSource {
     private final Path root;
     private final ListFormat format;
     private final boolean writable;
+    private final Set<ListFormat.Fact> facts;
     private final long now = System.currentTimeMillis();
     private final StringBuilder line = new StringBuilder(128);
     private byte[] pending;
     private int pendingOffset;
 
     /** Lists the directory behind {@code stream}; links leaving {@code root} are left out. */
-    public ListingSource(DirectoryStream<Path> stream, Path root, ListFormat format, boolean writable) {
+    public ListingSource(DirectoryStream<Path> stream, Path root, ListFormat format, boolean writable,
+                         Set<ListFormat.Fact> facts) {
+        this.facts = facts;
         this.stream = stream;
         this.entries = stream.iterator();
         this.single = null;
@@ -39,7 +43,8 @@ public final class ListingSource implements ByteSource {
     }
 
     /** Lists given entries (LIST of a single file). */
-    public ListingSource(List<FileInfo> infos, ListFormat format, boolean writable) {
+    public ListingSource(List<FileInfo> infos, ListFormat format, boolean writable, Set<ListFormat.Fact> facts) {
+        this.facts = facts;
         this.stream = null;
         this.entries = null;
         this.single = infos.iterator();
@@ -67,7 +72,7 @@ public final class ListingSource implements ByteSource {
                 break;
             }
             line.setLength(0);
-            format.append(line, next, writable, now);
+            format.append(line, next, writable, now, facts);
             pending = line.toString().getBytes(StandardCharsets.UTF_8);
             pendingOffset = 0;
         }

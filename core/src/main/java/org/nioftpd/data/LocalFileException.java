@@ -1,6 +1,8 @@
 package org.nioftpd.data;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * A transfer failed on the server's side (the file), not on the network's:
@@ -11,12 +13,37 @@ public final class LocalFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public LocalFileException(IOException cause) {
-        super(cause.getMessage(), cause);
+        super(describe(cause), cause);
     }
 
-    /** True when the disk (or a quota) is full: 452 rather than 451. */
+    /**
+     * What a reply may say about {@code e}. A FileSystemException's message
+     * names its files by their real paths ("/srv/ftp/.a.nioftpd-1f -> /srv/ftp/a:
+     * Is a directory"), which a reply must never reveal: only its reason is
+     * told. Other I/O errors ("No space left on device") name no file.
+     * For every reply about a local failure (transfers, checksums).
+     */
+    public static String describe(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory"; // its reason is null, its message the path
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : "file system error";
+        }
+        return e.getMessage();
+    }
+
+    /** True when the disk is full (ENOSPC): 452 rather than 451. */
     public boolean isNoSpace() {
-        String m = String.valueOf(getCause().getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("no space") || m.contains("quota") || m.contains("disk full");
+        return message().contains("no space") || message().contains("disk full");
+    }
+
+    /** True when a quota is exceeded (EDQUOT): 552. */
+    public boolean isOverQuota() {
+        return message().contains("quota");
+    }
+
+    private String message() {
+        return String.valueOf(getCause().getMessage()).toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package org.nioftpd.data;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.nioftpd.transport.EndPoint;
 
 /**
@@ -22,7 +23,14 @@ public abstract class Transfer implements EndPoint.Handler {
         void transferEnded(Transfer t, IOException failure);
     }
 
+    /** What a file transfer reports to the transfer log; null for listings. */
+    public record FileTransfer(String virtualPath, java.nio.file.Path file, boolean incoming, boolean ascii) {
+    }
+
     protected EndPoint endPoint;
+    private Throttle throttle = Throttle.NONE;
+    private FileTransfer fileTransfer;
+    private long startMillis = System.currentTimeMillis();
     private Listener listener;
     private boolean ended;
     private long bytes;
@@ -35,6 +43,7 @@ public abstract class Transfer implements EndPoint.Handler {
         this.listener = whenEnded;
         this.moving = true;
         this.lastProgressNanos = System.nanoTime();
+        this.startMillis = System.currentTimeMillis();
         ep.handler(this);
         try {
             begin();
@@ -49,10 +58,53 @@ public abstract class Transfer implements EndPoint.Handler {
     /** Closes the file or directory stream behind the transfer. Idempotent. */
     public abstract void release();
 
+    /** The rate limits this transfer obeys. Set before it starts. */
+    public Transfer throttle(Throttle t) {
+        this.throttle = t;
+        return this;
+    }
+
+    /**
+     * How many bytes this wakeup may move: the fairness budget, capped by the
+     * throttle. Zero means the throttle has paused the transfer: I/O interest
+     * is off and a loop timer will {@linkplain #resumeIo resume} it.
+     */
+    protected final long budget() {
+        if (throttle.isUnlimited()) {
+            return BUDGET_PER_WAKEUP;
+        }
+        long now = System.nanoTime();
+        long allowed = throttle.allowance(now);
+        if (allowed > 0) {
+            return Math.min(BUDGET_PER_WAKEUP, allowed);
+        }
+        pauseIo();
+        endPoint.loop().schedule(throttle.nanosUntilAvailable(now), TimeUnit.NANOSECONDS, () -> {
+            if (!ended) {
+                try {
+                    resumeIo();
+                } catch (IOException e) {
+                    end(e);
+                }
+            }
+        });
+        return 0;
+    }
+
+    /** Stop asking for readiness: the throttle wants a pause. */
+    protected abstract void pauseIo();
+
+    /** The pause is over: ask for readiness again, or move bytes now. */
+    protected abstract void resumeIo() throws IOException;
+
+    /** Records {@code n} bytes moved: progress for the stall timer, tokens for the throttle. */
     protected final void progress(long n) {
         if (n > 0) {
             bytes += n;
             lastProgressNanos = System.nanoTime();
+            if (!throttle.isUnlimited()) {
+                throttle.consumed(n, lastProgressNanos);
+            }
         }
     }
 
@@ -91,6 +143,21 @@ public abstract class Transfer implements EndPoint.Handler {
     @Override
     public void onWritable() throws IOException {
         // Subclasses that write override this.
+    }
+
+    /** Marks this as a file transfer, for the transfer log. Returns this. */
+    public Transfer fileTransfer(FileTransfer info) {
+        this.fileTransfer = info;
+        return this;
+    }
+
+    public FileTransfer fileTransfer() {
+        return fileTransfer;
+    }
+
+    /** When the data connection was ready and bytes began to move (epoch ms). */
+    public long startMillis() {
+        return startMillis;
     }
 
     public long bytes() {

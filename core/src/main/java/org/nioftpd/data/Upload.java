@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import java.nio.file.Path;
 
 /**
@@ -23,6 +25,8 @@ public final class Upload extends Transfer {
 
     private final String description;
     private final FileChannel file;
+    private final Inflater inflater;
+    private final ByteBuffer inflated;
     private final AsciiCodec.Decoder ascii;
     private final Path temporary;
     private final Path target;
@@ -37,11 +41,15 @@ public final class Upload extends Transfer {
      * in place and keeps what arrived; pass {@code temporary == null}.
      *
      * @param file      open for writing, positioned where the bytes go
+     * @param inflater  MODE Z: the wire carries a zlib stream; null in MODE S
      * @param ascii     null for TYPE I
      */
-    public Upload(String description, FileChannel file, AsciiCodec.Decoder ascii, Path temporary, Path target) {
+    public Upload(String description, FileChannel file, Inflater inflater, AsciiCodec.Decoder ascii,
+                  Path temporary, Path target) {
         this.description = description;
         this.file = file;
+        this.inflater = inflater;
+        this.inflated = inflater != null ? ByteBuffer.allocate(BUFFER_SIZE) : null;
         this.ascii = ascii;
         this.temporary = temporary;
         this.target = target;
@@ -54,9 +62,20 @@ public final class Upload extends Transfer {
     }
 
     @Override
+    protected void pauseIo() {
+        endPoint.readInterest(false);
+    }
+
+    @Override
+    protected void resumeIo() {
+        endPoint.readInterest(true);
+    }
+
+    @Override
     public void onReadable() throws IOException {
-        long budget = BUDGET_PER_WAKEUP;
+        long budget = budget();
         while (budget > 0 && !isEnded()) {
+            in.limit((int) Math.min(in.capacity(), budget)); // a throttled upload reads no more than allowed
             int n = endPoint.fill(in);
             if (n < 0) {
                 in.flip();
@@ -76,15 +95,44 @@ public final class Upload extends Transfer {
         }
     }
 
-    /** Writes what {@link #in} holds (read mode) to the file. */
+    /** Writes what {@link #in} holds (read mode) to the file: inflated under MODE Z, converted in TYPE A. */
     private void store(boolean last) throws IOException {
-        if (ascii == null) {
-            writeFully(in);
+        if (inflater == null) {
+            decode(in, last);
             return;
         }
-        while (in.hasRemaining()) {
+        inflater.setInput(in);
+        while (!inflater.finished()) {
+            inflated.clear();
+            int n;
+            try {
+                n = inflater.inflate(inflated);
+            } catch (DataFormatException e) {
+                throw new IOException("MODE Z: corrupt deflate stream: " + e.getMessage(), e);
+            }
+            inflated.flip();
+            decode(inflated, false);
+            if (n == 0) {
+                break; // all input consumed (the inflater advanced in's position), or it needs a dictionary
+            }
+        }
+        if (last) {
+            if (!inflater.finished()) {
+                throw new IOException("MODE Z: the deflate stream ended early");
+            }
+            decode(inflated.clear().flip(), true);
+        }
+    }
+
+    /** Writes {@code data} (read mode) to the file, CRLF to LF in TYPE A. */
+    private void decode(ByteBuffer data, boolean last) throws IOException {
+        if (ascii == null) {
+            writeFully(data);
+            return;
+        }
+        while (data.hasRemaining()) {
             converted.clear();
-            ascii.decode(in, converted);
+            ascii.decode(data, converted);
             converted.flip();
             writeFully(converted);
         }
@@ -129,6 +177,9 @@ public final class Upload extends Transfer {
 
     @Override
     public void release() {
+        if (inflater != null) {
+            inflater.end();
+        }
         try {
             file.close();
         } catch (IOException ignored) {

@@ -1,6 +1,7 @@
 package org.nioftpd.fs;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -30,11 +31,33 @@ public final class FileSystemView {
     public static final int MAX_PATH_CHARS = 4096;
 
     private final Path root;
+    private final boolean writable;
+    private final String dropBox;
     private String cwd = "/";
 
-    /** {@code root} must exist; it is resolved to its real path once, here. */
+    /** A view for a user who may change anything under {@code root}. */
     public FileSystemView(Path root) throws IOException {
+        this(root, true, null);
+    }
+
+    /**
+     * {@code root} must exist; it is resolved to its real path once, here.
+     *
+     * @param writable whether the user may change files
+     * @param dropBox  for a read-only user, a directory (virtual path) where it
+     *                 may create new files but not read, list or overwrite
+     *                 anything; null for none
+     */
+    public FileSystemView(Path root, boolean writable, String dropBox) throws IOException {
         this.root = root.toRealPath();
+        this.writable = writable;
+        this.dropBox = dropBox == null ? null : virtualPathFrom("/", dropBox);
+    }
+
+    /** True when a read-only user has a drop box and {@code virtual} is in it. */
+    private boolean inDropBox(String virtual) {
+        return !writable && dropBox != null
+                && (virtual.equals(dropBox) || virtual.startsWith(dropBox.equals("/") ? "/" : dropBox + "/"));
     }
 
     public Path root() {
@@ -48,6 +71,10 @@ public final class FileSystemView {
 
     /** Resolves {@code arg} against the current directory as text: an absolute, normal virtual path. */
     public String virtualPath(String arg) throws InvalidPathException {
+        return virtualPathFrom(cwd, arg);
+    }
+
+    private static String virtualPathFrom(String cwd, String arg) throws InvalidPathException {
         if (arg == null || arg.isEmpty()) {
             return cwd;
         }
@@ -122,6 +149,14 @@ public final class FileSystemView {
      * {@link NoSuchFileException} carrying the virtual path, never the real one.
      */
     public Resolved resolveExisting(String arg) throws IOException {
+        Resolved r = resolveExistingUnchecked(arg);
+        if (inDropBox(r.virtual())) {
+            throw new AccessDeniedException(r.virtual(), null, "upload only");
+        }
+        return r;
+    }
+
+    private Resolved resolveExistingUnchecked(String arg) throws IOException {
         String virtual = virtualPath(arg);
         Path lexical = lexical(virtual);
         Path real;
@@ -166,7 +201,12 @@ public final class FileSystemView {
      */
     public Resolved resolveForCreate(String arg) throws IOException {
         Resolved entry = resolveEntry(arg);
-        if (!Files.exists(entry.real(), LinkOption.NOFOLLOW_LINKS)) {
+        boolean exists = Files.exists(entry.real(), LinkOption.NOFOLLOW_LINKS);
+        if (!writable && (!inDropBox(entry.virtual()) || exists)) {
+            // a read-only user creates new files in its drop box, and nothing else
+            throw new AccessDeniedException(entry.virtual());
+        }
+        if (!exists) {
             return entry;
         }
         Path target;
@@ -184,7 +224,7 @@ public final class FileSystemView {
 
     /** CWD: changes the current directory to an existing directory inside the root. */
     public String changeDirectory(String arg) throws IOException {
-        Resolved r = resolveExisting(arg);
+        Resolved r = resolveExistingUnchecked(arg); // entering a drop box is allowed; listing it is not
         if (!Files.isDirectory(r.real())) {
             throw new NoSuchFileException(r.virtual());
         }

@@ -111,6 +111,14 @@ public final class LineDecoder {
     private boolean tooLong;
 
     /**
+     * Bytes thrown away since the last line was returned: the tail of an
+     * over-long line, Telnet subnegotiation payload. Memory stays bounded
+     * either way; this count lets the connection decide when a client that
+     * sends only what is thrown away has sent enough.
+     */
+    private long skipped;
+
+    /**
      * @param maxLineBytes the most data bytes one line may hold, excluding its CRLF
      *                     (RFC 959 gives no limit; a few KiB fits any path a sane client
      *                     sends)
@@ -167,6 +175,11 @@ public final class LineDecoder {
         return count;
     }
 
+    /** Bytes discarded since the last line was returned (over-long tail, Telnet subnegotiation). */
+    public long skippedBytes() {
+        return skipped;
+    }
+
     // ---- layer 1: Telnet ----------------------------------------------------------------
 
     /**
@@ -202,6 +215,7 @@ public final class LineDecoder {
                 if (b == IAC) {
                     telnetState = T_SB_IAC;
                 }
+                skipped++;
                 return false;                         // payload (even a LF): discard
             case T_SB_IAC:
                 telnetState = (b == SE) ? T_DATA : T_SB;
@@ -244,6 +258,7 @@ public final class LineDecoder {
     /** Appends one data byte to the line, or discards it once the line is over the cap. */
     private void store(int b) {
         if (tooLong) {
+            skipped++;
             return;                                   // discarding until this line's LF
         }
         if (count == line.length) {
@@ -261,6 +276,7 @@ public final class LineDecoder {
 
     /** Called at a LF: hands out the finished line and resets for the next one. */
     private String takeLine() {
+        skipped = 0;
         if (tooLong) {
             tooLong = false;
             count = 0;

@@ -45,11 +45,19 @@ public final class EventLoop implements Executor {
     /** True while the loop thread is not blocked in select: no wakeup needed then. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Set once by whichever comes first: {@link #start} (the thread runs) or {@link #shutdown} (it never will). */
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running = true;
     private long timerSequence;
-    /** Loop-thread statistics: how many keys and tasks it handled. */
-    private long handledEvents;
+    /** Cancelled timers still in {@link #timers}: swept when they are half of it. */
+    private int cancelledTimers;
+    /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
+    private volatile long handledEvents;
+    private volatile long busyNanos;
+    private final long startNanos = System.nanoTime();
+    /** When the first key of the current select was dispatched: the end of waiting. 0 if none yet. */
+    private long firstDispatchNanos;
 
     public EventLoop(String name) {
         try {
@@ -62,7 +70,9 @@ public final class EventLoop implements Executor {
     }
 
     public void start() {
-        thread.start();
+        if (started.compareAndSet(false, true)) {
+            thread.start();
+        }
     }
 
     /** True when the caller is this loop's thread. */
@@ -91,9 +101,21 @@ public final class EventLoop implements Executor {
     /** Schedules {@code task} after {@code delay}. Loop thread only. */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
         assert inLoop() : "timers belong to the loop thread";
-        Timer t = new Timer(System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
+        Timer t = new Timer(this, System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
         timers.add(t);
         return t;
+    }
+
+    /**
+     * A timer still in the heap was cancelled. Loop thread only. Once cancelled
+     * timers are half the heap they are swept in one O(n) pass, so a sweep costs
+     * O(1) per cancel and the heap stays at most twice the live timers.
+     */
+    void timerCancelled() {
+        if (++cancelledTimers > 64 && cancelledTimers > timers.size() / 2) {
+            timers.removeIf(Timer::isCancelled);
+            cancelledTimers = 0;
+        }
     }
 
     /** Registers {@code channel} with this loop's selector. Loop thread only. */
@@ -111,13 +133,38 @@ public final class EventLoop implements Executor {
         return selector.keys().size();
     }
 
+    /** Timers in the heap, cancelled ones not yet dropped included. Loop thread only (monitoring, tests). */
+    public int pendingTimers() {
+        assert inLoop() : "timers belong to the loop thread";
+        return timers.size();
+    }
+
+    /** Keys dispatched and tasks run since the loop started. */
     public long handledEvents() {
         return handledEvents;
+    }
+
+    /** Share of the time since the start spent working rather than waiting in select: 0.0 to 1.0. */
+    public double load() {
+        long elapsed = System.nanoTime() - startNanos;
+        return elapsed <= 0 ? 0 : Math.min(1.0, (double) busyNanos / elapsed);
     }
 
     /** Asks the loop to stop after its current turn; closes every channel still registered. Any thread. */
     public void shutdown() {
         running = false;
+        if (started.compareAndSet(false, true)) {
+            // Never started (a server whose start() failed to bind): no thread will
+            // close the selector or count down, and awaitTermination would wait in vain.
+            // Nothing can be registered (that takes the loop thread); queued tasks are dropped.
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // shutting down
+            }
+            terminated.countDown();
+            return;
+        }
         selector.wakeup();
     }
 
@@ -137,6 +184,7 @@ public final class EventLoop implements Executor {
     }
 
     private void turn() {
+        firstDispatchNanos = 0;
         try {
             long timeoutMillis = selectTimeoutMillis();
             if (timeoutMillis == 0 || !tasks.isEmpty()) {
@@ -153,8 +201,10 @@ public final class EventLoop implements Executor {
                 }
                 awake.set(true);
             }
+            long work = firstDispatchNanos != 0 ? firstDispatchNanos : System.nanoTime();
             runTimers();
             runTasks();
+            busyNanos += System.nanoTime() - work; // dispatch, timers and tasks; not the wait in select
         } catch (IOException e) {
             // Selector I/O failure: nothing a key did. Log and carry on; the loop must live.
             LOG.log(System.Logger.Level.ERROR, "selector failure on " + name(), e);
@@ -168,6 +218,7 @@ public final class EventLoop implements Executor {
         Timer next;
         while ((next = timers.peek()) != null && next.isCancelled()) {
             timers.poll();
+            cancelledTimers--;
         }
         if (next == null) {
             return 60_000; // no timer: wake once a minute anyway, cheap and defensive
@@ -180,6 +231,9 @@ public final class EventLoop implements Executor {
     }
 
     private void dispatch(SelectionKey key) {
+        if (firstDispatchNanos == 0) {
+            firstDispatchNanos = System.nanoTime();
+        }
         handledEvents++;
         IoHandler handler = (IoHandler) key.attachment();
         try {
@@ -201,9 +255,10 @@ public final class EventLoop implements Executor {
         Timer t;
         while ((t = timers.peek()) != null && t.deadlineNanos - now <= 0) {
             timers.poll();
-            if (!t.isCancelled()) {
-                t.cancel(); // fired timers report cancelled: they will not run again
-                safely(t.task);
+            if (t.isCancelled()) {
+                cancelledTimers--;
+            } else {
+                safely(t.fire()); // fired timers report cancelled: they will not run again
             }
         }
     }

@@ -70,6 +70,10 @@ public final class Acceptor implements IoHandler, AutoCloseable {
             // Without TCP_NODELAY a small transfer's final 226 waits for the client's delayed ACK.
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            // ABOR may come as Telnet "IP, Synch": the Synch's DM byte is sent as TCP urgent data
+            // (RFC 959 4.1.3). Read inline, the decoder strips it; otherwise the kernel would
+            // hold it apart and a client that sends the whole "ABOR\r\n" urgent would lose its LF.
+            ch.socket().setOOBInline(true);
         } catch (IOException e) {
             closeQuietly(ch);
             return;

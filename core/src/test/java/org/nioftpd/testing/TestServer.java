@@ -36,14 +36,21 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the defaults above, then whatever {@code customize} changes. */
     public static TestServer start(Path root, Consumer<FtpServer.Builder> customize) throws IOException {
+        return start(root, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), customize);
+    }
+
+    /** Listens on {@code listen} (127.0.0.1 or [::1], port 0) instead of the default. */
+    public static TestServer start(Path root, InetSocketAddress listen, Consumer<FtpServer.Builder> customize)
+            throws IOException {
         Files.createDirectories(root);
         FtpServer.Builder b = FtpServer.builder()
-                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .listen(listen)
                 .root(root)
                 .user(USER, PASSWORD, true)
                 .user("ro", PASSWORD, false)
                 .anonymous(true)
                 .loops(2)
+                .maxSessionsPerAddress(1000)
                 .failedLoginDelay(Duration.ofMillis(50))
                 .idleTimeout(Duration.ofMinutes(1))
                 .acceptTimeout(Duration.ofSeconds(20));
@@ -51,6 +58,22 @@ public final class TestServer implements AutoCloseable {
         FtpServer server = b.build();
         server.start();
         return new TestServer(server, root);
+    }
+
+    /** A raw control connection to the server, greeting not yet read. */
+    public RawClient raw() throws IOException {
+        return new RawClient(server.addresses().get(0).getAddress(), port());
+    }
+
+    /** A raw control connection, greeting read, logged in as {@code u}. */
+    public RawClient rawLoggedIn() throws IOException {
+        RawClient r = raw();
+        try {
+            return r.greetAndLogin(USER, PASSWORD);
+        } catch (IOException | RuntimeException | Error e) {
+            r.close();
+            throw e;
+        }
     }
 
     public int port() {
@@ -71,8 +94,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public FTPClient client(String user, String password) throws IOException {
+        return client(server.addresses().get(0).getAddress(), user, password);
+    }
+
+    /** A logged-in client to {@code host} (the address the server listens on). */
+    public FTPClient client(InetAddress host, String user, String password) throws IOException {
         FTPClient c = newClient();
-        c.connect("127.0.0.1", port());
+        c.connect(host, port());
         if (!FTPReply.isPositiveCompletion(c.getReplyCode())) {
             throw new IOException("greeting: " + c.getReplyString());
         }

@@ -4,18 +4,24 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
-/** A file read in bounded chunks and sent in TYPE A: LF becomes CRLF on the wire. */
-public final class AsciiFileSource implements ByteSource {
+/**
+ * A file read in bounded chunks, for downloads that cannot go zero-copy: in
+ * TYPE A (LF becomes CRLF on the wire) or under MODE Z (the bytes go through
+ * the deflater).
+ */
+public final class FileSource implements ByteSource {
 
     private final FileChannel file;
-    private final AsciiCodec.Encoder encoder = new AsciiCodec.Encoder();
+    private final AsciiCodec.Encoder ascii;
     private final ByteBuffer raw = ByteBuffer.allocate(32 * 1024);
     private long position;
     private boolean eof;
 
-    public AsciiFileSource(FileChannel file, long offset) {
+    /** Reads {@code file} from {@code offset}; converts LF to CRLF if {@code ascii}. */
+    public FileSource(FileChannel file, long offset, boolean ascii) {
         this.file = file;
         this.position = offset;
+        this.ascii = ascii ? new AsciiCodec.Encoder() : null;
         raw.flip();
     }
 
@@ -42,7 +48,17 @@ public final class AsciiFileSource implements ByteSource {
                 }
                 position += n;
             }
-            put |= encoder.encode(raw, dst) > 0;
+            int before = dst.position();
+            if (ascii != null) {
+                ascii.encode(raw, dst);
+            } else {
+                int n = Math.min(raw.remaining(), dst.remaining());
+                ByteBuffer slice = raw.slice();
+                slice.limit(n);
+                dst.put(slice);
+                raw.position(raw.position() + n);
+            }
+            put |= dst.position() > before;
         }
         return put || !eof || raw.hasRemaining();
     }

@@ -1,0 +1,59 @@
+package org.nioftpd;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What happened on the server, for logs, audit and metrics. Called on the
+ * session's event-loop thread: an implementation must be quick and must not
+ * block (hand slow work, such as a remote log shipper, to a queue).
+ */
+public interface FtpEvents {
+
+    /** A control connection was admitted. */
+    default void connected(InetSocketAddress client) {
+    }
+
+    /** A user logged in. */
+    default void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
+    }
+
+    /** A login failed (unknown user and wrong password are not told apart). */
+    default void loginFailed(InetSocketAddress client, String user) {
+    }
+
+    /** A control connection closed; {@code user} is null if nobody logged in. */
+    default void disconnected(InetSocketAddress client, String user) {
+    }
+
+    /** Something failed that should not have: a local I/O error on a command, a connection that broke. */
+    default void error(InetSocketAddress client, String what) {
+    }
+
+    /** A file transfer ended, well or not. Listings are not file transfers and are not reported. */
+    default void transferred(TransferRecord record) {
+    }
+
+    /**
+     * One file transfer, with what the xferlog format needs.
+     *
+     * @param startMillis    when it started (epoch ms)
+     * @param durationMillis how long it took
+     * @param client         the client's address
+     * @param bytes          bytes moved on the data connection
+     * @param path           the file as the client named it (virtual path)
+     * @param file           the file on disk (real path)
+     * @param ascii          TYPE A (true) or TYPE I
+     * @param incoming       upload (true) or download
+     * @param user           the user name
+     * @param anonymous      whether the user is anonymous
+     * @param complete       whether it completed
+     */
+    record TransferRecord(long startMillis, long durationMillis, InetSocketAddress client, long bytes, String path,
+                          String file, boolean ascii, boolean incoming, String user, boolean anonymous,
+                          boolean complete) {
+    }
+
+    /** Listens to nothing. */
+    FtpEvents NONE = new FtpEvents() {
+    };
+}

@@ -1,0 +1,78 @@
+package org.nioftpd;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one server, updated from every loop without contention
+ * ({@link LongAdder}), read by monitoring at any time. What JMX and the
+ * Prometheus endpoint of the server module publish.
+ */
+public final class FtpStats implements FtpEvents {
+
+    private final LongAdder connections = new LongAdder();
+    private final LongAdder logins = new LongAdder();
+    private final LongAdder failedLogins = new LongAdder();
+    private final LongAdder transfers = new LongAdder();
+    private final LongAdder failedTransfers = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    @Override
+    public void error(java.net.InetSocketAddress client, String what) {
+        errors.increment();
+    }
+
+    public long errors() {
+        return errors.sum();
+    }
+
+    @Override
+    public void connected(java.net.InetSocketAddress client) {
+        connections.increment();
+    }
+
+    @Override
+    public void loggedIn(java.net.InetSocketAddress client, String user, boolean anonymous) {
+        logins.increment();
+    }
+
+    @Override
+    public void loginFailed(java.net.InetSocketAddress client, String user) {
+        failedLogins.increment();
+    }
+
+    @Override
+    public void transferred(TransferRecord r) {
+        (r.complete() ? transfers : failedTransfers).increment();
+        (r.incoming() ? bytesIn : bytesOut).add(r.bytes());
+    }
+
+    public long connections() {
+        return connections.sum();
+    }
+
+    public long logins() {
+        return logins.sum();
+    }
+
+    public long failedLogins() {
+        return failedLogins.sum();
+    }
+
+    public long transfers() {
+        return transfers.sum();
+    }
+
+    public long failedTransfers() {
+        return failedTransfers.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+}

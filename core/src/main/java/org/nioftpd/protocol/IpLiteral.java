@@ -1,0 +1,57 @@
+package org.nioftpd.protocol;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * IP address literals from the wire (EPRT, PROXY headers, the command line),
+ * parsed so that no input can ever become a DNS lookup: {@code
+ * InetAddress.getByName} resolves anything that is not a literal.
+ */
+public final class IpLiteral {
+
+    private IpLiteral() {
+    }
+
+    /** A dotted quad, parsed by hand. Throws NumberFormatException if it is not one. */
+    public static InetAddress v4(String text) throws UnknownHostException {
+        String[] q = text.split("\\.", -1);
+        if (q.length != 4) {
+            throw new NumberFormatException(text);
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (q[i].isEmpty() || q[i].length() > 3 || !q[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new NumberFormatException(text);
+            }
+            int v = Integer.parseInt(q[i]);
+            if (v > 255) {
+                throw new NumberFormatException(text);
+            }
+            b[i] = (byte) v;
+        }
+        return InetAddress.getByAddress(b);
+    }
+
+    /**
+     * An IPv6 literal: only hex digits, colons and dots reach the JDK's
+     * parser, so it cannot look up a name. Throws NumberFormatException otherwise.
+     */
+    public static InetAddress v6(String text) throws UnknownHostException {
+        if (text.isEmpty() || text.length() > 45 || text.indexOf(':') < 0) {
+            throw new NumberFormatException(text);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                throw new NumberFormatException(text);
+            }
+        }
+        return InetAddress.getByName(text);
+    }
+
+    /** Either form. */
+    public static InetAddress parse(String text) throws UnknownHostException {
+        return text.indexOf(':') >= 0 ? v6(text) : v4(text);
+    }
+}

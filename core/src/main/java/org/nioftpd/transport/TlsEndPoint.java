@@ -1,0 +1,861 @@
+package org.nioftpd.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import org.nioftpd.reactor.EventLoop;
+
+/**
+ * TLS under the protocol: an {@link EndPoint} that wraps another (a plain
+ * {@link SocketEndPoint}) and speaks TLS through a JDK {@link SSLEngine}, on
+ * the same loop, without blocking it. The protocol above (a control
+ * connection, a transfer) reads and writes plaintext as before and never
+ * knows; the endpoint below moves the records.
+ *
+ * <p><b>Buffers</b>, all bounded and sized from the engine's session:
+ * {@code netIn} holds received records not yet decrypted (one packet),
+ * {@code appIn} decrypted bytes the handler has not read yet (one record's
+ * plaintext), {@code netOut} encrypted bytes the socket has not taken yet
+ * ({@code outRecords} packets: one for a control connection, a few for a
+ * data connection so that one write moves several records). Bytes accepted by
+ * {@link #flush} may wait in {@code netOut}: {@link #hasPendingOutput} says so,
+ * and a download waits for it before it closes.
+ *
+ * <p><b>Handshake.</b> Server side, driven by readiness like everything else:
+ * NEED_UNWRAP reads (OP_READ only while a record is incomplete), NEED_WRAP
+ * writes (OP_WRITE only while {@code netOut} is not drained), NEED_TASK runs
+ * the engine's delegated tasks (certificate signing, key agreement: milliseconds
+ * of CPU) on the worker pool, off the loop, and resumes on the loop through
+ * {@link EventLoop#execute}. Meanwhile the loop serves other connections and
+ * this one asks for no readiness at all. Until the handshake is done
+ * {@link #fill} and {@link #flush} move nothing (0), and the handler is called
+ * back when they can.
+ *
+ * <p><b>No busy spin, no stall.</b> One socket read may bring several
+ * records, and a handler may read only part of them (the control connection
+ * reads 4 KB at a time). Bytes already in {@code appIn} or whole records in
+ * {@code netIn} will never make the socket readable again, so while the
+ * handler wants input and they are there, {@link Handler#onReadable} is called
+ * again from a loop task; never when the handler took nothing (that would
+ * spin), never for half a record (that waits for OP_READ).
+ *
+ * <p><b>Close.</b> {@link #shutdownOutput} sends close_notify, then FIN.
+ * {@link #fill} returns -1 only after the peer's close_notify, unless
+ * {@code requireCloseNotify} is off (the control connection: a client that
+ * drops the TCP connection after QUIT loses nothing); on a data connection a
+ * FIN without close_notify is a {@link TruncatedException}, so that a cut
+ * upload is told from a complete one (RFC 4217; RFC 8446 6.1).
+ *
+ * <p><b>Renegotiation</b> is refused: TLS 1.3 has none; in TLS 1.2 a
+ * handshake record after the first handshake can only be the client's new
+ * ClientHello, and it closes the connection before the engine sees it
+ * (renegotiation costs the server a handshake's CPU per request, and the
+ * insecure kind was CVE-2009-3555).
+ *
+ * <p>Every method is called on the loop thread of {@link #loop()}, as are the
+ * callbacks; only the delegated tasks run elsewhere, and while they run the
+ * loop thread does not touch the engine.
+ */
+public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
+
+    /**
+     * Decides, once the handshake is done, whether the connection may go on:
+     * null for yes, else the reason it is refused (it then fails with
+     * {@link RefusedException}). Loop thread.
+     */
+    @FunctionalInterface
+    public interface HandshakeCheck {
+        String refusal(SSLSession session);
+    }
+
+    /** A handshake that completed but that the server's policy refused, such as a data connection that did not resume the control connection's session. */
+    public static final class RefusedException extends SSLHandshakeException {
+        private static final long serialVersionUID = 1L;
+
+        public RefusedException(String reason) {
+            super(reason);
+        }
+    }
+
+    /** The peer closed the TCP connection without sending close_notify: what it sent may be cut short. */
+    public static final class TruncatedException extends SSLException {
+        private static final long serialVersionUID = 1L;
+
+        public TruncatedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Largest plaintext of one TLS record (RFC 8446 5.1): what one wrap of a file chunk consumes. */
+    private static final int MAX_PLAINTEXT = 1 << 14;
+    /** Ceiling for buffer growth: a peer cannot make us allocate more than this per buffer. */
+    private static final int MAX_BUFFER = 1 << 17;
+    private static final int TLS_HANDSHAKE_RECORD = 22;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final EndPoint inner;
+    private final SSLEngine engine;
+    private final Executor tasks;
+    private final boolean requireCloseNotify;
+    private final HandshakeCheck check;
+    private final int outRecords;
+    private Handler handler;
+
+    /** Write mode: [0, position) received and not yet unwrapped. */
+    private ByteBuffer netIn;
+    /** Read mode: [position, limit) decrypted and not yet given to the handler. */
+    private ByteBuffer appIn;
+    /** Write mode: [0, position) encrypted and not yet taken by the socket. */
+    private ByteBuffer netOut;
+    /** transferFrom's plaintext chunk, allocated on first use. */
+    private ByteBuffer fileChunk;
+    private int packetSize;
+
+    private boolean handshakeDone;
+    private boolean taskRunning;
+    private boolean closed;
+    private boolean tls12;
+    /** What the handler asked for. */
+    private boolean wantRead;
+    private boolean wantWrite;
+    /** The last unwrap found only part of a record in netIn: wait for the socket. */
+    private boolean netInShort;
+    private boolean socketEof;
+    /** Bytes ever read from the socket: a peer that leaves before sending any has not failed a handshake. */
+    private long received;
+    /** The peer closed before its first byte (a port probe, a client that gave up): an end, not a failure. */
+    private boolean abandoned;
+    /** The peer's close_notify has been read. */
+    private boolean inboundDone;
+    private boolean eofDelivered;
+    private boolean shutdownRequested;
+    private boolean closeNotifyWrapped;
+    private boolean outputShut;
+    private boolean dispatchQueued;
+    /** Counts fill results given to the handler: tells a dispatch that moved something from one that did not. */
+    private long delivered;
+
+    /**
+     * Wraps {@code inner} (connected, on its loop) and starts the server side
+     * of the handshake. Loop thread. Takes over {@code inner}'s handler.
+     *
+     * @param engine             a server-mode engine, protocols and suites set
+     * @param tasks              where the engine's delegated tasks run (never the loop)
+     * @param requireCloseNotify whether a FIN without close_notify is an error (data) or an end (control)
+     * @param check              what the completed handshake must satisfy, or null
+     * @param outRecords         how many records {@code netOut} holds (1 for control, more for bulk data)
+     * @param initial            bytes already read from the socket (after a PROXY header), or null
+     */
+    public TlsEndPoint(EndPoint inner, SSLEngine engine, Executor tasks, boolean requireCloseNotify,
+                       HandshakeCheck check, int outRecords, ByteBuffer initial) throws SSLException {
+        this.inner = inner;
+        this.engine = engine;
+        this.tasks = tasks;
+        this.requireCloseNotify = requireCloseNotify;
+        this.check = check;
+        this.outRecords = Math.max(1, outRecords);
+        SSLSession s = engine.getSession();
+        this.packetSize = s.getPacketBufferSize();
+        int initialBytes = initial != null ? initial.remaining() : 0;
+        this.netIn = ByteBuffer.allocate(Math.max(packetSize, initialBytes));
+        if (initial != null) {
+            netIn.put(initial);
+            received = initialBytes;
+        }
+        this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+        this.appIn.flip();
+        this.netOut = ByteBuffer.allocate(packetSize * this.outRecords);
+        inner.handler(this);
+        engine.beginHandshake();
+        updateInterest();
+        if (initialBytes > 0) {
+            // Those bytes will not make the socket readable: start on them from the loop.
+            inner.loop().execute(() -> resume(null));
+        }
+    }
+
+    /** The negotiated session; meaningful once the handshake is done. */
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    public boolean isHandshakeDone() {
+        return handshakeDone;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return inner.loop();
+    }
+
+    @Override
+    public void handler(Handler handler) {
+        this.handler = handler;
+    }
+
+    // ------------------------------------------------------------ handshake
+
+    /** Drives the first handshake as far as the socket allows; its failures are all {@link SSLHandshakeException}s. */
+    private void handshake() throws IOException {
+        try {
+            handshakeSteps();
+        } catch (SSLHandshakeException e) {
+            throw e;
+        } catch (SSLException e) {
+            // e.g. "Unsupported or unrecognized SSL message": a plaintext client on a TLS socket
+            SSLHandshakeException h = new SSLHandshakeException("TLS handshake failed: " + e.getMessage());
+            h.initCause(e);
+            throw h;
+        }
+    }
+
+    private void handshakeSteps() throws IOException {
+        while (!closed && !handshakeDone && !taskRunning) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> {
+                    if (runDelegatedTasks()) {
+                        return; // resume() goes on when they are done
+                    }
+                }
+                case NEED_WRAP -> {
+                    if (!roomForRecord()) {
+                        updateInterest(); // OP_WRITE: the socket must take our last flight first
+                        return;
+                    }
+                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                    flushNetOut();
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        throw new SSLHandshakeException("TLS handshake failed: the engine closed");
+                    }
+                    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                        finished();
+                        return;
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    SSLEngineResult r = netIn.position() > 0 && !netInShort ? unwrap() : null;
+                    if (r != null && r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0
+                            && r.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+                        netInShort = true; // nothing taken, nothing asked: wait for more rather than spin
+                    }
+                    if (r == null || netInShort) {
+                        int n = readMore();
+                        if (n < 0 && received == 0 && !requireCloseNotify) {
+                            abandon();
+                            return;
+                        }
+                        if (n < 0) {
+                            throw new SSLHandshakeException("connection closed during the TLS handshake");
+                        }
+                        if (n == 0) {
+                            updateInterest(); // OP_READ: the rest of the record is not here yet
+                            return;
+                        }
+                        continue;
+                    }
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        throw new SSLHandshakeException("TLS handshake failed: the peer closed");
+                    }
+                    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                        finished();
+                        return;
+                    }
+                }
+                default -> {
+                    finished();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void finished() throws IOException {
+        handshakeDone = true;
+        SSLSession s = engine.getSession();
+        tls12 = "TLSv1.2".equals(s.getProtocol());
+        packetSize = Math.max(packetSize, s.getPacketBufferSize());
+        if (netOut.capacity() < packetSize) {
+            netOut = grow(netOut, packetSize * outRecords);
+        }
+        if (check != null) {
+            String refusal = check.refusal(s);
+            if (refusal != null) {
+                throw new RefusedException(refusal);
+            }
+        }
+        serviceEngine(); // TLS 1.3: the session ticket goes out after the client's Finished
+        flushNetOut();
+        progressShutdown();
+        updateInterest();
+        if (wantRead && hasBufferedInput()) {
+            scheduleDispatch(); // the client's first data may have come with its Finished
+        }
+    }
+
+    /** The peer left without a byte: the handler reads end of stream, as on a plain connection. */
+    private void abandon() {
+        abandoned = true;
+        updateInterest();
+        inner.loop().execute(() -> {
+            if (!closed && handler != null) {
+                try {
+                    handler.onReadable();
+                } catch (Throwable t) {
+                    fail(t);
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs the engine's delegated tasks on the worker pool. The loop thread
+     * asks for no readiness and leaves the engine alone until they are done;
+     * then {@link #resume} carries on, on the loop. False if there was none.
+     */
+    private boolean runDelegatedTasks() throws SSLException {
+        Runnable first = engine.getDelegatedTask();
+        if (first == null) {
+            return false;
+        }
+        taskRunning = true;
+        updateInterest();
+        try {
+            tasks.execute(() -> {
+                Throwable failure = null;
+                try {
+                    for (Runnable t = first; t != null; t = engine.getDelegatedTask()) {
+                        t.run();
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                Throwable f = failure;
+                inner.loop().execute(() -> resume(f));
+            });
+        } catch (RejectedExecutionException e) {
+            taskRunning = false;
+            throw new SSLException("TLS: the worker pool is full", e);
+        }
+        return true;
+    }
+
+    /** On the loop, after delegated tasks (or to start on bytes read before TLS began). */
+    private void resume(Throwable taskFailure) {
+        taskRunning = false;
+        if (closed) {
+            return;
+        }
+        try {
+            if (taskFailure != null) {
+                throw taskFailure;
+            }
+            if (!handshakeDone) {
+                handshake();
+                return;
+            }
+            serviceEngine();
+            flushNetOut();
+            progressShutdown();
+            updateInterest();
+            if (wantRead && hasBufferedInput()) {
+                scheduleDispatch();
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /**
+     * After the first handshake: what the engine asks for on its own (TLS 1.3
+     * session tickets and key updates, the answer to a close_notify).
+     */
+    private void serviceEngine() throws IOException {
+        while (!closed && !taskRunning) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runDelegatedTasks();
+                return;
+            }
+            if (hs != HandshakeStatus.NEED_WRAP || !roomForRecord()) {
+                return;
+            }
+            SSLEngineResult r = engine.wrap(EMPTY, netOut);
+            if (r.bytesProduced() == 0) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /** Reads from the socket into netIn: bytes read, 0, or -1 at end of stream. */
+    private int readMore() throws IOException {
+        if (socketEof) {
+            return -1;
+        }
+        if (!netIn.hasRemaining()) {
+            if (netIn.capacity() >= MAX_BUFFER) {
+                throw new SSLException("TLS record larger than " + MAX_BUFFER + " bytes");
+            }
+            netIn = grow(netIn, Math.max(engine.getSession().getPacketBufferSize(), netIn.capacity() * 2));
+        }
+        int n = inner.fill(netIn);
+        if (n < 0) {
+            socketEof = true;
+        } else if (n > 0) {
+            netInShort = false;
+            received += n;
+        }
+        return n;
+    }
+
+    /** One unwrap of netIn into appIn (appIn must be empty or have room); grows a too small appIn. */
+    private SSLEngineResult unwrap() throws IOException {
+        netIn.flip();
+        if (handshakeDone && tls12 && netIn.hasRemaining() && netIn.get(netIn.position()) == TLS_HANDSHAKE_RECORD) {
+            netIn.compact();
+            throw new SSLException("TLS renegotiation refused");
+        }
+        appIn.compact();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, appIn);
+        } finally {
+            appIn.flip();
+            netIn.compact();
+        }
+        switch (r.getStatus()) {
+            case BUFFER_UNDERFLOW -> netInShort = true;
+            case BUFFER_OVERFLOW -> {
+                if (!appIn.hasRemaining()) {
+                    int size = Math.max(engine.getSession().getApplicationBufferSize(), appIn.capacity() * 2);
+                    if (size > MAX_BUFFER) {
+                        throw new SSLException("TLS record plaintext larger than " + MAX_BUFFER + " bytes");
+                    }
+                    appIn = ByteBuffer.allocate(size).flip();
+                }
+            }
+            case CLOSED -> inboundDone = engine.isInboundDone();
+            default -> {
+                // OK
+            }
+        }
+        return r;
+    }
+
+    private boolean hasBufferedInput() {
+        return appIn.hasRemaining()
+                || (netIn.position() > 0 && !netInShort && !inboundDone)
+                || ((inboundDone || socketEof) && !eofDelivered);
+    }
+
+    @Override
+    public int fill(ByteBuffer dst) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (abandoned) {
+            return -1;
+        }
+        if (!handshakeDone || taskRunning || !dst.hasRemaining()) {
+            return 0;
+        }
+        int n = 0;
+        while (dst.hasRemaining()) {
+            if (appIn.hasRemaining()) {
+                n += move(appIn, dst);
+                continue;
+            }
+            if (inboundDone) {
+                break;
+            }
+            if (netIn.position() > 0 && !netInShort) {
+                SSLEngineResult r = unwrap();
+                if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                    netInShort = true; // the engine took nothing: read more rather than spin
+                }
+                if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING
+                        && r.getHandshakeStatus() != HandshakeStatus.FINISHED) {
+                    serviceEngine(); // a TLS 1.3 key update wants its answer
+                    flushNetOut();
+                    if (taskRunning) {
+                        break;
+                    }
+                }
+                continue;
+            }
+            if (readMore() <= 0) {
+                break;
+            }
+        }
+        if (n > 0) {
+            delivered++;
+            return n;
+        }
+        if (!dst.hasRemaining() || taskRunning) {
+            return 0;
+        }
+        if (inboundDone) {
+            eofDelivered = true;
+            delivered++;
+            return -1;
+        }
+        if (socketEof) {
+            eofDelivered = true;
+            delivered++;
+            if (requireCloseNotify || netIn.position() > 0) {
+                throw new TruncatedException("connection closed without TLS close_notify: data may be truncated");
+            }
+            return -1;
+        }
+        return 0;
+    }
+
+    private static int move(ByteBuffer src, ByteBuffer dst) {
+        int n = Math.min(src.remaining(), dst.remaining());
+        int limit = src.limit();
+        src.limit(src.position() + n);
+        dst.put(src);
+        src.limit(limit);
+        return n;
+    }
+
+    // --------------------------------------------------------------- output
+
+    /** True if netOut can take one more record, flushing it to the socket first if need be. */
+    private boolean roomForRecord() throws IOException {
+        if (netOut.remaining() >= packetSize) {
+            return true;
+        }
+        flushNetOut();
+        if (netOut.remaining() >= packetSize) {
+            return true;
+        }
+        if (netOut.position() == 0) {
+            netOut = ByteBuffer.allocate(packetSize * outRecords);
+            return true;
+        }
+        return false;
+    }
+
+    private void flushNetOut() throws IOException {
+        if (netOut.position() == 0) {
+            return;
+        }
+        netOut.flip();
+        try {
+            inner.flush(netOut);
+        } finally {
+            netOut.compact();
+        }
+    }
+
+    private boolean mayWrite() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (shutdownRequested) {
+            throw new IOException("TLS output already shut down");
+        }
+        return handshakeDone && !taskRunning;
+    }
+
+    /** Wraps as much of {@code src} as netOut takes; false if it could take nothing more. */
+    private boolean wrap(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            if (!roomForRecord()) {
+                return false;
+            }
+            SSLEngineResult r = engine.wrap(src, netOut);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("TLS connection closed");
+            }
+            if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                runDelegatedTasks();
+                return false;
+            }
+            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int flush(ByteBuffer src) throws IOException {
+        if (!mayWrite()) {
+            return 0;
+        }
+        int start = src.position();
+        wrap(src);
+        flushNetOut();
+        updateInterest();
+        return src.position() - start;
+    }
+
+    /**
+     * No sendfile through TLS: the file is read a record's worth at a time
+     * into a heap buffer and wrapped; returns the file bytes now encrypted
+     * (maybe still in netOut, see {@link #hasPendingOutput}).
+     */
+    @Override
+    public long transferFrom(FileChannel file, long position, long count) throws IOException {
+        if (!mayWrite()) {
+            return 0;
+        }
+        if (fileChunk == null) {
+            fileChunk = ByteBuffer.allocate(MAX_PLAINTEXT);
+        }
+        long sent = 0;
+        while (sent < count && roomForRecord()) {
+            fileChunk.clear();
+            fileChunk.limit((int) Math.min(fileChunk.capacity(), count - sent));
+            int n = file.read(fileChunk, position + sent);
+            if (n <= 0) {
+                break;
+            }
+            fileChunk.flip();
+            wrap(fileChunk);
+            sent += fileChunk.position(); // a chunk the engine did not take is read again next time
+            if (fileChunk.hasRemaining()) {
+                break;
+            }
+        }
+        flushNetOut();
+        updateInterest();
+        return sent;
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return netOut.position() > 0 || (shutdownRequested && !outputShut);
+    }
+
+    /** close_notify, then FIN; waits for the handshake and for netOut to drain (see {@link #hasPendingOutput}). */
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (shutdownRequested || closed) {
+            return;
+        }
+        shutdownRequested = true;
+        progressShutdown();
+        updateInterest();
+    }
+
+    private void progressShutdown() throws IOException {
+        if (!shutdownRequested || outputShut || closed || !handshakeDone || taskRunning) {
+            return;
+        }
+        if (!closeNotifyWrapped) {
+            engine.closeOutbound();
+            closeNotifyWrapped = true;
+        }
+        while (!engine.isOutboundDone()) {
+            if (!roomForRecord()) {
+                return;
+            }
+            if (engine.wrap(EMPTY, netOut).bytesProduced() == 0) {
+                break;
+            }
+        }
+        flushNetOut();
+        if (netOut.position() == 0) {
+            inner.shutdownOutput();
+            outputShut = true;
+        }
+    }
+
+    // ------------------------------------------------------------- interest
+
+    @Override
+    public void readInterest(boolean on) {
+        wantRead = on;
+        if (on && handshakeDone && !taskRunning && hasBufferedInput()) {
+            scheduleDispatch();
+        }
+        updateInterest();
+    }
+
+    @Override
+    public void writeInterest(boolean on) {
+        wantWrite = on;
+        updateInterest();
+    }
+
+    /** What the socket below must be watched for, from the TLS state and what the handler wants. */
+    private void updateInterest() {
+        if (closed) {
+            return;
+        }
+        boolean read;
+        boolean write = netOut.position() > 0;
+        if (taskRunning) {
+            read = false;
+        } else if (!handshakeDone) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            read = !socketEof && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
+        } else {
+            read = wantRead && !inboundDone && !socketEof && !appIn.hasRemaining();
+            write |= wantWrite || (shutdownRequested && !outputShut);
+        }
+        inner.readInterest(read);
+        inner.writeInterest(write);
+    }
+
+    /** Calls the handler's onReadable from a loop task, for input that will not make the socket readable. */
+    private void scheduleDispatch() {
+        if (dispatchQueued || closed) {
+            return;
+        }
+        dispatchQueued = true;
+        inner.loop().execute(() -> {
+            dispatchQueued = false;
+            if (closed || !handshakeDone || taskRunning || !wantRead || !hasBufferedInput()) {
+                return;
+            }
+            try {
+                deliver();
+            } catch (Throwable t) {
+                fail(t);
+            }
+        });
+    }
+
+    private void deliver() throws IOException {
+        long before = delivered;
+        handler.onReadable();
+        if (closed) {
+            return;
+        }
+        if (wantRead && delivered != before && hasBufferedInput()) {
+            scheduleDispatch(); // more is buffered: go on next turn, like a level-triggered socket
+        }
+        updateInterest();
+    }
+
+    // ------------------------------------------------- callbacks from below
+
+    @Override
+    public void onReadable() throws IOException {
+        if (closed) {
+            return;
+        }
+        if (!handshakeDone) {
+            handshake();
+        } else if (!taskRunning && wantRead) {
+            deliver();
+        } else {
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void onWritable() throws IOException {
+        if (closed) {
+            return;
+        }
+        flushNetOut();
+        if (taskRunning) {
+            updateInterest();
+            return;
+        }
+        if (!handshakeDone) {
+            handshake();
+            updateInterest();
+            return;
+        }
+        serviceEngine();
+        progressShutdown();
+        if (!closed && netOut.position() == 0 && wantWrite && !taskRunning) {
+            handler.onWritable();
+        }
+        updateInterest();
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+        // the endpoint below is already closed
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (handler != null) {
+            handler.onFailure(cause);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        close();
+        if (handler != null) {
+            handler.onFailure(cause);
+        }
+    }
+
+    // ------------------------------------------------------------ the rest
+
+    @Override
+    public boolean isOpen() {
+        return !closed && inner.isOpen();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return inner.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return inner.localAddress();
+    }
+
+    /**
+     * Closes now: close_notify (or the alert a failed handshake left) goes
+     * out if the socket takes it at once, then the socket is closed.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!taskRunning && inner.isOpen()) {
+            try {
+                if (!closeNotifyWrapped) {
+                    engine.closeOutbound();
+                    closeNotifyWrapped = true;
+                }
+                for (int i = 0; i < 4 && !engine.isOutboundDone() && netOut.remaining() >= packetSize; i++) {
+                    if (engine.wrap(EMPTY, netOut).bytesProduced() == 0) {
+                        break;
+                    }
+                }
+                flushNetOut();
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway: the peer may already be gone
+            }
+        }
+        // No engine.closeInbound(): without the peer's close_notify it only throws
+        // "possible truncation attack", which fill has already reported where it matters.
+        inner.close();
+    }
+
+    private static ByteBuffer grow(ByteBuffer writeMode, int capacity) {
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        writeMode.flip();
+        bigger.put(writeMode);
+        return bigger;
+    }
+}

@@ -1,0 +1,141 @@
+package org.nioftpd.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nioftpd.testing.TestServer;
+
+/** The reactor on its own: tasks from any thread, timers in order, failures contained, no timer pile-up. */
+@Timeout(30)
+class EventLoopTest {
+
+    EventLoop loop;
+
+    @BeforeEach
+    void start() {
+        loop = new EventLoop("test-loop");
+        loop.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        loop.shutdown();
+        assertTrue(loop.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    /** Runs {@code what} on the loop thread and returns its result. */
+    static <T> T onLoop(EventLoop loop, Supplier<T> what) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                f.complete(what.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void tasksFromOtherThreadsRunOnTheLoopInOrder() throws Exception {
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean wrongThread = new AtomicBoolean();
+        for (int i = 0; i < 1000; i++) {
+            int n = i;
+            loop.execute(() -> {
+                wrongThread.compareAndSet(false, !loop.inLoop());
+                seen.add(n);
+            });
+        }
+        assertEquals(1000, (int) onLoop(loop, seen::size));
+        assertFalse(wrongThread.get());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(i, seen.get(i));
+        }
+    }
+
+    @Test
+    void runIsInlineOnTheLoopThread() throws Exception {
+        assertTrue(onLoop(loop, () -> {
+            boolean[] ran = new boolean[1];
+            loop.run(() -> ran[0] = true);
+            return ran[0];
+        }));
+    }
+
+    @Test
+    void timersFireInDeadlineOrderAndCancelledOnesDoNot() throws Exception {
+        List<String> fired = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        loop.execute(() -> {
+            loop.schedule(30, TimeUnit.MILLISECONDS, () -> fired.add("c"));
+            loop.schedule(10, TimeUnit.MILLISECONDS, () -> fired.add("a"));
+            loop.schedule(20, TimeUnit.MILLISECONDS, () -> fired.add("b"));
+            loop.schedule(15, TimeUnit.MILLISECONDS, () -> fired.add("cancelled")).cancel();
+            loop.schedule(40, TimeUnit.MILLISECONDS, done::countDown);
+        });
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("a", "b", "c"), fired);
+    }
+
+    @Test
+    void aFailingTaskDoesNotStopTheLoop() throws Exception {
+        loop.execute(() -> {
+            throw new IllegalStateException("boom");
+        });
+        loop.execute(() -> {
+            throw new OutOfMemoryError("pretend");
+        });
+        assertEquals("alive", onLoop(loop, () -> "alive"));
+    }
+
+    /**
+     * Bug: a cancelled timer stayed in the heap until its deadline. Every
+     * transfer cancels two (the accept wait and the stall check, 1 and 5
+     * minutes by default), so the heap grew with the transfer rate times
+     * five minutes.
+     */
+    @Test
+    void cancelledTimersDoNotPileUp() throws Exception {
+        int live = onLoop(loop, () -> {
+            for (int i = 0; i < 100_000; i++) {
+                loop.schedule(1, TimeUnit.HOURS, () -> { }).cancel();
+            }
+            loop.schedule(1, TimeUnit.HOURS, () -> { }); // one that stays
+            return loop.pendingTimers();
+        });
+        assertTrue(live < 1_000, "cancelled timers dropped, " + live + " left");
+    }
+
+    @Test
+    void transfersLeaveNoTimersBehind(@TempDir Path dir) throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.loops(1))) {
+            FTPClient c = server.client();
+            for (int i = 0; i < 1500; i++) {
+                assertTrue(c.listNames() != null, c.getReplyString());
+            }
+            EventLoop only = server.server().loops().get(0);
+            int pending = onLoop(only, only::pendingTimers);
+            assertTrue(pending < 1_000, "after 1500 transfers, " + pending + " timers in the heap");
+            c.disconnect();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.nioftpd.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import javax.management.JMException;
+import org.nioftpd.FtpEvents;
+import org.nioftpd.FtpServer;
+
+/**
+ * A running nioftpd as the daemon runs it: the server, and around it what
+ * production needs: the session log, the transfer log, the metrics, the
+ * users-file reload and the graceful stop. {@link Main} drives it from the
+ * command line and signals; tests drive it directly.
+ */
+final class Daemon implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+
+    private final FtpServer server;
+    private final Logins logins;
+    private final XferLog xferlog;
+    private final Metrics metrics;
+    private boolean extrasClosed;
+
+    private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics) {
+        this.server = server;
+        this.logins = logins;
+        this.xferlog = xferlog;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Builds and starts what {@code options} describe. On failure (a port in
+     * use, a transfer log that cannot be opened) whatever was opened is released.
+     */
+    static Daemon start(Options options) throws IOException {
+        XferLog xferlog = null;
+        if (options.xferlog() != null) {
+            try {
+                xferlog = new XferLog(options.xferlog(), ZoneId.systemDefault());
+            } catch (IOException e) {
+                throw new IOException("cannot open the transfer log " + options.xferlog() + ": " + reason(e), e);
+            }
+        }
+        FtpServer server = null;
+        Metrics metrics = null;
+        try {
+            FtpEvents events = xferlog == null ? new EventLog() : both(new EventLog(), xferlog);
+            server = options.builder().events(events).build();
+            metrics = new Metrics(server);
+            if (options.metricsListen() != null) {
+                // before the FTP listeners: a port in use fails the start before anyone is served
+                try {
+                    metrics.serveHttp(options.metricsListen());
+                } catch (IOException e) {
+                    throw new IOException("cannot serve metrics on " + Values.format(options.metricsListen()) + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            server.start();
+            try {
+                metrics.registerJmx();
+            } catch (JMException e) {
+                LOG.log(System.Logger.Level.WARNING, "JMX MBeans not registered: " + e);
+            }
+            return new Daemon(server, options.logins(), xferlog, metrics);
+        } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (xferlog != null) {
+                xferlog.close();
+            }
+            throw e;
+        }
+    }
+
+    /** "permission denied" rather than AccessDeniedException's bare path. */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    FtpServer server() {
+        return server;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    /** Where /metrics is served, or null. */
+    InetSocketAddress metricsAddress() {
+        return metrics.httpAddress();
+    }
+
+    /**
+     * SIGHUP: re-reads the users file (sessions stay, and keep the accounts
+     * they logged in with) and reopens the transfer log (after logrotate).
+     * A users file with an error is logged in one line and the old users
+     * stay. Returns false on such an error. Any thread.
+     */
+    boolean reload() {
+        if ((logins == null || !logins.hasUsersFile()) && xferlog == null) {
+            LOG.log(System.Logger.Level.INFO, "reload: nothing to reload (no --users, no --xferlog)");
+            return true;
+        }
+        boolean ok = true;
+        if (logins != null && logins.hasUsersFile()) {
+            try {
+                logins.reload();
+                LOG.log(System.Logger.Level.INFO, "reloaded " + logins.usersPath() + ": " + logins.size() + " users");
+            } catch (IOException | RuntimeException e) {
+                ok = false;
+                LOG.log(System.Logger.Level.ERROR, "users file not reloaded, the previous users stay: "
+                        + (e instanceof IOException io ? logins.usersPath() + ": " + reason(io) : e.getMessage()));
+            }
+        }
+        if (xferlog != null) {
+            xferlog.reopen();
+        }
+        return ok;
+    }
+
+    /**
+     * Graceful stop: no new connection; idle sessions get 421 now; running
+     * transfers get up to {@code grace} to finish (then 226 and 421). Then
+     * everything closes. Returns true if every session ended in time.
+     */
+    boolean shutdown(Duration grace) {
+        int sessions = server.sessionCount();
+        if (sessions > 0) {
+            LOG.log(System.Logger.Level.INFO, "stopping: " + sessions + " sessions get up to " + grace.toSeconds()
+                    + " s to finish");
+        }
+        // A close() meanwhile (a second SIGTERM) closes the sessions, which ends this wait.
+        boolean drained = server.shutdown(grace);
+        if (!drained) {
+            LOG.log(System.Logger.Level.WARNING, "stopping: closed the transfers still running after "
+                    + grace.toSeconds() + " s");
+        }
+        closeExtras();
+        return drained;
+    }
+
+    /** Stops at once: every session closed, transfers cut. */
+    @Override
+    public void close() {
+        server.close();
+        closeExtras();
+    }
+
+    private synchronized void closeExtras() {
+        if (extrasClosed) {
+            return;
+        }
+        extrasClosed = true;
+        metrics.close();
+        if (xferlog != null) {
+            xferlog.close(); // after the server: the last transfers' lines are written
+        }
+    }
+
+    /** Tells {@code first} then {@code second} of every event. */
+    static FtpEvents both(FtpEvents first, FtpEvents second) {
+        List<FtpEvents> all = List.of(first, second);
+        return new FtpEvents() {
+            @Override
+            public void connected(InetSocketAddress client) {
+                all.forEach(e -> e.connected(client));
+            }
+
+            @Override
+            public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
+                all.forEach(e -> e.loggedIn(client, user, anonymous));
+            }
+
+            @Override
+            public void loginFailed(InetSocketAddress client, String user) {
+                all.forEach(e -> e.loginFailed(client, user));
+            }
+
+            @Override
+            public void disconnected(InetSocketAddress client, String user) {
+                all.forEach(e -> e.disconnected(client, user));
+            }
+
+            @Override
+            public void error(InetSocketAddress client, String what) {
+                all.forEach(e -> e.error(client, what));
+            }
+
+            @Override
+            public void transferred(TransferRecord record) {
+                all.forEach(e -> e.transferred(record));
+            }
+        };
+    }
+}

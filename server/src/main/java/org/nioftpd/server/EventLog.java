@@ -1,0 +1,66 @@
+package org.nioftpd.server;
+
+import java.net.InetSocketAddress;
+import org.nioftpd.FtpEvents;
+
+/**
+ * One concise log line per session event, through {@code System.Logger}:
+ * client address and user, never a password.
+ * <pre>
+ * connect 127.0.0.1:50312
+ * login 127.0.0.1:50312 alice
+ * login failed 127.0.0.1:50312 mallory
+ * disconnect 127.0.0.1:50312 alice
+ * error 127.0.0.1:50312 control connection: java.io.IOException: Connection reset by peer
+ * </pre>
+ */
+final class EventLog implements FtpEvents {
+
+    private static final System.Logger LOG = System.getLogger("org.nioftpd.session");
+
+    @Override
+    public void connected(InetSocketAddress client) {
+        LOG.log(System.Logger.Level.INFO, "connect {0}", address(client));
+    }
+
+    @Override
+    public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
+        LOG.log(System.Logger.Level.INFO, "login {0} {1}{2}", address(client), printable(user),
+                anonymous ? " (anonymous)" : "");
+    }
+
+    @Override
+    public void loginFailed(InetSocketAddress client, String user) {
+        LOG.log(System.Logger.Level.WARNING, "login failed {0} {1}", address(client), printable(user));
+    }
+
+    @Override
+    public void disconnected(InetSocketAddress client, String user) {
+        LOG.log(System.Logger.Level.INFO, "disconnect {0} {1}", address(client), user == null ? "-" : printable(user));
+    }
+
+    @Override
+    public void error(InetSocketAddress client, String what) {
+        LOG.log(System.Logger.Level.WARNING, "error {0} {1}", address(client), printable(what));
+    }
+
+    @Override
+    public void transferred(TransferRecord r) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} {1} {2} {3} bytes {4}", r.incoming() ? "upload" : "download",
+                address(r.client()), printable(r.path()), Long.toString(r.bytes()), r.complete() ? "complete" : "incomplete");
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    /** A user name is the client's text: keep it on one line of the log. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 128; i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,176 @@
+package org.nioftpd.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nioftpd.auth.Authenticator;
+import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.auth.PasswordHash;
+import org.nioftpd.auth.UserAccount;
+import org.nioftpd.auth.UsersFile;
+
+/**
+ * Everyone who may log in to the daemon: the {@code --user} logins (plain
+ * passwords given on the command line or in the config file), the accounts
+ * of a {@code --users} file (PBKDF2 hashes), and anonymous. Who answers for
+ * a name, in order:
+ * <ol>
+ * <li>a {@code --user} of that name (it shadows a users-file entry of the same name);</li>
+ * <li>a users-file account of that name;</li>
+ * <li>anonymous, for {@code anonymous} or {@code ftp} in any case, when anonymous is on;</li>
+ * <li>otherwise the users file, which hashes against a decoy: an unknown name
+ *     costs what a known one does, and gets the same 530.</li>
+ * </ol>
+ * With a users file this authenticator is not cheap, so the server checks
+ * logins on its worker pool; without one it is a map lookup, checked on the loop.
+ *
+ * <p>Thread-safety: {@link #authenticate} runs on any worker or loop thread;
+ * {@link #reload} on a signal thread. The users file swaps its whole set at
+ * once, and the names it holds are swapped with it.
+ */
+final class Logins implements Authenticator {
+
+    private record Plain(byte[] password, UserAccount account) {
+    }
+
+    private static final System.Logger LOG = System.getLogger(Logins.class.getName());
+
+    private final Map<String, Plain> plain = new LinkedHashMap<>();
+    private final Path anonymousRoot;
+    private final String anonymousUploadDir;
+    private final UsersFile usersFile;
+    private final Path usersPath;
+    /** Names in the users file; only to know whether "ftp" is a user or anonymous. */
+    private volatile Set<String> fileNames = Set.of();
+    /** Hashed against when a --user password is wrong, so that it costs what a users-file check does. */
+    private final String decoy;
+
+    /**
+     * @param users         the {@code --user} logins, all served {@code root}
+     * @param anonymousRoot the directory anonymous sees as {@code /}, or null for no anonymous
+     * @param usersPath     the users file, or null
+     * @throws IllegalArgumentException naming the file and line of a bad entry
+     */
+    Logins(List<Values.User> users, Path root, Path anonymousRoot, String anonymousUploadDir, Path usersPath)
+            throws IOException {
+        for (Values.User u : users) {
+            plain.put(u.name(), new Plain(u.password().getBytes(StandardCharsets.UTF_8),
+                    new UserAccount(u.name(), root, u.writable())));
+        }
+        this.anonymousRoot = anonymousRoot;
+        this.anonymousUploadDir = anonymousUploadDir;
+        this.usersPath = usersPath;
+        this.usersFile = usersPath == null ? null : new UsersFile(usersPath);
+        this.decoy = usersPath == null ? null : PasswordHash.create("decoy".toCharArray());
+        if (usersFile != null) {
+            fileNames = readNames(usersPath);
+            warnShadowed();
+        }
+    }
+
+    /** Users from both sources (a name in both counts once). */
+    int size() {
+        if (usersFile == null) {
+            return plain.size();
+        }
+        Set<String> all = new HashSet<>(fileNames);
+        all.addAll(plain.keySet());
+        return all.size();
+    }
+
+    boolean hasUsersFile() {
+        return usersFile != null;
+    }
+
+    Path usersPath() {
+        return usersPath;
+    }
+
+    /**
+     * Re-reads the users file (SIGHUP). Sessions already logged in keep
+     * their accounts. A file with an error changes nothing: the exception
+     * says which line, and the old users stay.
+     */
+    void reload() throws IOException {
+        if (usersFile == null) {
+            return;
+        }
+        usersFile.reload();
+        fileNames = readNames(usersPath);
+        warnShadowed();
+    }
+
+    @Override
+    public UserAccount authenticate(String user, String password) {
+        Plain p = plain.get(user);
+        if (p != null) {
+            boolean ok = MessageDigest.isEqual(p.password, password.getBytes(StandardCharsets.UTF_8));
+            if (!ok && decoy != null) {
+                // A wrong --user password must not answer faster than a wrong users-file one.
+                PasswordHash.verify(password.toCharArray(), decoy);
+            }
+            return ok ? p.account : null;
+        }
+        if (usersFile != null && fileNames.contains(user)) {
+            return usersFile.authenticate(user, password);
+        }
+        if (anonymousRoot != null && InMemoryAuthenticator.isAnonymousName(user) && !isNamedUser(user)) {
+            return new UserAccount("anonymous", anonymousRoot, false, true, UserAccount.Limits.NONE,
+                    anonymousUploadDir);
+        }
+        return usersFile != null ? usersFile.authenticate(user, password) : null;
+    }
+
+    /** "FTP" is a user, not anonymous, when some user is called that in any case. */
+    private boolean isNamedUser(String name) {
+        for (String u : plain.keySet()) {
+            if (u.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        for (String u : fileNames) {
+            if (u.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isCheap() {
+        return usersFile == null;
+    }
+
+    private void warnShadowed() {
+        for (String name : plain.keySet()) {
+            if (fileNames.contains(name)) {
+                LOG.log(System.Logger.Level.WARNING, "user {0} of {1} is shadowed by a --user of the same name",
+                        name, usersPath);
+            }
+        }
+    }
+
+    /**
+     * The user names in a users file that {@link UsersFile} has just parsed:
+     * the first field of each entry. (UsersFile does not list its names; this
+     * reads the file a second time rather than widen the core API.)
+     */
+    private static Set<String> readNames(Path file) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String s = line.strip();
+            int colon = s.indexOf(':');
+            if (!s.isEmpty() && !s.startsWith("#") && colon > 0) {
+                names.add(s.substring(0, colon));
+            }
+        }
+        return Set.copyOf(names);
+    }
+}

@@ -1,0 +1,272 @@
+package org.nioftpd.server;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.nioftpd.FtpServer;
+import org.nioftpd.auth.PasswordHash;
+
+/**
+ * The daemon: {@code java -jar nioftpd.jar [OPTION]...}, and
+ * {@code java -jar nioftpd.jar hash-password}. Exit status 0 after --help,
+ * --version, --check-config or a clean stop (SIGTERM, Ctrl-C); 2 for a bad
+ * command line or configuration; 1 when the server cannot start (a port in use).
+ */
+public final class Main {
+
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    /** Used when not running from the jar, whose manifest carries the real version. */
+    static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+        // Status 0: the loops have stopped, so the JVM ends when main returns.
+    }
+
+    /** Runs the daemon until SIGTERM or Ctrl-C; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals(HASH_PASSWORD)) {
+            return hashPassword(Arrays.copyOfRange(args, 1, args.length), System.console(), System.in, out, err);
+        }
+        return run(args, out, err, new UntilSignal());
+    }
+
+    /**
+     * What {@link #run} does while the server is up: the daemon waits for a
+     * signal; a test drives the server and returns.
+     */
+    @FunctionalInterface
+    interface Serving {
+        /**
+         * After start, before the startup line: whoever reads that line
+         * (a supervisor, a test) may signal the process right away.
+         */
+        default void prepare(Daemon daemon) {
+        }
+
+        /** Returns when the server should stop; {@link #run} then stops it gracefully. */
+        void serve(FtpServer server);
+
+        /** The longest {@link #run} waits for running transfers after {@link #serve} returns. */
+        default Duration grace(Duration configured) {
+            return configured;
+        }
+    }
+
+    /**
+     * Parses {@code args}, starts the server, hands it to {@code serving} and
+     * stops it, gracefully, when that returns.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Serving serving) {
+        // One-line records from the start: reading the users file may warn before --log-level is known.
+        Logging.configure(Values.LogLevel.INFO, err);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (Options.UsageError e) {
+            err.println("nioftpd: " + e.getMessage());
+            return 2;
+        }
+        if (options.help()) {
+            out.print(Options.helpText());
+            out.flush();
+            return 0;
+        }
+        if (options.version()) {
+            out.println("nioftpd " + version());
+            out.flush();
+            return 0;
+        }
+        if (options.checkConfig()) {
+            try {
+                // build() reads what the options only name: the TLS key and certificate
+                options.builder().build().close();
+            } catch (IllegalArgumentException e) {
+                err.println("nioftpd: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            out.println("configuration OK");
+            out.flush();
+            return 0;
+        }
+        Logging.configure(options.logLevel(), err);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(options);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            err.println("nioftpd: " + e.getMessage());
+            return 1;
+        }
+        try {
+            serving.prepare(daemon);
+            out.println(startupLine(options, daemon.server()));
+            out.flush();
+            serving.serve(daemon.server());
+        } finally {
+            daemon.shutdown(serving.grace(options.shutdownGrace()));
+        }
+        return 0;
+    }
+
+    /** Builds and starts the daemon {@code options} describe (tests). */
+    static Daemon start(Options options) throws IOException {
+        return Daemon.start(options);
+    }
+
+    /** {@code nioftpd 0.1.0 listening on 127.0.0.1:2121 (root /x, anonymous read-only, 2 loops)}. */
+    static String startupLine(Options options, FtpServer server) {
+        String addresses = java.util.stream.Stream.concat(
+                server.addresses().stream().map(Values::format),
+                server.implicitTlsAddresses().stream().map(a -> Values.format(a) + " (implicit FTPS)"))
+                .collect(Collectors.joining(", "));
+        int users = options.logins().size();
+        StringBuilder sb = new StringBuilder("nioftpd ").append(version())
+                .append(" listening on ").append(addresses)
+                .append(" (root ").append(options.root());
+        if (users > 0) {
+            sb.append(", ").append(users).append(users == 1 ? " user" : " users");
+        }
+        if (!options.anonymous()) {
+            sb.append(", anonymous off");
+        } else {
+            sb.append(", anonymous read-only");
+            if (!options.anonymousRoot().equals(options.root())) {
+                sb.append(" in ").append(options.anonymousRoot());
+            }
+            if (options.anonymousUploadDir() != null) {
+                sb.append(" with uploads to ").append(options.anonymousUploadDir());
+            }
+        }
+        if (server.tlsEnabled()) {
+            sb.append(", AUTH TLS");
+        }
+        int loops = server.loopStats().size();
+        sb.append(", ").append(loops).append(loops == 1 ? " loop)" : " loops)");
+        return sb.toString();
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : FALLBACK_VERSION;
+    }
+
+    // ------------------------------------------------------------ hash-password
+
+    static final String HASH_PASSWORD = "hash-password";
+
+    /**
+     * {@code hash-password}: reads a password and prints its PBKDF2 hash, for
+     * a users file. From a terminal it asks twice without echo; otherwise it
+     * takes the first line of stdin ({@code echo pw | ... hash-password}).
+     * Exit 0, or 2 for an empty password, a mismatch or an argument.
+     */
+    static int hashPassword(String[] args, Console console, InputStream in, PrintStream out, PrintStream err) {
+        if (args.length > 0) {
+            err.println("nioftpd: " + HASH_PASSWORD + ": takes no argument (the password is read from stdin)");
+            return 2;
+        }
+        char[] password;
+        if (console != null) {
+            password = console.readPassword("Password: ");
+            char[] again = password == null ? null : console.readPassword("Again: ");
+            if (password != null && again != null && !Arrays.equals(password, again)) {
+                Arrays.fill(password, '\0');
+                Arrays.fill(again, '\0');
+                err.println("nioftpd: " + HASH_PASSWORD + ": the passwords differ");
+                return 2;
+            }
+            if (again != null) {
+                Arrays.fill(again, '\0');
+            }
+        } else {
+            password = firstLine(in);
+        }
+        if (password == null || password.length == 0) {
+            err.println("nioftpd: " + HASH_PASSWORD + ": empty password");
+            return 2;
+        }
+        try {
+            out.println(PasswordHash.create(password));
+            out.flush();
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        return 0;
+    }
+
+    /** The first line of {@code in}, without its line break; null at once at end of input. */
+    private static char[] firstLine(InputStream in) {
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line = r.readLine();
+            return line == null ? null : line.toCharArray();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The daemon: serves until SIGTERM or Ctrl-C, which release the main
+     * thread so that it stops the server gracefully and exits 0 (see
+     * {@link Signals}); a second one during the grace period stops at once.
+     * SIGHUP reloads. The shutdown hook covers every other way the JVM may
+     * end (System.exit elsewhere, a JVM run with -Xrs): it closes the server itself.
+     */
+    private static final class UntilSignal implements Serving {
+        private final CountDownLatch stop = new CountDownLatch(1);
+        private final AtomicInteger signals = new AtomicInteger();
+
+        @Override
+        public void prepare(Daemon daemon) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                daemon.close();
+                stop.countDown();
+            }, "nioftpd-shutdown"));
+            Signals.onTerminate(() -> {
+                if (signals.getAndIncrement() == 0) {
+                    stop.countDown();
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "second signal: stopping now");
+                    daemon.close();
+                }
+            });
+            if (!Signals.onHangup(daemon::reload)) {
+                LOG.log(System.Logger.Level.WARNING, "no SIGHUP handler: reloading the users file needs a restart");
+            }
+        }
+
+        @Override
+        public void serve(FtpServer server) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    stop.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

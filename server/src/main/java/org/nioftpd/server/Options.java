@@ -1,0 +1,629 @@
+package org.nioftpd.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nioftpd.FtpServer;
+import org.nioftpd.server.Values.BadValue;
+import org.nioftpd.server.Values.User;
+
+/**
+ * The command line: one table of options, GNU style ({@code --opt value} or
+ * {@code --opt=value}), and the config file of {@code --config}, whose
+ * names are the same options'. Each row says its name, its argument, its help line
+ * and how it applies to the {@link FtpServer.Builder}; {@code --help} is
+ * generated from the table, so it cannot drift from what is parsed.
+ * A new option is one new row.
+ */
+final class Options {
+
+    /** A command line that cannot be obeyed; the message is one line naming the option. */
+    static final class UsageError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /** How a row applies its value (null for a flag). */
+    @FunctionalInterface
+    interface Setter {
+        void apply(Options target, String value) throws BadValue;
+    }
+
+    /** Where an option may be given. */
+    enum Scope {
+        /** On the command line and in a config file. */
+        ANYWHERE,
+        /** Only on the command line: it says what to do with the configuration, it is not part of it. */
+        COMMAND_LINE
+    }
+
+    /**
+     * One row of the table; {@code argName} is null for a flag. {@code group}
+     * is the heading it is listed under in --help.
+     */
+    record Option(String group, String name, String argName, boolean repeatable, Scope scope, String help,
+                  Setter setter) {
+        String synopsis() {
+            return "--" + name + (argName == null ? "" : " " + argName);
+        }
+
+        boolean isFlag() {
+            return argName == null;
+        }
+    }
+
+    private static final String SERVING = "Serving:";
+    private static final String LOGINS = "Logins:";
+    private static final String LIMITS = "Limits:";
+    private static final String TIMEOUTS = "Timeouts (seconds):";
+    private static final String TLS = "FTPS (TLS):";
+    private static final String LOGS = "Logs and monitoring:";
+    private static final String RUNNING = "Running:";
+
+    private static Option option(String group, String name, String arg, String help, Setter setter) {
+        return new Option(group, name, arg, false, Scope.ANYWHERE, help, setter);
+    }
+
+    private static Option repeatable(String group, String name, String arg, String help, Setter setter) {
+        return new Option(group, name, arg, true, Scope.ANYWHERE, help, setter);
+    }
+
+    private static Option flag(String group, String name, String help, Setter setter) {
+        return new Option(group, name, null, false, Scope.ANYWHERE, help, setter);
+    }
+
+    private static Option commandLine(String name, String arg, String help, Setter setter) {
+        return new Option(RUNNING, name, arg, false, Scope.COMMAND_LINE, help, setter);
+    }
+
+    // ------------------------------------------------------------------ the table
+
+    static final List<Option> TABLE = List.of(
+            repeatable(SERVING, "listen", "HOST:PORT",
+                    "listen address, repeatable, IPv6 as [::1]:2121 (default 127.0.0.1:2121)",
+                    (o, v) -> o.builder.listen(Values.hostPort(v))),
+            option(SERVING, "root", "DIR",
+                    "directory served as / (default: current directory)",
+                    (o, v) -> o.builder.root(o.root = Values.directory(v))),
+            option(SERVING, "passive-ports", "LO-HI",
+                    "passive port range (default: any free port)",
+                    (o, v) -> {
+                        int[] range = Values.portRange(v);
+                        o.builder.passivePorts(range[0], range[1]);
+                    }),
+            option(SERVING, "passive-address", "IP",
+                    "address announced in PASV replies (behind NAT)",
+                    (o, v) -> o.builder.passiveAddress(Values.ipLiteral(v))),
+            flag(SERVING, "proxy-protocol",
+                    "each connection starts with a PROXY protocol v1 or v2 header (HAProxy, a load balancer),"
+                            + " whose client address counts; a connection without one is closed",
+                    (o, v) -> o.builder.proxyProtocol(true)),
+            option(SERVING, "banner", "TEXT",
+                    "greeting sent with 220 (default 'nioftpd ready.')",
+                    (o, v) -> o.builder.banner(Values.banner(v))),
+            option(SERVING, "loops", "N",
+                    "event loops (default: number of cores)",
+                    (o, v) -> o.builder.loops(o.loops = Values.positiveInt(v, Values.MAX_LOOPS))),
+
+            repeatable(LOGINS, "user", "NAME:PASSWORD[:ro|:rw]",
+                    "a login served --root, repeatable (default rw); with any --user or --users,"
+                            + " anonymous is off unless --anonymous",
+                    (o, v) -> o.addUser(Values.user(v))),
+            option(LOGINS, "users", "FILE",
+                    "users file: name:hash:home:rw|ro[:options] a line, hashes from hash-password;"
+                            + " re-read on SIGHUP",
+                    (o, v) -> o.usersFile = Values.existingFile(v)),
+            flag(LOGINS, "anonymous",
+                    "allow anonymous login (anonymous or ftp), read-only",
+                    (o, v) -> o.anonymous = true),
+            option(LOGINS, "anonymous-root", "DIR",
+                    "directory anonymous sees as / (default --root); implies --anonymous",
+                    (o, v) -> o.anonymousRoot = Values.directory(v)),
+            option(LOGINS, "anonymous-upload-dir", "/DIR",
+                    "upload-only drop box for anonymous, as /incoming: new files may be stored there,"
+                            + " nothing listed or read; implies --anonymous",
+                    (o, v) -> o.anonymousUploadDir = Values.virtualDirectory(v)),
+
+            option(LIMITS, "max-sessions", "N",
+                    "sessions at once, in all (default 10000)",
+                    (o, v) -> o.builder.maxSessions(Values.positiveInt(v, 1_000_000))),
+            option(LIMITS, "max-sessions-per-address", "N",
+                    "sessions at once from one address (default 50)",
+                    (o, v) -> o.builder.maxSessionsPerAddress(Values.positiveInt(v, 1_000_000))),
+            option(LIMITS, "max-download-rate", "RATE",
+                    "bytes per second sent, all sessions together: 512K, 10M (default 0, no limit)",
+                    (o, v) -> o.downloadRate = Values.rate(v)),
+            option(LIMITS, "max-upload-rate", "RATE",
+                    "bytes per second received, all sessions together (default 0, no limit)",
+                    (o, v) -> o.uploadRate = Values.rate(v)),
+            option(LIMITS, "ban", "FAILURES/WINDOW/BAN",
+                    "ban an address for BAN seconds after FAILURES failed logins within WINDOW seconds"
+                            + " (default 10/600/900; 0 turns bans off)",
+                    (o, v) -> {
+                        Values.Ban ban = Values.ban(v);
+                        o.builder.banFailedLogins(ban.failures(), ban.window(), ban.duration());
+                    }),
+            option(LIMITS, "max-login-failures", "N",
+                    "failed logins before disconnecting (default 3)",
+                    (o, v) -> o.builder.maxLoginFailures(Values.positiveInt(v, 1000))),
+            option(LIMITS, "failed-login-delay", "MS",
+                    "milliseconds before a 530 for a bad login (default 1000)",
+                    (o, v) -> o.builder.failedLoginDelay(Duration.ofMillis(Values.intRange(v, 0, 60_000)))),
+            option(LIMITS, "max-line", "BYTES",
+                    "longest command line accepted (default 4096)",
+                    (o, v) -> o.builder.maxLineBytes(Values.intRange(v, 64, 1 << 20))),
+            flag(LIMITS, "allow-foreign-data",
+                    "allow data connections to or from hosts other than the client's (FXP); default off",
+                    (o, v) -> o.builder.allowForeignDataAddress(true)),
+
+            option(TIMEOUTS, "login-timeout", "S",
+                    "time to log in after connecting (default 60)",
+                    (o, v) -> o.builder.loginTimeout(Values.seconds(v, 1))),
+            option(TIMEOUTS, "idle-timeout", "S",
+                    "idle time allowed between commands (default 300)",
+                    (o, v) -> o.builder.idleTimeout(Values.seconds(v, 1))),
+            option(TIMEOUTS, "data-timeout", "S",
+                    "time a transfer may stall (default 300)",
+                    (o, v) -> o.builder.dataTimeout(Values.seconds(v, 1))),
+            option(TIMEOUTS, "accept-timeout", "S",
+                    "time to open a data connection (default 60)",
+                    (o, v) -> o.builder.acceptTimeout(Values.seconds(v, 1))),
+            option(TIMEOUTS, "shutdown-grace", "S",
+                    "on SIGTERM, time transfers get to finish (default 30)",
+                    (o, v) -> o.shutdownGrace = Values.seconds(v, 0)),
+
+            repeatable(TLS, "implicit-tls-listen", "HOST:PORT",
+                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed)",
+                    (o, v) -> o.builder.implicitTlsListen(Values.hostPort(v))),
+            option(TLS, "tls-cert", "FILE",
+                    "PEM certificate chain; with --tls-key every listener offers AUTH TLS",
+                    (o, v) -> o.tlsCert = Values.existingFile(v)),
+            option(TLS, "tls-key", "FILE",
+                    "PEM private key, unencrypted: PKCS#8, PKCS#1 (RSA) or SEC1 (EC)",
+                    (o, v) -> o.tlsKey = Values.existingFile(v)),
+            option(TLS, "tls-keystore", "FILE",
+                    "PKCS#12 keystore, instead of --tls-cert and --tls-key",
+                    (o, v) -> o.tlsKeyStore = Values.existingFile(v)),
+            option(TLS, "tls-keystore-password", "PASSWORD",
+                    "the keystore's password (better in the config file than on a command line)",
+                    (o, v) -> o.tlsKeyStorePassword = v.toCharArray()),
+            flag(TLS, "tls-required",
+                    "no login before AUTH TLS (530), no PROT C (534), no data without PROT P (521)",
+                    (o, v) -> o.builder.tlsRequired(true)),
+            flag(TLS, "tls-require-session-reuse",
+                    "PROT P data connections must resume the control connection's TLS session, else 522"
+                            + " (off by default: TLS 1.3 and some clients break it)",
+                    (o, v) -> o.builder.tlsRequireSessionReuse(true)),
+
+            option(LOGS, "log-level", "LEVEL",
+                    "error|warning|info|debug|trace, lines on stderr (default info)",
+                    (o, v) -> o.logLevel = Values.logLevel(v)),
+            option(LOGS, "xferlog", "FILE",
+                    "append each file transfer to FILE in the xferlog format; reopened on SIGHUP",
+                    (o, v) -> o.xferlog = Values.newFile(v)),
+            option(LOGS, "metrics-listen", "HOST:PORT",
+                    "serve Prometheus metrics at http://HOST:PORT/metrics (JMX MBeans are always on)",
+                    (o, v) -> o.metricsListen = Values.hostPort(v)),
+
+            commandLine("config", "FILE",
+                    "read options from FILE, one 'name = value' a line; the command line overrides it",
+                    (o, v) -> o.config = v),
+            commandLine("check-config", null,
+                    "check the options, config file and users file, print 'configuration OK' and exit",
+                    (o, v) -> o.checkConfig = true),
+            commandLine("help", null,
+                    "print this help and exit",
+                    (o, v) -> o.help = true),
+            commandLine("version", null,
+                    "print the version and exit",
+                    (o, v) -> o.version = true));
+
+    private static final Map<String, Option> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        TABLE.forEach(opt -> BY_NAME.put(opt.name(), opt));
+    }
+
+    static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+    // ------------------------------------------------------------ parsed state
+
+    private final FtpServer.Builder builder = FtpServer.builder();
+    // What the startup line and the daemon need; the builder has no getters.
+    private Path root = Path.of("").toAbsolutePath();
+    private final List<User> users = new ArrayList<>();
+    private Path usersFile;
+    private boolean anonymous;
+    private Path anonymousRoot;
+    private String anonymousUploadDir;
+    private long downloadRate;
+    private long uploadRate;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private Values.LogLevel logLevel = Values.LogLevel.INFO;
+    private Path xferlog;
+    private InetSocketAddress metricsListen;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsKeyStore;
+    private char[] tlsKeyStorePassword;
+    private int loops = Runtime.getRuntime().availableProcessors();
+    private String config;
+    private boolean checkConfig;
+    private boolean help;
+    private boolean version;
+    private Logins logins;
+    /** For each option applied, where its value came from: "--root" or "nioftpd.conf:3: root". */
+    private final Map<Option, String> origins = new HashMap<>();
+
+    private Options() {
+    }
+
+    /** One option as given: on the command line ({@code file == null}) or on a line of a config file. */
+    private record Setting(Option option, String value, String file, int line) {
+        /** What an error message starts with: {@code --root} or {@code nioftpd.conf:3: root}. */
+        String origin() {
+            return file == null ? "--" + option.name() : file + ":" + line + ": " + option.name();
+        }
+    }
+
+    /**
+     * Parses the command line and the config file it names (if any), then
+     * checks the whole: the first problem found is the error. The command
+     * line overrides the file; a repeatable option given on the command line
+     * replaces all of the file's values for it.
+     */
+    static Options parse(String... args) throws UsageError {
+        List<Setting> commandLine = scan(args);
+        Options o = new Options();
+        List<Setting> all = new ArrayList<>();
+        String config = null;
+        for (Setting s : commandLine) {
+            if (s.option().name().equals("config")) {
+                config = s.value();
+            }
+        }
+        if (config != null) {
+            Set<Option> overridden = new HashSet<>();
+            commandLine.forEach(s -> overridden.add(s.option()));
+            for (Setting s : ConfigFile.read(config)) {
+                if (!overridden.contains(s.option())) {
+                    all.add(s);
+                }
+            }
+        }
+        all.addAll(commandLine);
+        for (Setting s : all) {
+            try {
+                s.option().setter().apply(o, s.value());
+            } catch (BadValue | IllegalArgumentException e) {
+                throw new UsageError(s.origin() + ": " + e.getMessage());
+            }
+            o.origins.put(s.option(), s.origin());
+        }
+        if (!o.help && !o.version) {
+            o.finish();
+        }
+        return o;
+    }
+
+    /** The command line, checked for syntax only: known names, values present, no repeats. */
+    private static List<Setting> scan(String[] args) throws UsageError {
+        List<Setting> settings = new ArrayList<>();
+        Set<Option> seen = new HashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            // No positional arguments, so "--" (end of options) has nothing to end: unknown too.
+            if (!arg.startsWith("--") || arg.equals("--")) {
+                throw new UsageError(arg.startsWith("-") && arg.length() > 1
+                        ? "unknown option " + Values.quote(arg)
+                        : "unexpected argument " + Values.quote(arg));
+            }
+            int eq = arg.indexOf('=');
+            String name = arg.substring(2, eq < 0 ? arg.length() : eq);
+            Option opt = BY_NAME.get(name);
+            if (opt == null) {
+                throw new UsageError("unknown option " + Values.quote("--" + name));
+            }
+            String value = null;
+            if (opt.isFlag()) {
+                if (eq >= 0) {
+                    throw new UsageError("--" + name + ": takes no value");
+                }
+            } else if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new UsageError("--" + name + ": missing " + opt.argName());
+            }
+            if (!seen.add(opt) && !opt.repeatable()) {
+                throw new UsageError("--" + name + ": given more than once");
+            }
+            settings.add(new Setting(opt, value, null, 0));
+        }
+        return settings;
+    }
+
+    /**
+     * A config file: {@code name = value} or {@code name value} a line, names
+     * as the long options without their dashes; {@code #} starts a comment
+     * line; a flag takes {@code true} or {@code false}; a repeatable option
+     * may repeat, no other may.
+     */
+    static final class ConfigFile {
+        private ConfigFile() {
+        }
+
+        private static List<Setting> read(String file) throws UsageError {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new UsageError("--config: no such file: " + Values.quote(file));
+            } catch (AccessDeniedException e) {
+                throw new UsageError("--config: permission denied: " + Values.quote(file));
+            } catch (CharacterCodingException e) {
+                throw new UsageError("--config: not UTF-8 text: " + Values.quote(file));
+            } catch (IOException | InvalidPathException e) {
+                throw new UsageError("--config: cannot read " + Values.quote(file) + ": " + e.getMessage());
+            }
+            List<Setting> settings = new ArrayList<>();
+            Set<Option> seen = new HashSet<>();
+            for (int i = 0; i < lines.size(); i++) {
+                Setting s = line(file, i + 1, lines.get(i));
+                if (s == null) {
+                    continue;
+                }
+                if (!seen.add(s.option()) && !s.option().repeatable()) {
+                    throw new UsageError(s.origin() + ": given more than once");
+                }
+                if (s.option().isFlag() && s.value() == null) {
+                    continue; // "flag = false": as if absent
+                }
+                settings.add(s);
+            }
+            return settings;
+        }
+
+        /** One line: null if blank or a comment. */
+        private static Setting line(String file, int number, String text) throws UsageError {
+            String line = text.strip();
+            if (number == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1).strip(); // a byte order mark from a Windows editor
+            }
+            if (line.isEmpty() || line.startsWith("#")) {
+                return null;
+            }
+            int end = 0;
+            while (end < line.length() && line.charAt(end) != '=' && !Character.isWhitespace(line.charAt(end))) {
+                end++;
+            }
+            String name = line.substring(0, end);
+            String value = line.substring(end).stripLeading();
+            if (value.startsWith("=")) {
+                value = value.substring(1).stripLeading();
+            }
+            String where = file + ":" + number + ": ";
+            if (name.isEmpty()) {
+                throw new UsageError(where + "expected 'name = value'");
+            }
+            Option opt = BY_NAME.get(name);
+            if (opt == null) {
+                throw new UsageError(where + name + ": unknown option"
+                        + (name.startsWith("-") ? " (write names without '--')" : ""));
+            }
+            if (opt.scope() == Scope.COMMAND_LINE) {
+                throw new UsageError(where + name + ": only on the command line");
+            }
+            if (opt.isFlag()) {
+                try {
+                    return new Setting(opt, Values.bool(value) ? "" : null, file, number);
+                } catch (BadValue e) {
+                    throw new UsageError(where + name + ": " + e.getMessage());
+                }
+            }
+            if (value.isEmpty()) {
+                throw new UsageError(where + name + ": missing " + opt.argName());
+            }
+            return new Setting(opt, value, file, number);
+        }
+    }
+
+    private void addUser(User u) throws BadValue {
+        if (users.stream().anyMatch(other -> other.name().equals(u.name()))) {
+            throw new BadValue("user " + Values.quote(u.name()) + " given twice");
+        }
+        users.add(u);
+    }
+
+    /** What needs more than one option: logins, the drop box, the rates. */
+    private void finish() throws UsageError {
+        builder.bandwidth(downloadRate, uploadRate);
+        tls();
+        Path anonRoot = anonymous() ? (anonymousRoot != null ? anonymousRoot : root) : null;
+        if (anonymousUploadDir != null) {
+            Path real = anonRoot.resolve(anonymousUploadDir.substring(1)).normalize();
+            if (!real.startsWith(anonRoot) || !Files.isDirectory(real)) {
+                throw new UsageError(origin("anonymous-upload-dir") + ": no directory "
+                        + Values.quote(anonymousUploadDir) + " in " + anonRoot);
+            }
+        }
+        try {
+            logins = new Logins(users, root, anonRoot, anonymousUploadDir, usersFile);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(origin("users") + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UsageError(origin("users") + ": cannot read " + Values.quote(usersFile.toString()) + ": "
+                    + Daemon.reason(e));
+        }
+        builder.authenticator(logins);
+    }
+
+    /** The TLS key: a PEM pair or a PKCS#12 keystore, never both. The files are read at build(). */
+    private void tls() throws UsageError {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UsageError(origin(tlsCert == null ? "tls-key" : "tls-cert") + ": --tls-cert and --tls-key go together");
+        }
+        if (tlsKeyStore != null && tlsCert != null) {
+            throw new UsageError(origin("tls-keystore") + ": give --tls-keystore or --tls-cert/--tls-key, not both");
+        }
+        if ((tlsKeyStore == null) != (tlsKeyStorePassword == null)) {
+            throw new UsageError(origin(tlsKeyStore == null ? "tls-keystore-password" : "tls-keystore")
+                    + ": --tls-keystore and --tls-keystore-password go together");
+        }
+        try {
+            if (tlsCert != null) {
+                builder.tlsPem(tlsCert, tlsKey);
+            } else if (tlsKeyStore != null) {
+                builder.tlsKeyStore(tlsKeyStore, tlsKeyStorePassword);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(origin(tlsCert != null ? "tls-cert" : "tls-keystore") + ": " + e.getMessage());
+        }
+    }
+
+    private String origin(String name) {
+        return origins.getOrDefault(BY_NAME.get(name), "--" + name);
+    }
+
+    /** The --help text, generated from {@link #TABLE}. */
+    static String helpText() {
+        int column = 28;
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: java -jar nioftpd.jar [OPTION]...\n");
+        sb.append("       java -jar nioftpd.jar hash-password    (password on stdin, hash out)\n");
+        sb.append("Serve a directory over FTP. With no option: the current directory,\n");
+        sb.append("read-only to anonymous, on 127.0.0.1:2121.\n");
+        String group = null;
+        for (Option opt : TABLE) {
+            if (!opt.group().equals(group)) {
+                group = opt.group();
+                sb.append('\n').append(group).append('\n');
+            }
+            String left = "  " + opt.synopsis();
+            sb.append(left);
+            if (left.length() + 2 > column) {
+                sb.append('\n').append(" ".repeat(column));
+            } else {
+                sb.append(" ".repeat(column - left.length()));
+            }
+            sb.append(wrap(opt.help(), 79 - column, column)).append('\n');
+        }
+        sb.append("\nSIGTERM or Ctrl-C stops accepting, lets transfers finish for --shutdown-grace,\n");
+        sb.append("then exits 0 (a second signal stops at once). SIGHUP re-reads --users and\n");
+        sb.append("reopens --xferlog. In a config file, a flag is 'name = true'.\n");
+        return sb.toString();
+    }
+
+    /** Word-wraps to {@code width} columns; lines after the first are indented by {@code indent}. */
+    private static String wrap(String text, int width, int indent) {
+        StringBuilder out = new StringBuilder();
+        int lineLength = 0;
+        for (String word : text.split(" ")) {
+            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+                out.append('\n').append(" ".repeat(indent));
+                lineLength = 0;
+            } else if (lineLength > 0) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+        }
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** The configured builder; a caller (a test) may add to it before {@code build()}. */
+    FtpServer.Builder builder() {
+        return builder;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    List<User> users() {
+        return List.copyOf(users);
+    }
+
+    /**
+     * Whether anonymous may log in: asked for (or implied by an anonymous
+     * option), or because no user is given at all.
+     */
+    boolean anonymous() {
+        return anonymous || anonymousRoot != null || anonymousUploadDir != null
+                || users.isEmpty() && usersFile == null;
+    }
+
+    /** Everyone who may log in; null only after --help or --version. */
+    Logins logins() {
+        return logins;
+    }
+
+    String anonymousUploadDir() {
+        return anonymousUploadDir;
+    }
+
+    Path anonymousRoot() {
+        return anonymousRoot != null ? anonymousRoot : root;
+    }
+
+    long downloadRate() {
+        return downloadRate;
+    }
+
+    long uploadRate() {
+        return uploadRate;
+    }
+
+    Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    Values.LogLevel logLevel() {
+        return logLevel;
+    }
+
+    Path xferlog() {
+        return xferlog;
+    }
+
+    InetSocketAddress metricsListen() {
+        return metricsListen;
+    }
+
+    boolean checkConfig() {
+        return checkConfig;
+    }
+
+    int loops() {
+        return loops;
+    }
+
+    boolean help() {
+        return help;
+    }
+
+    boolean version() {
+        return version;
+    }
+}

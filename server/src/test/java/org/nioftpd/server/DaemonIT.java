@@ -1,0 +1,159 @@
+package org.nioftpd.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nioftpd.testing.Await;
+import org.nioftpd.testing.TestServer;
+
+/**
+ * The packaged daemon, end to end: {@code java -jar nioftpd.jar} as a child
+ * process, an FTP session against it, then SIGTERM. Runs in the verify
+ * phase (failsafe), after the jar is built; skipped when there is no jar.
+ */
+// A separate thread, so that the timeout also ends a read blocked on the child's stdout.
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DaemonIT {
+
+    private static final Pattern LISTENING =
+            Pattern.compile("nioftpd (\\S+) listening on 127\\.0\\.0\\.1:(\\d+) \\(root .*\\)");
+
+    @TempDir
+    Path dir;
+
+    private Path stderr;
+
+    /** Starts {@code java -jar nioftpd.jar} with {@code args}; its stderr goes to {@link #stderr}. */
+    private Process daemon(String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("nioftpd.jar", "target/nioftpd.jar"));
+        assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run mvn verify");
+        stderr = dir.resolve("stderr.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    }
+
+    @Test
+    void sessionThenSigtermExitsZeroAndClosesThePort() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("hello.txt"), "hello from the daemon\n");
+        Process process = daemon("--listen", "127.0.0.1:0", "--root", root.toString(), "--loops", "1",
+                "--user", "alice:secret:rw", "--user", "bob:secret:ro");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertNotNull(line, () -> "no startup line; stderr: " + read(stderr));
+            Matcher m = LISTENING.matcher(line);
+            assertTrue(m.matches(), line);
+            String expectedVersion = System.getProperty("nioftpd.version");
+            if (expectedVersion != null) {
+                assertEquals(expectedVersion, m.group(1), "the version comes from the jar's manifest");
+            }
+            int port = Integer.parseInt(m.group(2));
+            assertTrue(port > 0, line);
+
+            FTPClient c = TestServer.newClient();
+            c.connect("127.0.0.1", port);
+            assertTrue(c.login("alice", "secret"), c.getReplyString());
+            c.enterLocalPassiveMode();
+            c.setFileType(FTP.BINARY_FILE_TYPE);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertTrue(c.retrieveFile("hello.txt", got), c.getReplyString());
+            assertEquals("hello from the daemon\n", got.toString(StandardCharsets.UTF_8));
+            assertTrue(c.storeFile("up.txt", new ByteArrayInputStream("uploaded".getBytes(StandardCharsets.UTF_8))),
+                    c.getReplyString());
+            assertEquals("uploaded", Files.readString(root.resolve("up.txt")));
+            assertEquals(2, c.listNames().length);
+            assertTrue(c.logout(), c.getReplyString());
+            c.disconnect();
+
+            FTPClient ro = TestServer.newClient();
+            ro.connect("127.0.0.1", port);
+            assertTrue(ro.login("bob", "secret"), ro.getReplyString());
+            ro.enterLocalPassiveMode();
+            assertFalse(ro.storeFile("nope.txt", new ByteArrayInputStream(new byte[1])));
+            assertEquals(550, ro.getReplyCode(), ro.getReplyString());
+            ro.disconnect();
+
+            // SIGTERM on Linux. It also closes our end of the child's pipes: stdout is not readable after it.
+            process.destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM");
+            assertEquals(0, process.exitValue(), () -> "exit status; stderr: " + read(stderr));
+            Await.until(Duration.ofSeconds(10), "port " + port + " closed", () -> !accepts(port));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Regression: the signal handler was installed only after the startup
+     * line was printed, so a signal sent as soon as the line was read ended
+     * the JVM the default way, status 143 (SIGTERM) or 130 (Ctrl-C).
+     */
+    @Test
+    void signalRightAfterTheStartupLineStillExitsZero() throws Exception {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Process process = daemon("--listen", "127.0.0.1:0", "--root", dir.toString(), "--loops", "1");
+            try {
+                String line = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                assertNotNull(line, () -> "no startup line; stderr: " + read(stderr));
+                if (signal.equals("TERM")) {
+                    process.destroy();
+                } else {
+                    Path kill = Path.of("/bin/kill");
+                    assumeTrue(Files.isExecutable(kill), "no /bin/kill to send SIGINT");
+                    Process k = new ProcessBuilder(kill.toString(), "-INT", Long.toString(process.pid())).start();
+                    assertTrue(k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0, "kill -INT failed");
+                }
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIG" + signal);
+                assertEquals(0, process.exitValue(), () -> "SIG" + signal + "; stderr: " + read(stderr));
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.nioftpd.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The one-line log format and what each --log-level lets through. */
+@Timeout(10)
+class LoggingTest {
+
+    @AfterEach
+    void restore() {
+        Logging.configure(Values.LogLevel.INFO, System.err);
+    }
+
+    private static String format(Level level, String message, Object... params) {
+        LogRecord r = new LogRecord(level, message);
+        r.setInstant(Instant.parse("2026-11-24T07:17:02.345Z"));
+        r.setParameters(params);
+        return new Logging.OneLine().format(r);
+    }
+
+    @Test
+    void oneLineWithUtcSecondsAndSystemLoggerLevelNames() {
+        String nl = System.lineSeparator();
+        assertEquals("2026-11-24T07:17:02Z INFO connect 127.0.0.1:50312" + nl,
+                format(Level.INFO, "connect {0}", "127.0.0.1:50312"));
+        assertEquals("2026-11-24T07:17:02Z ERROR x" + nl, format(Level.SEVERE, "x"));
+        assertEquals("2026-11-24T07:17:02Z WARNING x" + nl, format(Level.WARNING, "x"));
+        assertEquals("2026-11-24T07:17:02Z DEBUG x" + nl, format(Level.FINE, "x"));
+        assertEquals("2026-11-24T07:17:02Z TRACE x" + nl, format(Level.FINER, "x"));
+        assertEquals("2026-11-24T07:17:02Z TRACE x" + nl, format(Level.FINEST, "x"));
+    }
+
+    @Test
+    void aLineBreakInAMessageCannotForgeALine() {
+        assertEquals("2026-11-24T07:17:02Z WARNING login failed 127.0.0.1:1 eve?2026-11-24T00:00:00Z INFO login"
+                        + System.lineSeparator(),
+                format(Level.WARNING, "login failed {0} {1}", "127.0.0.1:1", "eve\n2026-11-24T00:00:00Z INFO login"));
+    }
+
+    @Test
+    void anExceptionStaysOnTheLine() {
+        LogRecord r = new LogRecord(Level.SEVERE, "write failed");
+        r.setInstant(Instant.parse("2026-11-24T07:17:02Z"));
+        r.setThrown(new IOException("disk\nfull", new IllegalStateException("cause")));
+        assertEquals("2026-11-24T07:17:02Z ERROR write failed: java.io.IOException: disk?full"
+                + " <- java.lang.IllegalStateException: cause" + System.lineSeparator(), new Logging.OneLine().format(r));
+    }
+
+    @Test
+    void levelFiltersOurLoggersAndKeepsTheJdkQuiet() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        System.Logger ours = System.getLogger("org.nioftpd.session");
+        System.Logger jdk = System.getLogger("sun.net.httpserver");
+
+        Logging.configure(Values.LogLevel.WARNING, out);
+        ours.log(System.Logger.Level.INFO, "info-hidden");
+        ours.log(System.Logger.Level.WARNING, "warning-shown");
+        Logging.configure(Values.LogLevel.TRACE, out);
+        ours.log(System.Logger.Level.TRACE, "trace-shown");
+        jdk.log(System.Logger.Level.DEBUG, "jdk-debug-hidden");
+        jdk.log(System.Logger.Level.INFO, "jdk-info-shown");
+        Logging.configure(Values.LogLevel.ERROR, out);
+        jdk.log(System.Logger.Level.WARNING, "jdk-warning-hidden");
+        ours.log(System.Logger.Level.ERROR, "error-shown");
+
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        for (String shown : new String[] {"warning-shown", "trace-shown", "jdk-info-shown", "error-shown"}) {
+            assertTrue(log.contains(" " + shown + System.lineSeparator()), shown + " in:\n" + log);
+        }
+        assertFalse(log.contains("hidden"), log);
+        assertEquals(4, log.lines().count(), log);
+    }
+}

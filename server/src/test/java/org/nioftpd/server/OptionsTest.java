@@ -1,0 +1,297 @@
+package org.nioftpd.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nioftpd.server.Values.User;
+
+/** Parsing the command line, --help, --version and every kind of bad input; no server is started. */
+@Timeout(10)
+class OptionsTest {
+
+    @TempDir
+    static Path dir;
+
+    /** What Main.run printed and returned; the server part must never be reached here. */
+    record Outcome(int status, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                server -> {
+                    throw new AssertionError("should not have started a server");
+                });
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void defaults() throws Exception {
+        Options o = Options.parse();
+        assertEquals(Path.of("").toAbsolutePath(), o.root());
+        assertTrue(o.users().isEmpty());
+        assertTrue(o.anonymous(), "anonymous is on when no user is given");
+        assertEquals(Runtime.getRuntime().availableProcessors(), o.loops());
+        assertFalse(o.help());
+        assertFalse(o.version());
+    }
+
+    @Test
+    void eachOptionSpaceForm() throws Exception {
+        Options o = Options.parse("--listen", "127.0.0.1:0", "--root", dir.toString(), "--user", "alice:pw",
+                "--user", "bob:pw:ro", "--anonymous", "--passive-ports", "50000-50010",
+                "--passive-address", "10.0.0.1", "--loops", "3");
+        assertEquals(dir.toAbsolutePath(), o.root());
+        assertEquals(List.of(new User("alice", "pw", true), new User("bob", "pw", false)), o.users());
+        assertTrue(o.anonymous());
+        assertEquals(3, o.loops());
+    }
+
+    @Test
+    void eachOptionEqualsForm() throws Exception {
+        Options o = Options.parse("--listen=[::1]:0", "--root=" + dir, "--user=alice:a=b:ro",
+                "--passive-ports=1-2", "--passive-address=::1", "--loops=1");
+        assertEquals(dir.toAbsolutePath(), o.root());
+        // only the first '=' splits the option from its value
+        assertEquals(List.of(new User("alice", "a=b", false)), o.users());
+        assertFalse(o.anonymous(), "a --user turns anonymous off");
+        assertEquals(1, o.loops());
+    }
+
+    @Test
+    void valueMayStartWithDashes() throws Exception {
+        // the argument after an option that takes one is its value, whatever it looks like
+        assertEquals(List.of(new User("--x", "y", true)), Options.parse("--user", "--x:y").users());
+    }
+
+    @Test
+    void helpIsGeneratedFromTheTable() {
+        Outcome r = run("--help");
+        assertEquals(0, r.status());
+        assertEquals("", r.err());
+        assertEquals(Options.helpText(), r.out());
+        for (Options.Option opt : Options.TABLE) {
+            assertTrue(r.out().contains("  " + opt.synopsis()), opt.synopsis());
+        }
+        for (String line : r.out().split("\n")) {
+            assertTrue(line.length() <= 79, "fits a terminal: " + line);
+        }
+    }
+
+    @Test
+    void version() {
+        Outcome r = run("--version");
+        assertEquals(0, r.status());
+        assertEquals("nioftpd " + Main.FALLBACK_VERSION + System.lineSeparator(), r.out());
+        assertEquals("", r.err());
+    }
+
+    static Stream<Arguments> badCommandLines() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        List<Arguments> cases = new ArrayList<>();
+        // args..., then the exact message
+        add(cases, "unknown option '--foo'", "--foo");
+        add(cases, "unknown option '--foo'", "--foo=bar");
+        add(cases, "unknown option '-x'", "-x");
+        add(cases, "unknown option '--Root'", "--Root", "/");
+        add(cases, "unexpected argument 'serve'", "serve");
+        add(cases, "unknown option '--'", "--");
+        add(cases, "unexpected argument '-'", "-");
+        add(cases, "--listen: missing HOST:PORT", "--listen");
+        add(cases, "--listen: expected HOST:PORT: '127.0.0.1'", "--listen", "127.0.0.1");
+        add(cases, "--listen: expected HOST:PORT: ''", "--listen=");
+        add(cases, "--listen: port out of range 0-65535: '70000'", "--listen", "127.0.0.1:70000");
+        add(cases, "--listen: not a port number: 'x'", "--listen", "127.0.0.1:x");
+        add(cases, "--listen: IPv6 needs brackets, as in [::1]:2121: '::1:21'", "--listen", "::1:21");
+        add(cases, "--listen: expected [IPV6]:PORT: '[::1]21'", "--listen", "[::1]21");
+        add(cases, "--listen: not an IPv6 address: 'zz'", "--listen", "[zz]:21");
+        add(cases, "--listen: not an IPv4 address: '1.2.3'", "--listen", "1.2.3:21");
+        add(cases, "--listen: not an IPv4 address: '256.0.0.1'", "--listen", "256.0.0.1:21");
+        add(cases, "--root: not a directory: '" + dir.resolve("missing") + "'", "--root", dir.resolve("missing").toString());
+        add(cases, "--root: not a directory: '" + file + "'", "--root", file.toString());
+        add(cases, "--root: given more than once", "--root", dir.toString(), "--root", dir.toString());
+        add(cases, "--root: missing DIR", "--root");
+        add(cases, "--user: expected NAME:PASSWORD[:ro|:rw]", "--user", "alice");
+        add(cases, "--user: empty user name", "--user", ":pw");
+        add(cases, "--user: empty password for 'alice'", "--user", "alice:");
+        add(cases, "--user: expected NAME:PASSWORD[:ro|:rw] (a password with ':' needs :ro or :rw after it)",
+                "--user", "alice:a:b");
+        add(cases, "--user: expected NAME:PASSWORD[:ro|:rw] (a password with ':' needs :ro or :rw after it)",
+                "--user", "alice:pw:RO");
+        add(cases, "--user: user 'alice' given twice", "--user", "alice:x", "--user", "alice:y:ro");
+        add(cases, "--anonymous: takes no value", "--anonymous=yes");
+        add(cases, "--anonymous: given more than once", "--anonymous", "--anonymous");
+        add(cases, "--passive-ports: expected LO-HI: '50000'", "--passive-ports", "50000");
+        add(cases, "--passive-ports: low port above high port: '2000-1000'", "--passive-ports", "2000-1000");
+        add(cases, "--passive-ports: port out of range 1-65535: '0'", "--passive-ports", "0-10");
+        add(cases, "--passive-ports: port out of range 1-65535: '65536'", "--passive-ports", "1-65536");
+        add(cases, "--passive-ports: not a port number: 'a'", "--passive-ports", "a-b");
+        add(cases, "--passive-address: not an IP address: 'localhost'", "--passive-address", "localhost");
+        add(cases, "--passive-address: not an IP address: 'ftp.example.com'", "--passive-address", "ftp.example.com");
+        add(cases, "--passive-address: not an IP address: '1.2.3'", "--passive-address", "1.2.3");
+        add(cases, "--passive-address: not an IP address: '01.2.3.4'", "--passive-address", "01.2.3.4");
+        add(cases, "--passive-address: not an IP address: '::g'", "--passive-address", "::g");
+        add(cases, "--passive-address: missing IP", "--passive-address");
+        add(cases, "--loops: not a positive integer: 'x'", "--loops", "x");
+        add(cases, "--loops: not a positive integer: '0'", "--loops", "0");
+        add(cases, "--loops: not a positive integer: '-1'", "--loops", "-1");
+        add(cases, "--loops: not a positive integer: ''", "--loops=");
+        add(cases, "--loops: at most 1024: '5000'", "--loops", "5000");
+        add(cases, "--loops: missing N", "--loops");
+        add(cases, "--help: takes no value", "--help=me");
+        add(cases, "--users: no such file: '" + dir.resolve("missing") + "'", "--users", dir.resolve("missing").toString());
+        add(cases, "--anonymous-root: not a directory: '" + file + "'", "--anonymous-root", file.toString());
+        add(cases, "--anonymous-upload-dir: expected a directory under /, as in /incoming: 'incoming'",
+                "--anonymous-upload-dir", "incoming");
+        add(cases, "--max-download-rate: not a rate (bytes per second, as in 512K or 10M; 0 for none): '10X'",
+                "--max-download-rate", "10X");
+        add(cases, "--max-upload-rate: not a rate (bytes per second, as in 512K or 10M; 0 for none): '-1'",
+                "--max-upload-rate", "-1");
+        add(cases, "--ban: expected FAILURES/WINDOW_SECONDS/BAN_SECONDS, as in 10/600/900, or 0: '10/600'",
+                "--ban", "10/600");
+        add(cases, "--ban: out of range 1-604800: '0'", "--ban", "10/0/900");
+        add(cases, "--log-level: expected error|warning|info|debug|trace: 'verbose'", "--log-level", "verbose");
+        add(cases, "--xferlog: no such directory: '" + dir.resolve("missing") + "'",
+                "--xferlog", dir.resolve("missing").resolve("xferlog").toString());
+        add(cases, "--metrics-listen: expected HOST:PORT: '9100'", "--metrics-listen", "9100");
+        add(cases, "--idle-timeout: out of range 1-604800: '0'", "--idle-timeout", "0");
+        add(cases, "--login-timeout: not a whole number: '1m'", "--login-timeout", "1m");
+        add(cases, "--shutdown-grace: not a whole number: 'soon'", "--shutdown-grace", "soon");
+        add(cases, "--failed-login-delay: out of range 0-60000: '60001'", "--failed-login-delay", "60001");
+        add(cases, "--max-line: out of range 64-1048576: '10'", "--max-line", "10");
+        add(cases, "--max-sessions: not a positive integer: '0'", "--max-sessions", "0");
+        add(cases, "--max-login-failures: not a positive integer: 'x'", "--max-login-failures", "x");
+        add(cases, "--banner: banner has a control character", "--banner", "hi\r\n230 ok");
+        add(cases, "--proxy-protocol: takes no value", "--proxy-protocol=true");
+        add(cases, "--check-config: takes no value", "--check-config=yes");
+        add(cases, "--config: missing FILE", "--config");
+        add(cases, "--config: given more than once", "--config", "a", "--config", "b");
+        // the first problem is the one reported, even with --help after it
+        add(cases, "--loops: not a positive integer: 'x'", "--loops", "x", "--help");
+        return cases.stream();
+    }
+
+    private static void add(List<Arguments> cases, String message, String... args) {
+        cases.add(Arguments.of(List.of(args), message));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badCommandLines")
+    void badCommandLineIsOneLineAndStatus2(List<String> args, String message) {
+        Outcome r = run(args.toArray(String[]::new));
+        assertEquals(2, r.status(), r.err());
+        assertEquals("", r.out());
+        assertEquals("nioftpd: " + message + System.lineSeparator(), r.err());
+    }
+
+    /** Every row parses a typical value: a new option needs a sample here, and so a test. */
+    @Test
+    void everyRowAcceptsATypicalValue() throws Exception {
+        Files.createDirectories(dir.resolve("incoming"));
+        Path users = Files.write(dir.resolve("users.txt"), List.of(LoginsTest.entry("bob", "pw", dir, "rw")));
+        Path conf = Files.writeString(dir.resolve("empty.conf"), "# nothing\n");
+        Map<String, String> samples = new HashMap<>();
+        samples.put("listen", "127.0.0.1:0");
+        samples.put("root", dir.toString());
+        samples.put("passive-ports", "50000-50100");
+        samples.put("passive-address", "192.0.2.1");
+        samples.put("banner", "Hello");
+        samples.put("loops", "2");
+        samples.put("user", "alice:pw:ro");
+        samples.put("users", users.toString());
+        samples.put("anonymous-root", dir.toString());
+        samples.put("anonymous-upload-dir", "/incoming");
+        samples.put("max-sessions", "100");
+        samples.put("max-sessions-per-address", "5");
+        samples.put("max-download-rate", "10M");
+        samples.put("max-upload-rate", "512K");
+        samples.put("ban", "10/600/900");
+        samples.put("max-login-failures", "3");
+        samples.put("failed-login-delay", "1000");
+        samples.put("max-line", "4096");
+        samples.put("login-timeout", "60");
+        samples.put("idle-timeout", "300");
+        samples.put("data-timeout", "300");
+        samples.put("accept-timeout", "60");
+        samples.put("shutdown-grace", "30");
+        samples.put("log-level", "debug");
+        samples.put("xferlog", dir.resolve("xferlog").toString());
+        samples.put("metrics-listen", "127.0.0.1:9100");
+        samples.put("config", conf.toString());
+        samples.put("implicit-tls-listen", "127.0.0.1:0");
+        samples.put("tls-cert", fixture("rsa-cert.pem").toString());
+        samples.put("tls-key", fixture("rsa-key.pem").toString());
+        // The keystore is the other way to give the key: it has a run of its own below.
+        Path p12 = fixture("server.p12");
+        List<String> args = new ArrayList<>();
+        for (Options.Option opt : Options.TABLE) {
+            if (opt.name().equals("help") || opt.name().equals("version")) {
+                continue; // they end the run early
+            }
+            if (opt.name().startsWith("tls-keystore")) {
+                continue;
+            }
+            args.add("--" + opt.name());
+            if (!opt.isFlag()) {
+                assertTrue(samples.containsKey(opt.name()), "no sample value for --" + opt.name());
+                args.add(samples.get(opt.name()));
+            }
+        }
+        Options o = Options.parse(args.toArray(String[]::new));
+        assertTrue(o.checkConfig());
+        assertEquals(10L * 1024 * 1024, o.downloadRate());
+        assertEquals(512 * 1024, o.uploadRate());
+        assertEquals(2, o.logins().size(), "alice and bob");
+        Outcome r = run(args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        assertEquals("configuration OK" + System.lineSeparator(), r.out());
+        r = run("--tls-keystore", p12.toString(), "--tls-keystore-password", "changeit", "--check-config");
+        assertEquals(0, r.status(), r.err());
+    }
+
+    /** A TLS fixture of the core test-jar (core/src/test/resources/tls), copied to a file. */
+    private Path fixture(String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (java.io.InputStream in = getClass().getResourceAsStream("/tls/" + name)) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    @Test
+    void badUserNeverEchoesThePassword() {
+        for (String spec : new String[] {"alice:s3cret:x", "alice:s3cret:RW", ":s3cret", "al ice:s3cret"}) {
+            Outcome r = run("--user", spec);
+            assertEquals(2, r.status());
+            assertTrue(r.err().startsWith("nioftpd: --user: "), r.err());
+            assertFalse(r.err().contains("s3cret"), r.err());
+        }
+    }
+
+    @Test
+    void parseErrorNamesTheOption() {
+        Options.UsageError e = assertThrows(Options.UsageError.class, () -> Options.parse("--loops", "x"));
+        assertEquals("--loops: not a positive integer: 'x'", e.getMessage());
+    }
+}
