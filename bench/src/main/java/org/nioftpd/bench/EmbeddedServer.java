@@ -86,6 +86,11 @@ public abstract class EmbeddedServer implements AutoCloseable {
                 .loops(loops)
                 .failedLoginDelay(Duration.ZERO)
                 .maxLoginFailures(1000)
+                // the defaults (10,000 sessions, 50 per address) are a production server's guard;
+                // here every client is 127.0.0.1 and the idle scenario holds 10,000 and one
+                .maxSessions(100_000)
+                .maxSessionsPerAddress(100_000)
+                .banFailedLogins(0, Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .build();
         server.start();
         return new EmbeddedServer() {
