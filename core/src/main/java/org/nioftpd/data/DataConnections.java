@@ -72,22 +72,17 @@ public final class DataConnections {
         InetAddress bindAddress = session.localAddress().getAddress();
         int low = session.settings().passiveLow();
         int high = session.settings().passiveHigh();
-        ServerSocketChannel ch = ServerSocketChannel.open();
+        ServerSocketChannel ch;
         try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            bind(ch, bindAddress, low, high);
+            ch = bind(bindAddress, low, high);
             ch.configureBlocking(false);
         } catch (PassivePortsExhaustedException full) {
-            ch.close();
             if (listener != null) {
                 armWaitTimer();
                 return (InetSocketAddress) listener.getLocalAddress();
             }
             reset();
             throw full;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
         }
         reset();
         try {
@@ -102,20 +97,29 @@ public final class DataConnections {
     }
 
     /** Tries every port of [low, high] once, from a random start: predictable ports help data theft. */
-    private static void bind(ServerSocketChannel ch, InetAddress address, int low, int high) throws IOException {
-        if (low == 0) {
-            ch.bind(new InetSocketAddress(address, 0), 1);
-            return;
-        }
+    /**
+     * A listener on a port of [low, high], tried from a random start, each
+     * port once: predictable ports help data theft. Each attempt gets a fresh
+     * channel: the JDK's bind is bind(2) then listen(2), and when listen fails
+     * (another socket with SO_REUSEADDR listens there) the descriptor stays
+     * bound, so a second bind on the same channel fails with EINVAL (seen by
+     * the bench as "451 Local error: Invalid argument").
+     */
+    private static ServerSocketChannel bind(InetAddress address, int low, int high) throws IOException {
         int span = high - low + 1;
         int start = ThreadLocalRandom.current().nextInt(span);
         for (int i = 0; i < span; i++) {
             int port = low + (start + i) % span;
+            ServerSocketChannel ch = ServerSocketChannel.open();
             try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(new InetSocketAddress(address, port), 1);
-                return;
+                return ch;
             } catch (java.net.BindException inUse) {
-                // taken: try the next one
+                ch.close(); // taken: try the next one
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
             }
         }
         throw new PassivePortsExhaustedException(low, high);

@@ -23,6 +23,8 @@ public final class Download extends Transfer {
     private final FileChannel file;
     private final ByteSource source;
     private long position;
+    /** Where a zero-copy download stops: the file's size when it started. */
+    private long end = -1;
     private ByteBuffer buffer;
     private boolean sourceDone;
     private boolean outputShut;
@@ -90,13 +92,18 @@ public final class Download extends Transfer {
         if (budget == 0) {
             return false;
         }
+        if (end < 0) {
+            end = file.size(); // once: an fstat per sendfile costs measurably on small files
+        }
         while (budget > 0) {
-            long size = file.size();
-            if (position >= size) {
+            if (position >= end) {
                 return true;
             }
-            long n = endPoint.transferFrom(file, position, Math.min(size - position, budget));
+            long n = endPoint.transferFrom(file, position, Math.min(end - position, budget));
             if (n <= 0) {
+                if (position >= file.size()) {
+                    return true; // the file shrank under us: what it has is sent (else: a busy OP_WRITE loop)
+                }
                 endPoint.writeInterest(true); // socket full: wait for room
                 return false;
             }

@@ -30,7 +30,8 @@ public final class Upload extends Transfer {
     private final AsciiCodec.Decoder ascii;
     private final Path temporary;
     private final Path target;
-    private final ByteBuffer in = ByteBuffer.allocate(BUFFER_SIZE);
+    /** The loop's I/O buffer while {@link #onReadable} runs; null otherwise (it is never kept across calls). */
+    private ByteBuffer in;
     private final ByteBuffer converted;
     private boolean complete;
 
@@ -73,6 +74,15 @@ public final class Upload extends Transfer {
 
     @Override
     public void onReadable() throws IOException {
+        in = endPoint.loop().ioBuffer();
+        try {
+            readAvailable();
+        } finally {
+            in = null;
+        }
+    }
+
+    private void readAvailable() throws IOException {
         long budget = budget();
         while (budget > 0 && !isEnded()) {
             in.limit((int) Math.min(in.capacity(), budget)); // a throttled upload reads no more than allowed

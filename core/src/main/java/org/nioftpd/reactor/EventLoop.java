@@ -2,6 +2,7 @@ package org.nioftpd.reactor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -48,6 +49,8 @@ public final class EventLoop implements Executor {
     /** Set once by whichever comes first: {@link #start} (the thread runs) or {@link #shutdown} (it never will). */
     private final AtomicBoolean started = new AtomicBoolean();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private static final int IO_BUFFER_SIZE = 256 * 1024;
+    private ByteBuffer ioBuffer;
     private volatile boolean running = true;
     private long timerSequence;
     /** Cancelled timers still in {@link #timers}: swept when they are half of it. */
@@ -131,6 +134,20 @@ public final class EventLoop implements Executor {
     /** Number of channels registered on this loop (approximate outside the loop thread). */
     public int registeredKeys() {
         return selector.keys().size();
+    }
+
+    /**
+     * A direct buffer for I/O that begins and ends within one callback on
+     * this loop (read from a socket, then written to a file): one per loop,
+     * so that uploads cost no copy into and out of the heap and no buffer per
+     * transfer. Never kept across calls. Loop thread only.
+     */
+    public ByteBuffer ioBuffer() {
+        assert inLoop() : "the I/O buffer belongs to the loop thread";
+        if (ioBuffer == null) {
+            ioBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
+        }
+        return ioBuffer.clear();
     }
 
     /** Timers in the heap, cancelled ones not yet dropped included. Loop thread only (monitoring, tests). */

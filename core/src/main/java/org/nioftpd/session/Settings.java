@@ -13,7 +13,7 @@ import org.nioftpd.tls.TlsConfig;
  *
  * @param authenticator      decides logins
  * @param workers            a small pool for CPU-heavy work (password hashes, checksums), off the loops
- * @param passiveLow         lowest passive port, 0 for "any free port"
+ * @param passiveLow         lowest passive port (default 49152)
  * @param passiveHigh        highest passive port
  * @param passiveAddress     the address PASV announces, or null for the control connection's own
  * @param idleTimeout        control connection idle, no transfer running

@@ -103,7 +103,7 @@ final class Options {
                     "directory served as / (default: current directory)",
                     (o, v) -> o.builder.root(o.root = Values.directory(v))),
             option(SERVING, "passive-ports", "LO-HI",
-                    "passive port range (default: any free port)",
+                    "passive port range (default: 49152-65535, a random free one each time)",
                     (o, v) -> {
                         int[] range = Values.portRange(v);
                         o.builder.passivePorts(range[0], range[1]);
