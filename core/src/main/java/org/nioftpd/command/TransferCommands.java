@@ -340,11 +340,7 @@ final class TransferCommands {
                 continue;
             }
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
-            AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
-                    ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-            String virtual = s.fs().toVirtual(candidate);
-            s.startTransfer(new Upload("STOU " + virtual, file, inflater(s), ascii, candidate, candidate)
-                            .fileTransfer(new Transfer.FileTransfer(virtual, candidate, true, ascii != null)),
+            upload(s, s.fs().toVirtual(candidate), candidate, "STOU", file, candidate,
                     "FILE: " + candidate.getFileName());
             return;
         }
@@ -388,12 +384,22 @@ final class TransferCommands {
     }
 
     private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
+        upload(s, r.virtual(), r.real(), verb, file, temporary, null);
+    }
+
+    /**
+     * Starts an upload into {@code file}, bound for {@code target} (through
+     * {@code temporary} when not null), in the session's TYPE and MODE.
+     * {@code announce} is the 150 text, or null for the usual one.
+     */
+    private static void upload(Session s, String virtual, Path target, String verb, FileChannel file,
+                               Path temporary, String announce) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
-        Transfer t = new Upload(verb + " " + r.virtual(), file, inflater(s), ascii, temporary, r.real())
-                .fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), true, ascii != null));
-        s.startTransfer(t,
-                "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
+        Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
+                .fileTransfer(new Transfer.FileTransfer(virtual, target, true, ascii != null));
+        s.startTransfer(t, announce != null ? announce
+                : "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
     }
 
     private static java.util.zip.Inflater inflater(Session s) {
