@@ -19,6 +19,18 @@ public final class Download extends Transfer {
 
     private static final int BUFFER_SIZE = 64 * 1024;
 
+    /**
+     * Most bytes one {@code sendfile} call is asked for. Measured on loopback
+     * (bench: {@code load --scenario retr}, interleaved servers, 64 MiB file):
+     * asking for the whole 1 MiB budget in one call moved 2.3 GB/s; 48 KiB
+     * calls in the same loop moved 4.3 to 5.4 GB/s, ahead of proftpd and
+     * pyftpdlib (3.4 to 3.6). 24 KiB calls were slow again (2.6), and 64 KiB,
+     * just over loopback's 65,483-byte MSS, was slow too (2.5): the best call
+     * is a whole number of pages that fits one segment there, and on a real
+     * network it is still a page-aligned 12 pages per system call.
+     */
+    static final int SENDFILE_CHUNK = 48 * 1024;
+
     private final String description;
     private final FileChannel file;
     private final ByteSource source;
@@ -99,7 +111,7 @@ public final class Download extends Transfer {
             if (position >= end) {
                 return true;
             }
-            long n = endPoint.transferFrom(file, position, Math.min(end - position, budget));
+            long n = endPoint.transferFrom(file, position, Math.min(Math.min(end - position, budget), SENDFILE_CHUNK));
             if (n <= 0) {
                 if (position >= file.size()) {
                     return true; // the file shrank under us: what it has is sent (else: a busy OP_WRITE loop)
