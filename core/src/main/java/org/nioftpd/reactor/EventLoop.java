@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,7 +33,10 @@ import java.util.function.Consumer;
  *   <li>dispatch every ready key to its {@link IoHandler}, catching per key;</li>
  *   <li>run the timers that are due;</li>
  *   <li>run the queued tasks (only those present at the start, so a task that
- *       queues a task cannot starve I/O).</li>
+ *       queues a task cannot starve I/O);</li>
+ *   <li>run what asked to run {@linkplain #atTurnEnd at the end of the turn}:
+ *       the control connections write the replies the turn produced, one
+ *       write each however many replies there are.</li>
  * </ol>
  */
 public final class EventLoop implements Executor {
@@ -43,6 +47,7 @@ public final class EventLoop implements Executor {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ArrayDeque<Runnable> turnEnd = new ArrayDeque<>();
     /** True while the loop thread is not blocked in select: no wakeup needed then. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -99,6 +104,18 @@ public final class EventLoop implements Executor {
         } else {
             execute(task);
         }
+    }
+
+    /**
+     * Runs {@code task} once at the end of this turn, after every ready key,
+     * due timer and queued task, before the loop selects again. For work that
+     * gains from being done once for all a turn produced: a session's replies
+     * (the 150 and 226 of a small file leave in one segment, not two). Loop
+     * thread only; the caller makes sure it asks once per turn.
+     */
+    public void atTurnEnd(Runnable task) {
+        assert inLoop() : "turn-end work belongs to the loop thread";
+        turnEnd.add(task);
     }
 
     /** Schedules {@code task} after {@code delay}. Loop thread only. */
@@ -204,7 +221,7 @@ public final class EventLoop implements Executor {
         firstDispatchNanos = 0;
         try {
             long timeoutMillis = selectTimeoutMillis();
-            if (timeoutMillis == 0 || !tasks.isEmpty()) {
+            if (timeoutMillis == 0 || !tasks.isEmpty() || !turnEnd.isEmpty()) {
                 selector.selectNow(dispatch);
             } else {
                 // Announce that we may block, then look at the queue once more:
@@ -221,12 +238,25 @@ public final class EventLoop implements Executor {
             long work = firstDispatchNanos != 0 ? firstDispatchNanos : System.nanoTime();
             runTimers();
             runTasks();
+            runTurnEnd();
             busyNanos += System.nanoTime() - work; // dispatch, timers and tasks; not the wait in select
         } catch (IOException e) {
             // Selector I/O failure: nothing a key did. Log and carry on; the loop must live.
             LOG.log(System.Logger.Level.ERROR, "selector failure on " + name(), e);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + name(), t);
+        }
+    }
+
+    /** Work queued by {@link #atTurnEnd}, including what that work itself queues (a flush that runs the next command). */
+    private void runTurnEnd() {
+        Runnable r;
+        while ((r = turnEnd.poll()) != null) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "turn-end task failed on " + name(), t);
+            }
         }
     }
 
@@ -301,6 +331,7 @@ public final class EventLoop implements Executor {
 
     private void closeAll() {
         runTasks(); // let queued close requests run first
+        runTurnEnd(); // and the replies they wrote (421) reach the socket
         for (SelectionKey key : selector.keys()) {
             Object att = key.attachment();
             try {

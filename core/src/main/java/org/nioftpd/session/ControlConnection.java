@@ -2,9 +2,11 @@ package org.nioftpd.session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.nioftpd.protocol.LineDecoder;
+import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.transport.EndPoint;
 
 /**
@@ -12,8 +14,12 @@ import org.nioftpd.transport.EndPoint;
  * bytes queue until the socket takes them. The protocol side is the
  * {@link Session}. Loop thread only.
  *
- * <p>Replies are written through at once (most fit in the socket buffer, so
- * OP_WRITE is rarely needed); what the socket does not take waits in
+ * <p>Replies are queued (by reference: no copy) and written together at the
+ * end of the loop's turn ({@link EventLoop#atTurnEnd}): one {@code write} and
+ * one TCP segment for all a turn produced. For a small file that is the 150
+ * and the 226 in one segment instead of two, and for a client that pipelines
+ * commands, one segment for the lot. Most fit in the socket buffer, so
+ * OP_WRITE is rarely needed; what the socket does not take waits in
  * {@link #out} and OP_WRITE is asked for until it drains. A client that sends
  * commands but never reads its replies stops being read once
  * {@link #MAX_PENDING_OUTPUT} bytes wait: memory per session stays bounded.
@@ -44,6 +50,12 @@ final class ControlConnection implements EndPoint.Handler {
      */
     private final ByteBuffer in = ByteBuffer.allocate(1024);
     private ByteBuffer out = ByteBuffer.allocate(0);
+    /** Replies of this turn, not yet given to the socket; {@link #out} is empty while there are any. */
+    private byte[][] queued;
+    private int queuedCount;
+    private int queuedBytes;
+    private boolean flushAtTurnEnd;
+    private final Runnable flushQueued = this::flushQueued;
     private Session session;
     private boolean closeWhenFlushed;
     private boolean eof;
@@ -94,7 +106,12 @@ final class ControlConnection implements EndPoint.Handler {
      * lines already read (4 KB: hundreds of short commands) would each queue a reply.
      */
     boolean backlogged() {
-        return out.position() >= MAX_PENDING_OUTPUT;
+        return out.position() + queuedBytes >= MAX_PENDING_OUTPUT;
+    }
+
+    /** Nothing waits to be written: no reply queued for the turn's end, none in {@link #out}, none below (TLS). */
+    private boolean allWritten() {
+        return queuedCount == 0 && out.position() == 0 && !endPoint.hasPendingOutput();
     }
 
     /**
@@ -109,9 +126,9 @@ final class ControlConnection implements EndPoint.Handler {
         decoder = new LineDecoder(maxLineBytes);
         pendingTls = wrap;
         endPoint.readInterest(false);
-        if (out.position() == 0 && !endPoint.hasPendingOutput()) {
+        if (allWritten()) {
             switchToTls();
-        }
+        } // else the 234 is still queued or waiting: flushQueued or onWritable switches once it is out
     }
 
     private void switchToTls() {
@@ -147,28 +164,80 @@ final class ControlConnection implements EndPoint.Handler {
         }
     }
 
-    /** Queues {@code bytes} and writes what the socket takes now. */
+    /** Queues {@code bytes}, to be written at the end of the loop's turn with every other reply of the turn. */
     void write(byte[] bytes) {
         if (!endPoint.isOpen()) {
             return;
         }
-        if (out.position() == 0) {
-            // Nothing queued: try to write straight from the array, the common case.
-            ByteBuffer direct = ByteBuffer.wrap(bytes);
-            try {
-                endPoint.flush(direct);
-            } catch (IOException e) {
-                session.close("write failed: " + e.getMessage());
-                return;
-            }
-            if (!direct.hasRemaining()) {
-                return;
-            }
-            append(direct);
-        } else {
-            append(ByteBuffer.wrap(bytes));
+        if (out.position() > 0) {
+            append(ByteBuffer.wrap(bytes)); // OP_WRITE is on: onWritable sends it after what waits already
+            return;
         }
-        endPoint.writeInterest(true);
+        if (queued == null) {
+            queued = new byte[4][];
+        } else if (queuedCount == queued.length) {
+            queued = Arrays.copyOf(queued, queuedCount * 2);
+        }
+        queued[queuedCount++] = bytes;
+        queuedBytes += bytes.length;
+        if (!flushAtTurnEnd) {
+            flushAtTurnEnd = true;
+            endPoint.loop().atTurnEnd(flushQueued);
+        }
+    }
+
+    /**
+     * The end of the turn: gathers the queued replies into the loop's direct
+     * I/O buffer and writes them with one call. What the socket does not take
+     * moves to {@link #out} and waits for OP_WRITE.
+     */
+    private void flushQueued() {
+        flushAtTurnEnd = false;
+        if (queuedCount == 0) {
+            return;
+        }
+        if (!endPoint.isOpen()) {
+            clearQueued();
+            return;
+        }
+        boolean wasBacklogged = backlogged();
+        ByteBuffer gathered = endPoint.loop().ioBuffer();
+        int i = 0;
+        while (i < queuedCount && gathered.remaining() >= queued[i].length) {
+            gathered.put(queued[i++]);
+        }
+        gathered.flip();
+        try {
+            endPoint.flush(gathered);
+        } catch (IOException e) {
+            clearQueued();
+            session.close("write failed: " + e.getMessage());
+            return;
+        }
+        if (gathered.hasRemaining() || i < queuedCount) {
+            append(gathered); // copied out: the I/O buffer is the loop's, for this call only
+            for (; i < queuedCount; i++) {
+                append(ByteBuffer.wrap(queued[i]));
+            }
+        }
+        clearQueued();
+        if (!allWritten()) {
+            endPoint.writeInterest(true); // onWritable goes on from here
+            return;
+        }
+        if (closeWhenFlushed) {
+            endPoint.close();
+        } else if (pendingTls != null) {
+            switchToTls(); // the 234 is on the wire: TLS from the next byte on
+        } else if (wasBacklogged) {
+            session.onOutputDrained();
+        }
+    }
+
+    private void clearQueued() {
+        Arrays.fill(queued, 0, queuedCount, null);
+        queuedCount = 0;
+        queuedBytes = 0;
     }
 
     private void append(ByteBuffer more) {
@@ -195,6 +264,9 @@ final class ControlConnection implements EndPoint.Handler {
             if (out.capacity() > 4096) {
                 out = ByteBuffer.allocate(0); // give back what a burst of replies grew
             }
+            if (queuedCount > 0) {
+                return; // replies of this turn: flushQueued, at its end, goes on from here
+            }
             if (closeWhenFlushed) {
                 endPoint.close();
                 return;
@@ -215,11 +287,13 @@ final class ControlConnection implements EndPoint.Handler {
     void closeAfterFlush(long lingerNanos) {
         closeWhenFlushed = true;
         endPoint.readInterest(false);
-        if (out.position() == 0 && !endPoint.hasPendingOutput()) {
+        if (allWritten()) {
             endPoint.close();
             return;
         }
-        endPoint.writeInterest(true);
+        if (queuedCount == 0) {
+            endPoint.writeInterest(true);
+        } // else flushQueued writes and closes at the end of this turn
         endPoint.loop().schedule(lingerNanos, TimeUnit.NANOSECONDS, endPoint::close);
     }
 
