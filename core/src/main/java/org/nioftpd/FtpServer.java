@@ -92,12 +92,17 @@ public final class FtpServer implements AutoCloseable {
         this.commands = Commands.table(b.tlsConfig != null);
         this.loops = new EventLoopGroup(b.loops, "nioftpd-loop");
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(1, Math.max(2, Runtime.getRuntime().availableProcessors()),
+        // core = max: a ThreadPoolExecutor adds threads beyond its core size only when the
+        // queue is full, so with core 1 every hash, login check and commit ran on one thread.
+        int workerThreads = b.workerThreads;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads,
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
                     Thread t = new Thread(r, "nioftpd-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
+        pool.allowCoreThreadTimeOut(true); // idle servers keep no worker threads
+        this.workers = pool;
         this.settings = new Settings(b.authenticator(), workers, b.passiveLow, b.passiveHigh, b.passiveAddress,
                 b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
                 b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
@@ -370,7 +375,11 @@ public final class FtpServer implements AutoCloseable {
             s.loop().execute(() -> s.close("server shutting down"));
         }
         loops.shutdown();
-        workers.shutdownNow();
+        for (Runnable queued : workers.shutdownNow()) {
+            if (queued instanceof org.nioftpd.data.Upload.Commit commit) {
+                commit.run(); // an upload that fully arrived still lands (its 226 is lost with the loop)
+            }
+        }
         try {
             if (started && !loops.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 10 s");
@@ -418,6 +427,7 @@ public final class FtpServer implements AutoCloseable {
         private int passiveHigh = 65535;
         private InetAddress passiveAddress;
         private int loops = Runtime.getRuntime().availableProcessors();
+        private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration dataTimeout = Duration.ofMinutes(5);
         private Duration acceptTimeout = Duration.ofMinutes(1);
@@ -516,6 +526,19 @@ public final class FtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("loops must be at least 1: " + n);
             }
             this.loops = n;
+            return this;
+        }
+
+        /**
+         * Threads of the worker pool: password checks, checksums (HASH, XSHA256...)
+         * and the final rename of an upload run there, off the loops. Default: one
+         * per core, at least 2. Idle threads end after 30 s.
+         */
+        public Builder workerThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("workerThreads must be at least 1: " + n);
+            }
+            this.workerThreads = n;
             return this;
         }
 

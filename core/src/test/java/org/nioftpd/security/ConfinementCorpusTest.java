@@ -432,7 +432,7 @@ class ConfinementCorpusTest {
         };
         log.setLevel(java.util.logging.Level.ALL);
         log.addHandler(watch);
-        try (TestServer server = TestServer.start(root, b -> b.authenticator(slow).loops(1));
+        try (TestServer server = TestServer.start(root, b -> b.authenticator(slow).loops(1).workerThreads(1));
              Ctl hasher = Ctl.login(server.port(), "u", "p");
              Ctl deleter = Ctl.login(server.port(), "u", "p");
              Ctl blocker = Ctl.open(server.port())) {
