@@ -59,6 +59,9 @@ final class LoadEngine {
 
     // --- results
     private long windowOps;
+    /** The server's CPU ticks when the window opened, -1 before (or without --pid); its CPU seconds in the window. */
+    private long cpuAtStart = -1;
+    private double cpuSeconds = -1;
     private long windowBytes;
     private long errors;
     private String lastError;
@@ -118,7 +121,14 @@ final class LoadEngine {
                     measureStart = now + seconds(config.warmupSeconds());
                     measureEnd = measureStart + seconds(config.durationSeconds());
                 }
+                if (cpuAtStart < 0 && target.pid() > 0 && (!idle || probe != null) && now >= measureStart) {
+                    cpuAtStart = ProcMem.cpuTicks(target.pid());
+                }
                 if (now >= measureEnd) {
+                    if (cpuAtStart >= 0) {
+                        long used = ProcMem.cpuTicks(target.pid()) - cpuAtStart;
+                        cpuSeconds = used >= 0 ? used / ProcMem.TICKS_PER_SECOND : -1;
+                    }
                     break;
                 }
                 long wait = Math.max(1, Math.min((measureEnd - now) / 1_000_000, 100));
@@ -161,6 +171,13 @@ final class LoadEngine {
                 m.put("NOOP p99 us", percentile(0.99) / 1e3);
             }
             default -> throw new IllegalStateException();
+        }
+        if (cpuSeconds >= 0) {
+            // the server's own cost, whoever else shares the cores: what a busy machine cannot blur
+            m.put("server CPU %", 100 * cpuSeconds / secs);
+            if (config.scenario() != Scenario.IDLE && windowOps > 0) {
+                m.put("server CPU us/op", cpuSeconds * 1e6 / windowOps);
+            }
         }
         m.put("errors", (double) errors);
         return m;

@@ -44,6 +44,10 @@ public final class LoadMain {
               list             LIST (or --list-command) of --dir (dir10k) over and over (1)
               all              retr, stor, small-files:1, small-files:8, login-storm:64, concurrent-retr:100,
                                list, idle:900 (pure-ftpd admits 1,000 clients here, the probe included)
+            With --pid, every scenario also reports the server's CPU time in the measured window
+            (user + system, the process and its descendants, reaped ones included): "server CPU %"
+            (100 = one core) and "server CPU us/op", the server's own cost, which a shared machine
+            blurs less than a rate.
             S:N sets the sessions of one scenario; --sessions sets the rest. Targets must be loopback
             addresses (127.0.0.0/8, ::1). The files are those of `benchmarks.jar fixtures DIR`.
             Defaults: --user bench --password bench --duration 5 --warmup 1 --rounds 3 (1 with one target)

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A server's memory from /proc (Linux): the process and all its descendants,
- * since vsftpd, pure-ftpd and proftpd fork one process per session. RSS
+ * A server's memory and CPU time from /proc (Linux): the process and all its
+ * descendants, since vsftpd, pure-ftpd and proftpd fork one process per
+ * session. RSS
  * counts a shared page once per process that maps it, so for forking servers
  * the PSS (proportional set size, shared pages divided among their sharers)
  * is the fairer sum; both are given.
@@ -29,6 +30,38 @@ final class ProcMem {
     /** Sum of Pss over the tree, KiB (from smaps_rollup); -1 if unavailable. */
     static long pssKiB(long pid) {
         return sum(pid, "smaps_rollup", "Pss:");
+    }
+
+    /** Linux's USER_HZ, the unit of the times in /proc/N/stat: 100 on every architecture Linux runs Java on. */
+    static final double TICKS_PER_SECOND = 100;
+
+    /**
+     * CPU time the server has used, in clock ticks: user and system time of
+     * the process and every live descendant (all their threads), plus the
+     * time of descendants that have exited and been reaped (each parent's
+     * cutime and cstime): a forking server's finished sessions count too.
+     * -1 if no pid or not readable.
+     */
+    static long cpuTicks(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        long total = 0;
+        boolean any = false;
+        for (long p : tree(pid)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(p), "stat"));
+                // after "pid (comm) ": state is field 3; utime, stime, cutime, cstime are fields 14 to 17
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                for (int i = 11; i <= 14; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                any = true;
+            } catch (IOException | RuntimeException e) {
+                // exited meanwhile: its parent's cutime has it once reaped
+            }
+        }
+        return any ? total : -1;
     }
 
     private static long sum(long pid, String file, String field) {
