@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.LineBuffer;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.session.Session;
 
@@ -165,16 +166,16 @@ final class InfoCommands {
         }
         FileSystemView.Resolved r = s.fs().resolveExisting(TransferCommands.stripOptions(s, arg));
         List<String> body = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
+        LineBuffer line = new LineBuffer();
         long now = System.currentTimeMillis();
         if (Files.isDirectory(r.real())) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(r.real())) {
                 for (Path p : ds) {
                     FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
                     if (info != null) {
-                        sb.setLength(0);
-                        ListFormat.LIST.append(sb, info, s.user().writable(), now, s.mlstFacts());
-                        body.add(sb.substring(0, sb.length() - 2));
+                        line.clear();
+                        ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                        body.add(withoutCrlf(line));
                     }
                     if (body.size() >= MAX_CONTROL_LISTING) {
                         body.add("... listing truncated at " + MAX_CONTROL_LISTING + " entries");
@@ -185,11 +186,17 @@ final class InfoCommands {
         } else {
             FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
             if (info != null) {
-                ListFormat.LIST.append(sb, info, s.user().writable(), now, s.mlstFacts());
-                body.add(sb.substring(0, sb.length() - 2));
+                ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                body.add(withoutCrlf(line));
             }
         }
         s.reply(213, "Status of " + r.virtual() + ":", body, "End of status.");
+    }
+
+    /** A listing line as reply text: the line decoded, its CRLF left to the reply. */
+    private static String withoutCrlf(LineBuffer line) {
+        String text = line.toString();
+        return text.substring(0, text.length() - 2);
     }
 
     /** RFC 3659 section 7: MLST path, facts over the control connection. */
@@ -200,10 +207,9 @@ final class InfoCommands {
             s.reply(550, "No such file or directory.");
             return;
         }
-        StringBuilder sb = new StringBuilder();
-        ListFormat.appendFacts(sb, info, s.user().writable(), info.isDirectory() ? "dir" : "file", s.mlstFacts());
-        sb.append(' ').append(r.virtual());
-        s.reply(250, "Listing " + r.virtual(), List.of(sb.toString()), "End.");
+        LineBuffer facts = new LineBuffer();
+        ListFormat.appendFacts(facts, info, s.user().writable(), info.isDirectory() ? "dir" : "file", s.mlstFacts());
+        s.reply(250, "Listing " + r.virtual(), List.of(facts + " " + r.virtual()), "End.");
     }
 
     /** SITE HELP and SITE CHMOD. */

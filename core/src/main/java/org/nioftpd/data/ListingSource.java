@@ -2,13 +2,13 @@ package org.nioftpd.data;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.nioftpd.fs.FileInfo;
+import org.nioftpd.fs.LineBuffer;
 import org.nioftpd.fs.ListFormat;
 
 /**
@@ -26,9 +26,9 @@ public final class ListingSource implements ByteSource {
     private final boolean writable;
     private final Set<ListFormat.Fact> facts;
     private final long now = System.currentTimeMillis();
-    private final StringBuilder line = new StringBuilder(128);
-    private byte[] pending;
-    private int pendingOffset;
+    /** The line being sent; bytes before {@code sent} are in an earlier buffer already. */
+    private final LineBuffer line = new LineBuffer();
+    private int sent;
 
     /** Lists the directory behind {@code stream}; links leaving {@code root} are left out. */
     public ListingSource(DirectoryStream<Path> stream, Path root, ListFormat format, boolean writable,
@@ -53,28 +53,28 @@ public final class ListingSource implements ByteSource {
         this.writable = writable;
     }
 
+    /**
+     * Formats entries into {@code dst} until it is full. A line that does not
+     * fit is split: its rest stays in {@link #line} and goes first into the
+     * next buffer, so the data connection sees the same bytes however its
+     * buffers cut them.
+     */
     @Override
     public boolean fill(ByteBuffer dst) throws IOException {
         boolean put = false;
         while (dst.hasRemaining()) {
-            if (pending != null) {
-                int n = Math.min(dst.remaining(), pending.length - pendingOffset);
-                dst.put(pending, pendingOffset, n);
-                pendingOffset += n;
+            if (sent < line.length()) {
+                sent += line.putInto(dst, sent);
                 put = true;
-                if (pendingOffset == pending.length) {
-                    pending = null;
-                }
                 continue;
             }
             FileInfo next = nextInfo();
             if (next == null) {
                 break;
             }
-            line.setLength(0);
+            line.clear();
+            sent = 0;
             format.append(line, next, writable, now, facts);
-            pending = line.toString().getBytes(StandardCharsets.UTF_8);
-            pendingOffset = 0;
         }
         return put;
     }

@@ -46,10 +46,15 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
                 : Files.readAttributes(p, BasicFileAttributes.class, options);
     }
 
+    private static final PosixFilePermission[] PERMISSIONS = PosixFilePermission.values();
+
     private static int toMode(Set<PosixFilePermission> perms) {
+        // nine lookups rather than an iterator: no object per entry of a listing
         int mode = 0;
-        for (PosixFilePermission p : perms) {
-            mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 and bit 0400
+        for (PosixFilePermission p : PERMISSIONS) {
+            if (perms.contains(p)) {
+                mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 and bit 0400
+            }
         }
         return mode;
     }

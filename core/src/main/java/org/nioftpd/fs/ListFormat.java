@@ -1,7 +1,5 @@
 package org.nioftpd.fs;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -11,58 +9,61 @@ import java.util.Set;
 /**
  * The shapes a directory entry takes on the wire. Times are in UTC, as RFC
  * 3659 requires for MLSD and MDTM; LIST uses UTC too, so that the two agree.
+ *
+ * <p>Each entry is written as the bytes sent ({@link LineBuffer}, dates by
+ * {@link UtcDates}): a listing formats one line per directory entry, and a
+ * String, its bytes and a date formatter's objects per line were nearly half
+ * of what listing a large directory allocated. (The time is mostly the one
+ * lstat per entry, which every server pays; see {@link FileInfo#read}.)
  */
 public enum ListFormat {
 
     /** {@code ls -l} form, which every client parses: {@code -rw-r--r--   1 ftp ftp  1234 Nov 24 07:17 name}. */
     LIST {
         @Override
-        public void append(StringBuilder sb, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
-            sb.append(f.isDirectory() ? 'd' : f.kind() == FileInfo.Kind.FILE ? '-' : '?');
-            appendPermissions(sb, f.mode() >= 0 ? f.mode() : (f.isDirectory() ? 0755 : 0644));
-            sb.append("    1 ftp      ftp      ");
-            String size = Long.toString(f.size());
-            for (int i = size.length(); i < 12; i++) {
-                sb.append(' ');
-            }
-            sb.append(size).append(' ');
+        public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
+            out.ascii(f.isDirectory() ? 'd' : f.kind() == FileInfo.Kind.FILE ? '-' : '?');
+            appendPermissions(out, f.mode() >= 0 ? f.mode() : (f.isDirectory() ? 0755 : 0644));
+            out.ascii("    1 ftp      ftp      ").padded(f.size(), 12).ascii(' ');
             // ls: month, day and time for the last six months, month, day and year otherwise
             long age = nowMillis - f.modifiedMillis();
             boolean recent = age >= -3600_000L && age < 182L * 24 * 3600_000L;
-            (recent ? RECENT : OLD).formatTo(Instant.ofEpochMilli(f.modifiedMillis()), sb);
-            sb.append(' ').append(f.name()).append("\r\n");
+            if (recent) {
+                UtcDates.recent(out, f.modifiedMillis());
+            } else {
+                UtcDates.old(out, f.modifiedMillis());
+            }
+            out.ascii(' ').utf8(f.name()).ascii("\r\n");
         }
     },
 
     /** Bare names, one a line (RFC 959 NLST). */
     NLST {
         @Override
-        public void append(StringBuilder sb, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
-            sb.append(f.name()).append("\r\n");
+        public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
+            out.utf8(f.name()).ascii("\r\n");
         }
     },
 
     /** Machine-readable facts (RFC 3659 section 7): {@code type=file;size=12;modify=20261124071700;perm=r; name}. */
     MLSD {
         @Override
-        public void append(StringBuilder sb, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
-            appendFacts(sb, f, writable, f.isDirectory() ? "dir" : f.kind() == FileInfo.Kind.FILE ? "file" : "OS.unix=other",
+        public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
+            appendFacts(out, f, writable, f.isDirectory() ? "dir" : f.kind() == FileInfo.Kind.FILE ? "file" : "OS.unix=other",
                     facts);
-            sb.append(' ').append(f.name()).append("\r\n");
+            out.ascii(' ').utf8(f.name()).ascii("\r\n");
         }
     };
 
-    private static final DateTimeFormatter RECENT =
-            DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter OLD =
-            DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     /** Reads a time-val (MFMT) strictly: no lenient roll-over of a 13th month. */
     public static final DateTimeFormatter TIME_VAL_PARSER =
             DateTimeFormatter.ofPattern("uuuuMMddHHmmss", Locale.ROOT)
                     .withResolverStyle(java.time.format.ResolverStyle.STRICT);
-    /** RFC 3659 time-val: YYYYMMDDHHMMSS in UTC. */
-    public static final DateTimeFormatter TIME_VAL =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /**
+     * RFC 3659 time-val: YYYYMMDDHHMMSS in UTC, for MDTM (one date a command).
+     * Listings write the same text by arithmetic, one date an entry ({@link UtcDates}).
+     */
+    public static final DateTimeFormatter TIME_VAL = UtcDates.TIME_VAL;
 
     /** The facts MLST and MLSD can give (RFC 3659 section 7.5), in FEAT order. */
     public enum Fact {
@@ -87,39 +88,41 @@ public enum ListFormat {
     /** Every fact: what a session gives until OPTS MLST says otherwise. */
     public static final Set<Fact> ALL_FACTS = Collections.unmodifiableSet(EnumSet.allOf(Fact.class));
 
-    /** Appends one entry, CRLF included; {@code facts} matters to MLSD only. */
-    public abstract void append(StringBuilder sb, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts);
+    /** Appends one entry, CRLF included, as the bytes sent; {@code facts} matters to MLSD only. */
+    public abstract void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts);
 
     /** The selected MLST/MLSD facts of {@code f}, each followed by ';' (no name). */
-    public static void appendFacts(StringBuilder sb, FileInfo f, boolean writable, String type, Set<Fact> facts) {
+    public static void appendFacts(LineBuffer out, FileInfo f, boolean writable, String type, Set<Fact> facts) {
         if (facts.contains(Fact.TYPE)) {
-            sb.append("type=").append(type).append(';');
+            out.ascii("type=").ascii(type).ascii(';');
         }
         if (facts.contains(Fact.SIZE) && !f.isDirectory()) {
-            sb.append("size=").append(f.size()).append(';');
+            out.ascii("size=").decimal(f.size()).ascii(';');
         }
         if (facts.contains(Fact.MODIFY)) {
-            sb.append("modify=");
-            TIME_VAL.formatTo(Instant.ofEpochMilli(f.modifiedMillis()), sb);
-            sb.append(';');
+            out.ascii("modify=");
+            UtcDates.timeVal(out, f.modifiedMillis());
+            out.ascii(';');
         }
         if (facts.contains(Fact.PERM)) {
-            sb.append("perm=").append(perm(f, writable)).append(';');
+            out.ascii("perm=").ascii(perm(f, writable)).ascii(';');
         }
         if (facts.contains(Fact.UNIQUE) && f.fileKey() != null) {
             // The JDK's Unix file key prints as "(dev=803,ino=1234)": keep its letters and digits.
-            sb.append("unique=");
+            out.ascii("unique=");
             String key = f.fileKey().toString();
             for (int i = 0; i < key.length(); i++) {
                 char c = key.charAt(i);
-                if (Character.isLetterOrDigit(c)) {
-                    sb.append(c);
+                if (c < 0x80 && Character.isLetterOrDigit(c)) {
+                    out.ascii(c);
+                } else if (Character.isLetterOrDigit(c)) {
+                    out.utf8(String.valueOf(c)); // another provider's key; a surrogate is no letter
                 }
             }
-            sb.append(';');
+            out.ascii(';');
         }
         if (facts.contains(Fact.UNIX_MODE) && f.mode() >= 0) {
-            sb.append("unix.mode=0").append(Integer.toOctalString(f.mode())).append(';');
+            out.ascii("unix.mode=0").octal(f.mode()).ascii(';');
         }
     }
 
@@ -130,10 +133,10 @@ public enum ListFormat {
         return writable ? "radfw" : "r";
     }
 
-    private static void appendPermissions(StringBuilder sb, int mode) {
+    private static void appendPermissions(LineBuffer out, int mode) {
         String rwx = "rwx";
         for (int bit = 8; bit >= 0; bit--) {
-            sb.append((mode & (1 << bit)) != 0 ? rwx.charAt((8 - bit) % 3) : '-');
+            out.ascii((mode & (1 << bit)) != 0 ? rwx.charAt((8 - bit) % 3) : '-');
         }
     }
 }
