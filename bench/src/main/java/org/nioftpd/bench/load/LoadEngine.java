@@ -34,7 +34,7 @@ final class LoadEngine {
     /** How one round is run. */
     record Config(Scenario scenario, int sessions, String file, long storSize, String dir, String listCommand,
                   double warmupSeconds, double durationSeconds, int ramp, int probeIntervalMillis,
-                  double stallSeconds) {
+                  double stallSeconds, List<String> afterLogin, boolean deleteBeforeStor) {
     }
 
     private static final int SHARED_BUFFER = 256 * 1024;
@@ -278,7 +278,7 @@ final class LoadEngine {
     // --------------------------------------------------------------- sessions
 
     private enum State {
-        NEW, CONNECTING, GREETING, USER, PASS, TYPE, PASV, DATA_CONNECTING, XFER_COMMAND, XFER, QUIT, CLOSING,
+        NEW, CONNECTING, GREETING, USER, PASS, TYPE, AFTER_LOGIN, DELE, PASV, DATA_CONNECTING, XFER_COMMAND, XFER, QUIT, CLOSING,
         NOOP, IDLE_HOLD, WAITING
     }
 
@@ -292,6 +292,7 @@ final class LoadEngine {
     private final class Conn {
         final int id;
         final boolean probe;
+        int afterLoginSent;
         final DataSide dataSide = new DataSide(this);
         final ByteBuffer in = ByteBuffer.allocate(2048);
         ByteBuffer out = ByteBuffer.allocate(256);
@@ -462,9 +463,24 @@ final class LoadEngine {
                 }
                 case TYPE -> {
                     if (code == 200) {
-                        nextOp();
+                        afterLogin(0);
                     } else {
                         fail("TYPE I: " + line());
+                    }
+                }
+                case AFTER_LOGIN -> {
+                    if (code / 100 == 2) {
+                        afterLogin(afterLoginSent);
+                    } else {
+                        fail(config.afterLogin().get(afterLoginSent - 1) + ": " + line());
+                    }
+                }
+                case DELE -> {
+                    if (code == 250 || code == 550) { // deleted, or there was none yet
+                        send("PASV");
+                        state = State.PASV;
+                    } else {
+                        fail("DELE: " + line());
                     }
                 }
                 case PASV -> {
@@ -537,6 +553,17 @@ final class LoadEngine {
             }
         }
 
+        /** Sends the {@code i}th --after-login command, or starts transferring when they are all done. */
+        private void afterLogin(int i) {
+            if (i < config.afterLogin().size()) {
+                send(config.afterLogin().get(i));
+                afterLoginSent = i + 1;
+                state = State.AFTER_LOGIN;
+            } else {
+                nextOp();
+            }
+        }
+
         private void noop() {
             if (control == null) {
                 return;
@@ -551,8 +578,17 @@ final class LoadEngine {
             opStart = now;
             dataDone = false;
             finalReply = false;
+            if (config.scenario() == Scenario.STOR && config.deleteBeforeStor()) {
+                send("DELE " + storName()); // the STOR makes a new file, it does not replace one
+                state = State.DELE;
+                return;
+            }
             send("PASV");
             state = State.PASV;
+        }
+
+        private String storName() {
+            return "upload/load-" + target.name() + "-" + id + ".bin";
         }
 
         private void openData() {
@@ -601,7 +637,7 @@ final class LoadEngine {
                 case STOR -> {
                     toSend = config.storSize();
                     dataKey.interestOps(0); // writing starts at 150
-                    send("STOR upload/load-" + target.name() + "-" + id + ".bin");
+                    send("STOR " + storName());
                 }
                 case LIST -> {
                     dataKey.interestOps(SelectionKey.OP_READ);

@@ -30,7 +30,7 @@ public final class LoadMain {
                        [--user U] [--password W] [--sessions N] [--duration SEC] [--warmup SEC] [--rounds R]
                        [--pid PID | --pid NAME=PID ...] [--json FILE] [--svg FILE]
                        [--file NAME] [--size BYTES] [--dir NAME] [--list-command LIST|MLSD|NLST]
-                       [--ramp N] [--probe-interval MS] [--stall SEC] [--pause SEC]
+                       [--after-login COMMAND ...] [--delete-before-stor true|false] [--ramp N] [--probe-interval MS] [--stall SEC] [--pause SEC]
 
             scenarios (default sessions):
               retr             RETR --file (big.bin, 64 MiB) over and over, one stream per session (1)
@@ -44,6 +44,12 @@ public final class LoadMain {
               list             LIST (or --list-command) of --dir (dir10k) over and over (1)
               all              retr, stor, small-files:1, small-files:8, login-storm:64, concurrent-retr:100,
                                list, idle:900 (pure-ftpd admits 1,000 clients here, the probe included)
+            --after-login COMMAND (repeatable): sent by every transferring session after TYPE I, each
+            expecting a 2xx reply: "MODE Z" makes the server deflate what it sends (CPU-bound work,
+            where --loops shows), "OPTS MODE Z LEVEL 1" sets its level. Byte counts are of the wire.
+            --delete-before-stor true: stor sends DELE before each STOR (timed with it), so every upload
+            makes a new file instead of replacing the last one (renaming over an existing file costs
+            ext4 a writeback of the new one; most uploads in real use are new files).
             With --pid, every scenario also reports the server's CPU time in the measured window
             (user + system, the process and its descendants, reaped ones included): "server CPU %"
             (100 = one core) and "server CPU us/op", the server's own cost, which a shared machine
@@ -114,7 +120,7 @@ public final class LoadMain {
         Scenario sc = item.scenario;
         String file = o.file != null ? o.file : sc.defaultFile();
         LoadEngine.Config config = new LoadEngine.Config(sc, item.sessions, file, o.size, o.dir, o.listCommand,
-                o.warmup, o.duration, o.ramp, o.probeInterval, o.stall);
+                o.warmup, o.duration, o.ramp, o.probeInterval, o.stall, List.copyOf(o.afterLogin), o.deleteBeforeStor);
         int n = o.targets.size();
         List<List<Map<String, Double>>> rounds = new ArrayList<>();
         List<String> lastErrors = new ArrayList<>();
@@ -150,6 +156,12 @@ public final class LoadMain {
         }
         if (sc == Scenario.LIST) {
             r.put("command", o.listCommand + " " + o.dir);
+        }
+        if (sc == Scenario.STOR && o.deleteBeforeStor) {
+            r.put("deleteBeforeStor", "true");
+        }
+        if (!o.afterLogin.isEmpty()) {
+            r.put("afterLogin", String.join("; ", o.afterLogin));
         }
         r.put("primary", sc.primary);
         r.put("higherIsBetter", sc.higherIsBetter);
@@ -268,6 +280,8 @@ public final class LoadMain {
         long size = Fixtures.BIG_SIZE;
         String dir = Fixtures.DIR;
         String listCommand = "LIST";
+        final List<String> afterLogin = new ArrayList<>();
+        boolean deleteBeforeStor;
         int ramp = 64;
         int probeInterval = 10;
         double stall = 30;
@@ -318,6 +332,13 @@ public final class LoadMain {
                     case "--size" -> o.size = positive(a, v);
                     case "--dir" -> o.dir = v;
                     case "--list-command" -> o.listCommand = v.toUpperCase(Locale.ROOT);
+                    case "--after-login" -> o.afterLogin.add(v);
+                    case "--delete-before-stor" -> {
+                        if (!v.equals("true") && !v.equals("false")) {
+                            throw new IllegalArgumentException("--delete-before-stor takes true or false, not '" + v + "'");
+                        }
+                        o.deleteBeforeStor = v.equals("true");
+                    }
                     case "--ramp" -> o.ramp = positive(a, v);
                     case "--probe-interval" -> o.probeInterval = positive(a, v);
                     case "--stall" -> o.stall = positiveDouble(a, v);

@@ -69,6 +69,46 @@ class LoadMainTest {
     }
 
     @Test
+    void afterLoginCommandsAndNewFileUploadsRunAndAreRecorded() throws Exception {
+        Path json = dir.resolve("z.json");
+        run("--target", "a=127.0.0.1:" + server.port(), "--scenario", "retr", "--size", "1000000",
+                "--after-login", "MODE Z", "--after-login", "OPTS MODE Z LEVEL 1",
+                "--duration", "0.3", "--warmup", "0.1", "--rounds", "1", "--pause", "0", "--json", json.toString());
+        Map<?, ?> retr = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).get(0);
+        assertEquals("MODE Z; OPTS MODE Z LEVEL 1", retr.get("afterLogin"));
+        assertEquals(0.0, ((Number) retr.get("errors")).doubleValue(), retr.toString());
+
+        run("--target", "a=127.0.0.1:" + server.port(), "--scenario", "stor", "--size", "100000",
+                "--delete-before-stor", "true",
+                "--duration", "0.3", "--warmup", "0.1", "--rounds", "1", "--pause", "0", "--json", json.toString());
+        Map<?, ?> stor = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).get(0);
+        assertEquals("true", stor.get("deleteBeforeStor"));
+        assertEquals(0.0, ((Number) stor.get("errors")).doubleValue(), stor.toString());
+    }
+
+    @Test
+    void aRefusedAfterLoginCommandCountsAsAnError() throws Exception {
+        Path json = dir.resolve("q.json");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = LoadMain.run(new String[] {"--target", "a=127.0.0.1:" + server.port(), "--scenario", "retr",
+                "--size", "1000000", "--after-login", "MODE Q", "--stall", "2",
+                "--duration", "0.3", "--warmup", "0.1", "--rounds", "1", "--pause", "0", "--json", json.toString()},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(1, code, bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("MODE Q"), bytes.toString(StandardCharsets.UTF_8));
+        Map<?, ?> retr = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).get(0);
+        assertTrue(((Number) retr.get("errors")).doubleValue() > 0, retr.toString());
+    }
+
+    @Test
+    void deleteBeforeStorTakesOnlyTrueOrFalse() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadMain.run(new String[] {"--host", "127.0.0.1", "--port", "21", "--scenario", "stor",
+                        "--delete-before-stor", "yes"}, System.out));
+        assertTrue(e.getMessage().contains("true or false"), e.getMessage());
+    }
+
+    @Test
     void refusesHostsThatAreNotLoopback() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LoadMain.run(new String[] {"--host", "192.0.2.1", "--port", "21", "--scenario", "retr"},
