@@ -3,6 +3,7 @@ package org.nioftpd.bench.e2e;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
@@ -52,6 +53,10 @@ public class CeilingBench {
     @Param({"blocking", "selector"})
     public String sender;
 
+    /** TCP_NODELAY on the sending socket ({@code true}, as nioftpd's data connections have it) or Nagle's algorithm. */
+    @Param({"true", "false"})
+    public boolean nodelay;
+
     private long perCall;
     private ServerSocketChannel listener;
     private FileChannel file;
@@ -96,6 +101,7 @@ public class CeilingBench {
         long pos = 0;
         try (SocketChannel out = SocketChannel.open(listener.getLocalAddress());
              Selector selector = sender.equals("selector") ? Selector.open() : null) {
+            out.setOption(StandardSocketOptions.TCP_NODELAY, nodelay);
             if (selector != null) {
                 out.configureBlocking(false);
                 out.register(selector, SelectionKey.OP_WRITE);

@@ -40,17 +40,36 @@ public final class SvgChart {
     public static void main(String[] args) throws IOException {
         Path out = null;
         String title = null;
-        List<Object> docs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
+        List<Path> inputs = new ArrayList<>();
+        boolean usage = false;
+        for (int i = 0; i < args.length && !usage; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--title" -> title = args[++i];
-                default -> docs.add(Json.parse(Files.readString(Path.of(args[i]))));
+                case "--out", "--title" -> {
+                    if (i + 1 == args.length) {
+                        usage = true;
+                    } else if (args[i].equals("--out")) {
+                        out = Path.of(args[++i]);
+                    } else {
+                        title = args[++i];
+                    }
+                }
+                default -> {
+                    usage = args[i].startsWith("-"); // -h, --help, or an option this command does not have
+                    inputs.add(Path.of(args[i]));
+                }
             }
         }
-        if (out == null || docs.isEmpty()) {
+        if (usage || out == null || inputs.isEmpty()) {
             System.err.println("usage: java -jar benchmarks.jar chart --out FILE.svg [--title TEXT] RESULT.json...");
             System.exit(2);
+        }
+        List<Object> docs = new ArrayList<>();
+        for (Path p : inputs) {
+            if (!Files.isRegularFile(p)) {
+                System.err.println("chart: no such file: " + p);
+                System.exit(2);
+            }
+            docs.add(Json.parse(Files.readString(p)));
         }
         Files.writeString(out, render(docs, title != null ? title : "nioftpd benchmarks: ratio to the first server"));
         System.out.println("wrote " + out);
