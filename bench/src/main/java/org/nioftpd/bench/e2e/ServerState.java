@@ -28,8 +28,10 @@ public class ServerState {
 
     /**
      * Passive ports of both servers: a range, as every production setup (and
-     * bench/peers.sh) has; {@code -p passivePorts=any} binds port 0 instead,
-     * the servers' built-in default (see BENCHMARKS.md for what that costs).
+     * bench/peers.sh) has; {@code -p passivePorts=any} leaves each server its
+     * built-in default instead (nioftpd: a random port of 49152-65535 bound
+     * explicitly; Apache FtpServer: port 0, which the kernel's search for a
+     * free port makes slow under load, see BENCHMARKS.md).
      */
     @Param({"10000-19999"})
     public String passivePorts;

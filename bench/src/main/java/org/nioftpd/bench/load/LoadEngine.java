@@ -476,7 +476,8 @@ final class LoadEngine {
                     }
                 }
                 case DELE -> {
-                    if (code == 250 || code == 550) { // deleted, or there was none yet
+                    // deleted, or there was none yet (550; Apache FtpServer answers 450 for a missing file)
+                    if (code == 250 || code == 550 || code == 450) {
                         send("PASV");
                         state = State.PASV;
                     } else {
