@@ -26,11 +26,11 @@ class ListFormatTest {
 
     /** The StringBuilder and DateTimeFormatter version, as it was. */
     static final class Reference {
-        private static final DateTimeFormatter RECENT =
+        static final DateTimeFormatter RECENT =
                 DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-        private static final DateTimeFormatter OLD =
+        static final DateTimeFormatter OLD =
                 DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-        private static final DateTimeFormatter TIME_VAL =
+        static final DateTimeFormatter TIME_VAL =
                 DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
         static String line(ListFormat format, FileInfo f, boolean writable, long nowMillis, Set<ListFormat.Fact> facts) {

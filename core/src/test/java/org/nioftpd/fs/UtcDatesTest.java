@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +16,10 @@ import org.junit.jupiter.api.Test;
  */
 class UtcDatesTest {
 
-    private static final DateTimeFormatter RECENT =
-            DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter OLD =
-            DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter TIME_VAL =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    // the java.time formatters the hand-written dates replaced, kept as the reference
+    private static final DateTimeFormatter RECENT = ListFormatTest.Reference.RECENT;
+    private static final DateTimeFormatter OLD = ListFormatTest.Reference.OLD;
+    private static final DateTimeFormatter TIME_VAL = ListFormatTest.Reference.TIME_VAL;
 
     private static final long MIN_1970 = 0;
     private static final long MAX_2100 = Instant.parse("2101-01-01T00:00:00Z").toEpochMilli();
