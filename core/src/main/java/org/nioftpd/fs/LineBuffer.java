@@ -129,20 +129,19 @@ public final class LineBuffer {
             digits++;
         }
         spaces(width - digits);
-        ensure(digits);
-        length += digits;
-        for (int i = length - 1; i >= length - digits; i--) {
-            bytes[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return this;
+        return lastDigits(v, digits);
     }
 
     /** {@code v} (0 or more) in exactly {@code width} decimal digits, zeros in front: a date field. */
     public LineBuffer zeroPadded(int v, int width) {
-        ensure(width);
-        length += width;
-        for (int i = length - 1; i >= length - width; i--) {
+        return lastDigits(v, width);
+    }
+
+    /** The last {@code n} decimal digits of {@code v} (0 or more), zeros in front if it has fewer. */
+    private LineBuffer lastDigits(long v, int n) {
+        ensure(n);
+        length += n;
+        for (int i = length - 1; i >= length - n; i--) {
             bytes[i] = (byte) ('0' + v % 10);
             v /= 10;
         }
