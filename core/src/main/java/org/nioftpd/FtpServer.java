@@ -90,7 +90,7 @@ public final class FtpServer implements AutoCloseable {
     private FtpServer(Builder b) {
         this.config = b;
         this.commands = Commands.table(b.tlsConfig != null);
-        this.loops = new EventLoopGroup(b.loops, "nioftpd-loop");
+        this.loops = new EventLoopGroup(b.loops, "nioftpd-loop", this::loopDied);
         AtomicInteger n = new AtomicInteger();
         // core = max: a ThreadPoolExecutor adds threads beyond its core size only when the
         // queue is full, so with core 1 every hash, login check and commit ran on one thread.
@@ -113,6 +113,25 @@ public final class FtpServer implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A loop stopped unasked (out of memory, a bug in the loop): its sessions
+     * are gone and no new one would be served on it. The embedding program's
+     * handler decides ({@link Builder#onFatalError}); by default the server
+     * closes, so that its ports close and a health check sees it down instead
+     * of a process that accepts and never answers. On the dying loop's thread.
+     */
+    private void loopDied(EventLoop loop, Throwable cause) {
+        if (config.onFatalError != null) {
+            config.onFatalError.accept(cause);
+            return;
+        }
+        LOG.log(System.Logger.Level.ERROR, "event loop " + loop.name() + " died (" + cause
+                + "): the server cannot serve its sessions and closes");
+        Thread closer = new Thread(this::close, "nioftpd-fatal-close"); // close() waits for the loops, this one too
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /** Tells {@code first} then {@code second} of every event. */
@@ -453,6 +472,7 @@ public final class FtpServer implements AutoCloseable {
         private int maxSessions = 10_000;
         private int maxSessionsPerAddress = 50;
         private int banAfterFailures = 10;
+        private java.util.function.Consumer<? super Throwable> onFatalError;
         private Duration banWindow = Duration.ofMinutes(10);
         private Duration banDuration = Duration.ofMinutes(15);
 
@@ -735,6 +755,17 @@ public final class FtpServer implements AutoCloseable {
                 throw new IllegalArgumentException(what + " must be at least 1: " + n);
             }
             return n;
+        }
+
+        /**
+         * What to do if an event loop stops for any reason but a shutdown (an
+         * {@link OutOfMemoryError}, a bug in the loop itself). Called once per
+         * dying loop, on its thread. The default logs and closes the server; a
+         * daemon exits, so that its supervisor restarts it.
+         */
+        public Builder onFatalError(java.util.function.Consumer<? super Throwable> handler) {
+            this.onFatalError = Objects.requireNonNull(handler);
+            return this;
         }
 
         public Builder banner(String text) {

@@ -73,7 +73,26 @@ public final class EventLoop implements Executor {
     /** When the first key of the current select was dispatched: the end of waiting. 0 if none yet. */
     private long firstDispatchNanos;
 
+    /**
+     * Told once, on the dying loop's thread, when the loop stops for any reason
+     * but {@link #shutdown}: an {@link Error} the JVM cannot recover from
+     * ({@link VirtualMachineError}: out of memory, an internal error) or a bug
+     * in the loop itself. Its sessions can no longer be served; a process that
+     * went on would look alive and answer no one.
+     */
+    public interface DeathHandler {
+        void died(EventLoop loop, Throwable cause);
+    }
+
+    private final DeathHandler onDeath;
+
+    /** A loop whose unexpected death is only logged. */
     public EventLoop(String name) {
+        this(name, (loop, cause) -> { });
+    }
+
+    public EventLoop(String name, DeathHandler onDeath) {
+        this.onDeath = onDeath;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -179,6 +198,18 @@ public final class EventLoop implements Executor {
         return timers.size();
     }
 
+    /** Timers that will still run: what keeps their owners reachable. Loop thread only (monitoring, tests). */
+    public int liveTimers() {
+        assert inLoop() : "timers belong to the loop thread";
+        int live = 0;
+        for (Timer t : timers) {
+            if (!t.isCancelled()) {
+                live++;
+            }
+        }
+        return live;
+    }
+
     /** Keys dispatched and tasks run since the loop started. */
     public long handledEvents() {
         return handledEvents;
@@ -213,13 +244,43 @@ public final class EventLoop implements Executor {
     }
 
     private void run() {
+        Throwable death = null;
         try {
             while (running) {
                 turn();
             }
-        } finally {
+        } catch (Throwable t) {
+            death = t;
+        }
+        if (death != null) {
+            // Before the clean-up: under an OutOfMemoryError that may fail too, and the
+            // handler (the daemon exits so that its supervisor restarts it) must run.
+            try {
+                LOG.log(System.Logger.Level.ERROR, "event loop " + name() + " died", death);
+            } catch (Throwable ignored) {
+                // nothing more can be said
+            }
+            try {
+                onDeath.died(this, death);
+            } catch (Throwable ignored) {
+                // the handler's own failure changes nothing: the loop is gone
+            }
+        }
+        try {
             closeAll();
+        } finally {
             terminated.countDown();
+        }
+    }
+
+    /**
+     * An error the JVM cannot recover from ends the loop (see {@link DeathHandler}):
+     * caught per key or per task like any other, it would leave a loop that runs
+     * on half-updated state, or, as seen, one dead thread and a live process.
+     */
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError fatal) {
+            throw fatal;
         }
     }
 
@@ -250,6 +311,7 @@ public final class EventLoop implements Executor {
             // Selector I/O failure: nothing a key did. Log and carry on; the loop must live.
             LOG.log(System.Logger.Level.ERROR, "selector failure on " + name(), e);
         } catch (Throwable t) {
+            rethrowIfFatal(t);
             LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + name(), t);
         }
     }
@@ -261,6 +323,7 @@ public final class EventLoop implements Executor {
             try {
                 r.run();
             } catch (Throwable t) {
+                rethrowIfFatal(t);
                 LOG.log(System.Logger.Level.ERROR, "turn-end task failed on " + name(), t);
             }
         }
@@ -294,9 +357,11 @@ public final class EventLoop implements Executor {
                 handler.onReady(key, key.readyOps());
             }
         } catch (Throwable t) {
+            rethrowIfFatal(t);
             try {
                 handler.onFailure(t);
             } catch (Throwable again) {
+                rethrowIfFatal(again);
                 LOG.log(System.Logger.Level.ERROR, "handler failed while failing", again);
                 key.cancel();
             }
@@ -331,6 +396,7 @@ public final class EventLoop implements Executor {
         try {
             task.run();
         } catch (Throwable t) {
+            rethrowIfFatal(t);
             LOG.log(System.Logger.Level.ERROR, "task failed on " + name(), t);
         }
     }

@@ -24,12 +24,13 @@ public final class EventLoopGroup {
     private final List<EventLoop> loops;
     private final AtomicInteger nextIndex = new AtomicInteger();
 
-    public EventLoopGroup(int count, String namePrefix) {
+    /** {@code onDeath}: told if a loop stops unasked (see {@link EventLoop.DeathHandler}). */
+    public EventLoopGroup(int count, String namePrefix, EventLoop.DeathHandler onDeath) {
         if (count < 1) {
             throw new IllegalArgumentException("loops must be >= 1: " + count);
         }
         this.loops = IntStream.range(0, count)
-                .mapToObj(i -> new EventLoop(namePrefix + "-" + i))
+                .mapToObj(i -> new EventLoop(namePrefix + "-" + i, onDeath))
                 .toList();
     }
 

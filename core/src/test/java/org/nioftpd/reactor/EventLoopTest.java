@@ -52,6 +52,46 @@ class EventLoopTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Regression (hostile-load issue, item 1): an OutOfMemoryError ended the loop
+     * threads and left a live process that answered no one. A fatal error now
+     * ends the loop on purpose and its death handler is told, once.
+     */
+    @Test
+    void aFatalErrorEndsTheLoopAndTellsTheDeathHandlerOnce() throws Exception {
+        List<Throwable> told = new CopyOnWriteArrayList<>();
+        CountDownLatch dead = new CountDownLatch(1);
+        EventLoop dying = new EventLoop("dying-loop", (l, cause) -> {
+            told.add(cause);
+            dead.countDown();
+        });
+        dying.start();
+        dying.execute(() -> {
+            throw new OutOfMemoryError("simulated");
+        });
+        assertTrue(dead.await(10, TimeUnit.SECONDS), "death handler told");
+        assertTrue(dying.awaitTermination(10, TimeUnit.SECONDS), "the loop has ended");
+        assertEquals(1, told.size());
+        assertEquals("simulated", told.get(0).getMessage());
+    }
+
+    @Test
+    void anOrdinaryFailureIsContainedAndNoDeathIsReported() throws Exception {
+        List<Throwable> told = new CopyOnWriteArrayList<>();
+        EventLoop living = new EventLoop("living-loop", (l, cause) -> told.add(cause));
+        living.start();
+        try {
+            living.execute(() -> {
+                throw new IllegalStateException("a bug in one task");
+            });
+            assertEquals("still here", onLoop(living, () -> "still here"));
+        } finally {
+            living.shutdown();
+            assertTrue(living.awaitTermination(10, TimeUnit.SECONDS));
+        }
+        assertTrue(told.isEmpty(), "a shutdown is no death: " + told);
+    }
+
     @Test
     void tasksFromOtherThreadsRunOnTheLoopInOrder() throws Exception {
         List<Integer> seen = new CopyOnWriteArrayList<>();

@@ -40,6 +40,12 @@ final class Daemon implements AutoCloseable {
      * use, a transfer log that cannot be opened) whatever was opened is released.
      */
     static Daemon start(Options options) throws IOException {
+        return start(options, FatalExit.halting(System.err));
+    }
+
+    /** {@code onFatalError}: what to do if an event loop dies (the daemon exits; see {@link FatalExit}). */
+    static Daemon start(Options options, java.util.function.Consumer<? super Throwable> onFatalError)
+            throws IOException {
         XferLog xferlog = null;
         if (options.xferlog() != null) {
             try {
@@ -52,7 +58,7 @@ final class Daemon implements AutoCloseable {
         Metrics metrics = null;
         try {
             FtpEvents events = xferlog == null ? new EventLog() : both(new EventLog(), xferlog);
-            server = options.builder().events(events).build();
+            server = options.builder().events(events).onFatalError(onFatalError).build();
             metrics = new Metrics(server);
             if (options.metricsListen() != null) {
                 // before the FTP listeners: a port in use fails the start before anyone is served

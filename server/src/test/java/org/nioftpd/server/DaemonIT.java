@@ -49,11 +49,18 @@ class DaemonIT {
 
     /** Starts {@code java -jar nioftpd.jar} with {@code args}; its stderr goes to {@link #stderr}. */
     private Process daemon(String... args) throws IOException {
+        return daemon(List.of(), args);
+    }
+
+    /** The same, with JVM options before {@code -jar}. */
+    private Process daemon(List<String> jvm, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("nioftpd.jar", "target/nioftpd.jar"));
         assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run mvn verify");
         stderr = dir.resolve("stderr.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     }
@@ -138,6 +145,86 @@ class DaemonIT {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Regression (hostile-load issue, item 1): every session ended by QUIT was
+     * held for the idle timeout (2.7 KB each), and about 96,000 of them ran a
+     * 256 MB heap out; the dead loops then left a server that answered no one.
+     * 30,000 QUIT sessions would hold about 80 MB before the fix: far more than
+     * this 32 MB heap. After them the daemon must still serve a login.
+     */
+    @Test
+    void thirtyThousandQuitSessionsInA32MegabyteHeapLeaveTheServerServing() throws Exception {
+        Process process = daemon(List.of("-Xmx32m", "-XX:+ExitOnOutOfMemoryError"),
+                "--listen", "127.0.0.1:0", "--root", dir.toString(), "--loops", "1",
+                "--max-sessions-per-address", "100000", "--ban", "0", "--user", "alice:secret:ro");
+        try {
+            String line = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertNotNull(line, () -> "no startup line; stderr: " + read(stderr));
+            Matcher m = LISTENING.matcher(line);
+            assertTrue(m.matches(), line);
+            int port = Integer.parseInt(m.group(2));
+            int perThread = 7_500;
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread && failures.isEmpty(); i++) {
+                            quit(port);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                th.start();
+                threads.add(th);
+            }
+            for (Thread th : threads) {
+                th.join(60_000);
+            }
+            assertTrue(failures.isEmpty(), () -> failures + "; stderr: " + read(stderr));
+            assertTrue(process.isAlive(), () -> "the daemon died; stderr: " + read(stderr));
+            FTPClient c = TestServer.newClient();
+            c.connect("127.0.0.1", port);
+            assertTrue(c.login("alice", "secret"), c.getReplyString());
+            assertTrue(c.logout(), c.getReplyString());
+            c.disconnect();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Connect, read the 220, QUIT, read the 221 and the server's close. */
+    private static void quit(int port) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            s.setSoTimeout(20_000);
+            java.io.InputStream in = s.getInputStream();
+            String greeting = readLine(in);
+            if (!greeting.startsWith("220")) {
+                throw new IOException("greeting: " + greeting);
+            }
+            s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            String bye = readLine(in);
+            if (!bye.startsWith("221")) {
+                throw new IOException("QUIT: " + bye);
+            }
+            if (in.read() != -1) {
+                throw new IOException("not closed after 221");
+            }
+        }
+    }
+
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString();
     }
 
     private static boolean accepts(int port) {

@@ -71,7 +71,7 @@ class DeployTest extends DaemonTestBase {
     @Test
     void systemdUnitRunsTheConfigAndReloadsWithHup() throws Exception {
         String unit = Files.readString(project().resolve("deploy/nioftpd.service"));
-        assertTrue(unit.contains("\nExecStart=/usr/bin/java -jar /opt/nioftpd/nioftpd.jar"
+        assertTrue(unit.contains("\nExecStart=/usr/bin/java -XX:+ExitOnOutOfMemoryError -jar /opt/nioftpd/nioftpd.jar"
                 + " --config /etc/nioftpd/nioftpd.conf\n"), unit);
         assertTrue(unit.contains("\nExecReload=/bin/kill -HUP $MAINPID\n"), unit);
         Matcher stop = Pattern.compile("\nTimeoutStopSec=(\\d+)\n").matcher(unit);

@@ -1,0 +1,177 @@
+package org.nioftpd.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nioftpd.FtpServer;
+import org.nioftpd.reactor.EventLoop;
+import org.nioftpd.testing.Await;
+import org.nioftpd.testing.RawClient;
+import org.nioftpd.testing.TestServer;
+import org.nioftpd.tls.TlsTesting;
+
+/**
+ * Regression (hostile-load issue, item 1): a session ended by QUIT stayed
+ * reachable for the idle timeout, held by a close timer nobody cancelled;
+ * 96,000 QUITs ran a 256 MB heap out. Every way a session ends is churned
+ * here, and then what the server still holds is counted: sessions, and the
+ * live timers on every loop (a timer holds its owner, the whole session).
+ * Counts, not times: before the fix the QUIT rows left one live timer each.
+ */
+@Timeout(120)
+class EndedSessionsRetainNothingTest {
+
+    @TempDir
+    Path dir;
+
+    /** Live (not cancelled, not fired) timers on all of {@code server}'s loops, counted on each loop's thread. */
+    static int liveTimers(FtpServer server) {
+        int sum = 0;
+        for (EventLoop loop : server.loops().loops()) {
+            CompletableFuture<Integer> n = new CompletableFuture<>();
+            loop.execute(() -> n.complete(loop.liveTimers()));
+            try {
+                sum += n.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("loop " + loop.name() + " did not answer", e);
+            }
+        }
+        return sum;
+    }
+
+    /** Every session gone and no timer left armed: nothing of them is reachable from the loops. */
+    static void assertNothingRetained(FtpServer server, String after) {
+        Await.until(Duration.ofSeconds(20), "sessions closed after " + after, () -> server.sessionCount() == 0);
+        Await.until(Duration.ofSeconds(20), "no live timer after " + after, () -> liveTimers(server) == 0);
+    }
+
+    /** The server's long idle timeout is what the leaked timer waited for: 5 minutes, the default. */
+    private TestServer tlsServer(java.util.function.Consumer<FtpServer.Builder> more) throws IOException {
+        return TlsTesting.server(dir, b -> {
+            b.idleTimeout(Duration.ofMinutes(5)).maxSessionsPerAddress(10_000).banFailedLogins(0,
+                    Duration.ofMinutes(1), Duration.ofMinutes(1));
+            more.accept(b);
+        });
+    }
+
+    @Test
+    void quitBeforeAndAfterLoginWithAndWithoutTlsAndClientCloseRetainNothing() throws Exception {
+        try (TestServer server = tlsServer(b -> { })) {
+            assertEquals(0, liveTimers(server.server()), "a server with no session arms no timer");
+            SSLContext tls = TlsTesting.clientContext();
+            int rounds = 150;
+            for (int i = 0; i < rounds; i++) {
+                try (RawClient c = server.raw()) { // QUIT before login
+                    c.reply();
+                    c.expect("QUIT", 221);
+                    assertNull(c.reply(), "closed after 221");
+                }
+                try (RawClient c = server.rawLoggedIn()) { // QUIT after login
+                    c.expect("QUIT", 221);
+                    assertNull(c.reply(), "closed after 221");
+                }
+                try (RawClient c = server.raw()) { // the client closes, before login
+                    c.reply();
+                }
+                try (RawClient c = server.rawLoggedIn()) { // the client closes, after login
+                    c.expect("NOOP", 200);
+                }
+                if (i % 3 == 0) { // TLS handshakes cost more: a third as many
+                    quitOverTls(server.port(), tls, false);
+                    quitOverTls(server.port(), tls, true);
+                }
+            }
+            assertNothingRetained(server.server(), rounds + " rounds of QUIT and client close");
+        }
+    }
+
+    /** AUTH TLS, optionally a login inside TLS, then QUIT: 221, and the server closes. */
+    private static void quitOverTls(int port, SSLContext context, boolean login) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            plain.setSoTimeout(20_000);
+            RawClient c = new RawClient(plain);
+            c.reply();
+            c.expect("AUTH TLS", 234);
+            SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+            s.setUseClientMode(true);
+            s.setSoTimeout(20_000);
+            s.startHandshake();
+            RawClient t = new RawClient(s);
+            if (login) {
+                t.login(TestServer.USER, TestServer.PASSWORD);
+            }
+            t.expect("QUIT", 221);
+            s.close();
+        }
+    }
+
+    @Test
+    void loginTimeoutAndIdleTimeoutRetainNothing() throws Exception {
+        // The login timeout fires long before the idle timeout: its 421 closed through the
+        // same leaked timer, which then waited the idle timeout (5 minutes) out.
+        try (TestServer server = tlsServer(b -> b.loginTimeout(Duration.ofMillis(200)))) {
+            for (int i = 0; i < 40; i++) {
+                try (RawClient c = server.raw()) {
+                    c.reply();
+                    assertTrue(c.reply().startsWith("421 Login timeout"), "login timeout");
+                }
+            }
+            assertNothingRetained(server.server(), "login timeouts");
+        }
+        try (TestServer server = tlsServer(b -> b.idleTimeout(Duration.ofMillis(300)))) {
+            for (int i = 0; i < 20; i++) {
+                try (RawClient c = server.rawLoggedIn()) {
+                    assertTrue(c.reply().startsWith("421 Timeout"), "idle timeout");
+                }
+            }
+            assertNothingRetained(server.server(), "idle timeouts");
+        }
+    }
+
+    @Test
+    void tooManyFailedLoginsAndBansRetainNothing() throws Exception {
+        try (TestServer server = tlsServer(b -> b.maxLoginFailures(1).failedLoginDelay(Duration.ZERO))) {
+            for (int i = 0; i < 50; i++) { // disconnected after one failure: 530 then 421
+                try (RawClient c = server.raw()) {
+                    c.reply();
+                    c.expect("USER " + TestServer.USER, 331);
+                    String r = c.command("PASS wrong");
+                    assertTrue(r.startsWith("530"), r);
+                    assertTrue(c.reply().startsWith("421"), "disconnected after too many failures");
+                }
+            }
+            assertNothingRetained(server.server(), "disconnects for failed logins");
+        }
+        try (TestServer server = TlsTesting.server(dir, b -> b.maxLoginFailures(1).failedLoginDelay(Duration.ZERO)
+                .maxSessionsPerAddress(10_000).banFailedLogins(3, Duration.ofMinutes(1), Duration.ofMinutes(5)))) {
+            for (int i = 0; i < 3; i++) {
+                try (RawClient c = server.raw()) {
+                    c.reply();
+                    c.expect("USER " + TestServer.USER, 331);
+                    c.command("PASS wrong");
+                }
+            }
+            for (int i = 0; i < 50; i++) { // banned: refused with 421 before any session exists
+                try (RawClient c = server.raw()) {
+                    String r = c.reply();
+                    assertTrue(r.startsWith("421"), r);
+                }
+            }
+            assertNothingRetained(server.server(), "banned connections");
+        }
+    }
+}
