@@ -1,42 +1,19 @@
 package org.nioftpd;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
-import org.nioftpd.command.CommandTable;
-import org.nioftpd.command.Commands;
-import org.nioftpd.reactor.EventLoop;
-import org.nioftpd.reactor.EventLoopGroup;
-import java.nio.charset.StandardCharsets;
-import org.nioftpd.session.Acceptor;
-import org.nioftpd.session.Admission;
-import org.nioftpd.session.Session;
-import org.nioftpd.session.Settings;
-import org.nioftpd.session.UserRegistry;
+import org.nioftpd.event.FtpEvents;
 import org.nioftpd.tls.KeyMaterial;
 import org.nioftpd.tls.TlsConfig;
-import org.nioftpd.transport.EndPoint;
-import org.nioftpd.transport.SocketEndPoint;
-import org.nioftpd.transport.TlsEndPoint;
 
 /**
  * An FTP server: listeners, a group of event loops, and the sessions on them.
@@ -73,42 +50,14 @@ public final class FtpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FtpServer.class.getName());
 
     private final Builder config;
-    private final Settings settings;
-    private final EventLoopGroup loops;
-    private final ExecutorService workers;
-    private final CommandTable commands;
     private final FtpStats stats = new FtpStats();
-    /** Set by a graceful shutdown, counted down when the last session has closed. */
-    private volatile CountDownLatch drainedLatch;
-    private final List<Acceptor> acceptors = new ArrayList<>();
-    private final List<InetSocketAddress> bound = new ArrayList<>();
-    private final List<InetSocketAddress> boundImplicitTls = new ArrayList<>();
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Engine engine;
     private boolean started;
     private boolean closed;
 
     private FtpServer(Builder b) {
         this.config = b;
-        this.commands = Commands.table(b.tlsConfig != null);
-        this.loops = new EventLoopGroup(b.loops, "nioftpd-loop", this::loopDied);
-        AtomicInteger n = new AtomicInteger();
-        // core = max: a ThreadPoolExecutor adds threads beyond its core size only when the
-        // queue is full, so with core 1 every hash, login check and commit ran on one thread.
-        int workerThreads = b.workerThreads;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(workerThreads, workerThreads,
-                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "nioftpd-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true); // idle servers keep no worker threads
-        this.workers = pool;
-        this.settings = new Settings(b.authenticator(), workers, b.passiveLow, b.passiveHigh, b.passiveAddress,
-                b.idleTimeout, b.dataTimeout, b.acceptTimeout, b.failedLoginDelay, b.maxLoginFailures,
-                b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
-                new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
-                        b.banWindow.toNanos(), b.banDuration.toNanos()),
-                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig);
+        this.engine = new Engine(b, FtpEvents.fanOut(stats, b.events), this::loopDied);
     }
 
     public static Builder builder() {
@@ -122,7 +71,7 @@ public final class FtpServer implements AutoCloseable {
      * closes, so that its ports close and a health check sees it down instead
      * of a process that accepts and never answers. On the dying loop's thread.
      */
-    private void loopDied(EventLoop loop, Throwable cause) {
+    private void loopDied(org.nioftpd.reactor.EventLoop loop, Throwable cause) {
         if (config.onFatalError != null) {
             config.onFatalError.accept(cause);
             return;
@@ -132,50 +81,6 @@ public final class FtpServer implements AutoCloseable {
         Thread closer = new Thread(this::close, "nioftpd-fatal-close"); // close() waits for the loops, this one too
         closer.setDaemon(true);
         closer.start();
-    }
-
-    /** Tells {@code first} then {@code second} of every event. */
-    private static FtpEvents both(FtpEvents first, FtpEvents second) {
-        if (second == FtpEvents.NONE) {
-            return first;
-        }
-        return new FtpEvents() {
-            @Override
-            public void connected(InetSocketAddress client) {
-                first.connected(client);
-                second.connected(client);
-            }
-
-            @Override
-            public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
-                first.loggedIn(client, user, anonymous);
-                second.loggedIn(client, user, anonymous);
-            }
-
-            @Override
-            public void loginFailed(InetSocketAddress client, String user) {
-                first.loginFailed(client, user);
-                second.loginFailed(client, user);
-            }
-
-            @Override
-            public void disconnected(InetSocketAddress client, String user) {
-                first.disconnected(client, user);
-                second.disconnected(client, user);
-            }
-
-            @Override
-            public void error(InetSocketAddress client, String what) {
-                first.error(client, what);
-                second.error(client, what);
-            }
-
-            @Override
-            public void transferred(TransferRecord record) {
-                first.transferred(record);
-                second.transferred(record);
-            }
-        };
     }
 
     /** The server's counters: connections, logins, transfers, bytes. */
@@ -188,253 +93,103 @@ public final class FtpServer implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("already started");
         }
-        List<ServerSocketChannel> channels = new ArrayList<>();
-        int explicit = config.listen.size();
-        List<InetSocketAddress> all = new ArrayList<>(config.listen);
-        all.addAll(config.implicitTlsListen);
-        for (int i = 0; i < all.size(); i++) {
-            InetSocketAddress address = all.get(i);
-            try {
-                ServerSocketChannel ch = ServerSocketChannel.open();
-                channels.add(ch);
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                ch.bind(address, 1024);
-                (i < explicit ? bound : boundImplicitTls).add((InetSocketAddress) ch.getLocalAddress());
-            } catch (IOException e) {
-                for (ServerSocketChannel ch : channels) {
-                    ch.close();
-                }
-                bound.clear();
-                boundImplicitTls.clear();
-                throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
-            }
-        }
+        engine.start();
         started = true;
-        loops.start();
-        for (int i = 0; i < channels.size(); i++) {
-            EventLoop loop = loops.get(i);
-            boolean implicitTls = i >= explicit;
-            Acceptor acceptor = new Acceptor(channels.get(i), loop, loops,
-                    (l, endPoint) -> openSession(l, endPoint, implicitTls));
-            acceptors.add(acceptor);
-            CountDownLatch registered = new CountDownLatch(1);
-            loop.execute(() -> {
-                try {
-                    acceptor.register();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    registered.countDown();
-                }
-            });
-            awaitUninterruptibly(registered);
-        }
-        if (boundImplicitTls.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "listening on {0} with {1} loops", bound, loops.size());
-        } else {
-            LOG.log(System.Logger.Level.INFO, "listening on {0}, implicit TLS on {1}, with {2} loops",
-                    bound, boundImplicitTls, loops.size());
-        }
     }
 
-    /** On the session's loop: a new control connection; on an implicit-TLS listener, TLS from the first byte. */
-    private void openSession(EventLoop loop, SocketEndPoint endPoint, boolean implicitTls) {
-        if (config.proxyProtocol) {
-            // The PROXY header comes first, in plaintext, even before an implicit TLS handshake.
-            Session.awaitProxyHeader(endPoint, 10_000,
-                    (client, initial) -> admit(endPoint, client, initial, implicitTls));
-        } else {
-            admit(endPoint, endPoint.remoteAddress(), null, implicitTls);
-        }
-    }
-
-    /** Starts a session for {@code client}, or turns it away with 421 (limits, bans). */
-    private void admit(SocketEndPoint endPoint, InetSocketAddress client, java.nio.ByteBuffer initial,
-                       boolean implicitTls) {
-        String refusal = settings.admission().admit(client.getAddress());
-        if (refusal != null && implicitTls) {
-            endPoint.close(); // a plaintext 421 would only garble the client's handshake
-            return;
-        }
-        if (refusal != null) {
-            try {
-                endPoint.flush(java.nio.ByteBuffer.wrap(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-            } catch (IOException ignored) {
-                // it is closed next anyway
-            }
-            endPoint.close();
-            return;
-        }
-        EndPoint control = endPoint;
-        if (implicitTls) {
-            try {
-                control = new TlsEndPoint(endPoint, settings.tls().newEngine(), settings.workers(), false, null, 1,
-                        initial);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
-                settings.admission().release(client.getAddress());
-                endPoint.close();
-                return;
-            }
-            initial = null; // the TLS engine has them
-        }
-        Session[] holder = new Session[1];
-        Session session = new Session(settings, commands, control, client, initial, () -> {
-            if (sessions.remove(holder[0])) {
-                settings.admission().release(client.getAddress());
-                CountDownLatch drained = drainedLatch;
-                if (drained != null && sessions.isEmpty()) {
-                    drained.countDown(); // wakes the graceful shutdown waiting for the last session
-                }
-            }
-        });
-        holder[0] = session;
-        sessions.add(session);
-        if (implicitTls) {
-            session.implicitTls(); // PBSZ 0 and PROT P assumed, as implicit FTPS clients expect
-        }
-        session.start(); // on implicit TLS the 220 waits for the handshake, and goes inside it
-    }
-
-    /** The addresses actually bound, ports resolved (port 0 becomes the real one). */
+    /** The addresses of the explicit (plain, AUTH TLS) listeners, as bound: port 0 resolved. */
     public synchronized List<InetSocketAddress> addresses() {
-        return List.copyOf(bound);
+        return List.copyOf(engine.bound);
     }
 
-    /** The implicit-TLS (FTPS, "port 990") addresses actually bound. */
+    /** The addresses of the implicit-TLS listeners, as bound. */
     public synchronized List<InetSocketAddress> implicitTlsAddresses() {
-        return List.copyOf(boundImplicitTls);
+        return List.copyOf(engine.boundImplicitTls);
     }
 
-    /** The port of the first implicit-TLS listener. */
     public int implicitTlsPort() {
         return implicitTlsAddresses().get(0).getPort();
     }
 
-    /** Whether FTPS is configured (a certificate was given). */
     public boolean tlsEnabled() {
-        return settings.tls() != null;
+        return engine.context.tls() != null;
     }
 
-    /** The port of the first listener. */
+    /** The first explicit listener's port. */
     public int port() {
         return addresses().get(0).getPort();
     }
 
-    /** Sessions open now. */
+    /** Sessions open now, on every loop. */
     public int sessionCount() {
-        return settings.admission().sessions();
+        return engine.context.admission().sessions();
     }
 
     /**
-     * The loops themselves. Internal: their package is not exported, so only
-     * code on the class path (tests, benchmarks) can use this; monitoring
-     * uses {@link #loopStats()}.
+     * One loop's figures, for monitoring; read racily from any thread.
+     *
+     * @param channels      channels registered (control, data, listeners)
+     * @param handledEvents keys dispatched and tasks run since the start
+     * @param load          share of the time spent working rather than waiting, 0.0 to 1.0
+     * @param liveTimers    timers that will still run (idle, accept, stall...): a count that stays high
+     *                      after sessions end is a leak
      */
-    public EventLoopGroup loops() {
-        return loops;
+    public record LoopStats(String name, int channels, long handledEvents, double load, int liveTimers) {
     }
 
-    /** One event loop's numbers, for monitoring. */
-    public record LoopStats(String name, int channels, long handledEvents, double load) {
-    }
-
-    /** Each event loop's numbers now. */
     public List<LoopStats> loopStats() {
-        return loops.loops().stream()
-                .map(l -> new LoopStats(l.name(), l.registeredKeys(), l.handledEvents(), l.load()))
+        return engine.loops.loops().stream()
+                .map(l -> new LoopStats(l.name(), l.registeredKeys(), l.handledEvents(), l.load(), l.liveTimers()))
                 .toList();
     }
 
-    /** Stops accepting new connections; sessions go on. */
+    /** Test access to the loops, for the tests in this package only. */
+    org.nioftpd.reactor.EventLoopGroup loops() {
+        return engine.loops;
+    }
+
+    /** Closes the listeners; sessions go on. */
     public synchronized void stopAccepting() {
-        acceptors.forEach(Acceptor::close);
-        acceptors.clear();
+        engine.stopAccepting();
     }
 
     /**
-     * Graceful shutdown: stops accepting, tells idle sessions 421, lets
-     * running transfers finish (each then gets 226 and 421) for up to
-     * {@code grace}, then closes whatever is left and stops the loops.
-     * Returns true if every session ended within the grace period.
+     * Graceful stop: no new connection; idle sessions get 421 now; running
+     * transfers get up to {@code grace} to finish (226, then 421). Then
+     * everything closes. True if every session ended in time.
      */
     public boolean shutdown(Duration grace) {
         synchronized (this) {
             if (closed) {
                 return true;
             }
-            stopAccepting();
+            engine.stopAccepting();
         }
-        CountDownLatch latch = new CountDownLatch(1);
-        drainedLatch = latch;
-        for (Session s : sessions) {
-            s.loop().execute(s::shutdown);
-        }
-        boolean drained = sessions.isEmpty();
-        if (!drained) {
-            try {
-                drained = latch.await(grace.toNanos(), TimeUnit.NANOSECONDS) || sessions.isEmpty();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        boolean drained = engine.drain(grace);
         close();
         return drained;
     }
 
-    /** Stops accepting, closes every session and stops the loops. Waits up to 10 s for them. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        stopAccepting();
-        for (Session s : sessions) {
-            s.loop().execute(() -> s.close("server shutting down"));
-        }
-        loops.shutdown();
-        for (Runnable queued : workers.shutdownNow()) {
-            if (queued instanceof org.nioftpd.data.Upload.Commit commit) {
-                commit.run(); // an upload that fully arrived still lands (its 226 is lost with the loop)
-            }
-        }
-        try {
-            if (started && !loops.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        engine.close();
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Everything a server can be told before it starts. Defaults are safe ones. */
     public static final class Builder {
-        private final List<InetSocketAddress> listen = new ArrayList<>();
-        private Path root = Path.of("").toAbsolutePath();
+        final List<InetSocketAddress> listen = new ArrayList<>();
+        Path root = Path.of("").toAbsolutePath();
         private record PlainUser(String name, String password, boolean writable) {
         }
 
-        private final List<PlainUser> users = new ArrayList<>();
-        private Boolean anonymous;
-        private Path anonymousRoot;
-        private String anonymousUploadOnly;
-        private Authenticator authenticator;
+        final List<PlainUser> users = new ArrayList<>();
+        Boolean anonymous;
+        Path anonymousRoot;
+        String anonymousUploadOnly;
+        Authenticator authenticator;
         /*
          * Passive ports: a random free port of 49152-65535 (IANA's dynamic
          * range) unless told otherwise, bound explicitly. Not port 0: under
@@ -442,39 +197,39 @@ public final class FtpServer implements AutoCloseable {
          * buckets full of TIME_WAIT sockets, and the bench measured the loops
          * spending 57 % of their time in bind (6x fewer small files per second).
          */
-        private int passiveLow = 49152;
-        private int passiveHigh = 65535;
-        private InetAddress passiveAddress;
-        private int loops = Runtime.getRuntime().availableProcessors();
-        private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        private Duration idleTimeout = Duration.ofMinutes(5);
-        private Duration dataTimeout = Duration.ofMinutes(5);
-        private Duration acceptTimeout = Duration.ofMinutes(1);
-        private Duration failedLoginDelay = Duration.ofSeconds(1);
-        private int maxLoginFailures = 3;
-        private int maxLineBytes = 4096;
-        private boolean allowForeignData;
-        private String banner = "nioftpd ready.";
-        private Duration loginTimeout = Duration.ofMinutes(1);
-        private FtpEvents events = FtpEvents.NONE;
-        private boolean proxyProtocol;
-        private final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
-        private Path tlsCertFile;
-        private Path tlsKeyFile;
-        private Path tlsKeyStore;
-        private char[] tlsKeyStorePassword;
-        private javax.net.ssl.SSLContext tlsContext;
-        private boolean tlsRequired;
-        private boolean tlsRequireSessionReuse;
-        private TlsConfig tlsConfig;
-        private long downloadRate;
-        private long uploadRate;
-        private int maxSessions = 10_000;
-        private int maxSessionsPerAddress = 50;
-        private int banAfterFailures = 10;
-        private java.util.function.Consumer<? super Throwable> onFatalError;
-        private Duration banWindow = Duration.ofMinutes(10);
-        private Duration banDuration = Duration.ofMinutes(15);
+        int passiveLow = 49152;
+        int passiveHigh = 65535;
+        InetAddress passiveAddress;
+        int loops = Runtime.getRuntime().availableProcessors();
+        int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        Duration idleTimeout = Duration.ofMinutes(5);
+        Duration dataTimeout = Duration.ofMinutes(5);
+        Duration acceptTimeout = Duration.ofMinutes(1);
+        Duration failedLoginDelay = Duration.ofSeconds(1);
+        int maxLoginFailures = 3;
+        int maxLineBytes = 4096;
+        boolean allowForeignData;
+        String banner = "nioftpd ready.";
+        Duration loginTimeout = Duration.ofMinutes(1);
+        FtpEvents events = FtpEvents.NONE;
+        boolean proxyProtocol;
+        final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
+        Path tlsCertFile;
+        Path tlsKeyFile;
+        Path tlsKeyStore;
+        char[] tlsKeyStorePassword;
+        javax.net.ssl.SSLContext tlsContext;
+        boolean tlsRequired;
+        boolean tlsRequireSessionReuse;
+        TlsConfig tlsConfig;
+        long downloadRate;
+        long uploadRate;
+        int maxSessions = 10_000;
+        int maxSessionsPerAddress = 50;
+        int banAfterFailures = 10;
+        java.util.function.Consumer<? super Throwable> onFatalError;
+        Duration banWindow = Duration.ofMinutes(10);
+        Duration banDuration = Duration.ofMinutes(15);
 
         private Builder() {
         }
@@ -695,7 +450,7 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
-        private TlsConfig tls() {
+        TlsConfig tls() {
             int sources = (tlsCertFile != null ? 1 : 0) + (tlsKeyStore != null ? 1 : 0) + (tlsContext != null ? 1 : 0);
             if (sources > 1) {
                 throw new IllegalArgumentException("TLS: give one of a PEM certificate and key, a PKCS#12 keystore, "

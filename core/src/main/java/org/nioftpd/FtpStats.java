@@ -1,5 +1,6 @@
 package org.nioftpd;
 
+import org.nioftpd.event.FtpEvents;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -8,6 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Prometheus endpoint of the server module publish.
  */
 public final class FtpStats implements FtpEvents {
+
+    /** Counters from zero; the server makes one and reports into it ({@link FtpServer#stats}). */
+    public FtpStats() {
+    }
 
     private final LongAdder connections = new LongAdder();
     private final LongAdder logins = new LongAdder();

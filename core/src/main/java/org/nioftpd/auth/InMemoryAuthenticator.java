@@ -14,6 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryAuthenticator implements Authenticator {
 
+    /** No user, no anonymous: add them with {@link #addUser} and {@link #anonymous}. */
+    public InMemoryAuthenticator() {
+    }
+
     private record Entry(byte[] password, UserAccount account) {
     }
 

@@ -1,11 +1,13 @@
 package org.nioftpd.command;
 
-import static org.nioftpd.command.Command.Access.ANYONE;
-import static org.nioftpd.command.Command.Access.LOGGED_IN;
-import static org.nioftpd.command.Command.Access.WRITE;
-import static org.nioftpd.command.Command.Arg.NONE;
-import static org.nioftpd.command.Command.Arg.OPTIONAL;
-import static org.nioftpd.command.Command.Arg.REQUIRED;
+import org.nioftpd.session.CommandTable;
+import org.nioftpd.session.Command;
+import static org.nioftpd.session.Command.Access.ANYONE;
+import static org.nioftpd.session.Command.Access.LOGGED_IN;
+import static org.nioftpd.session.Command.Access.WRITE;
+import static org.nioftpd.session.Command.Arg.NONE;
+import static org.nioftpd.session.Command.Arg.OPTIONAL;
+import static org.nioftpd.session.Command.Arg.REQUIRED;
 
 import java.util.ArrayList;
 import java.util.List;

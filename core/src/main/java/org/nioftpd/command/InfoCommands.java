@@ -1,5 +1,6 @@
 package org.nioftpd.command;
 
+import org.nioftpd.session.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

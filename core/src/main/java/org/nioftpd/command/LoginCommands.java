@@ -49,7 +49,7 @@ final class LoginCommands {
             return;
         }
         s.pendingUser(null);
-        Authenticator auth = s.settings().authenticator();
+        Authenticator auth = s.context().authenticator();
         if (auth.isCheap()) {
             verdict(s, name, check(auth, name, password), false);
             return;
@@ -79,7 +79,7 @@ final class LoginCommands {
                     return;
                 }
                 LOG.log(System.Logger.Level.DEBUG, "{0}: login {1}", s.remoteAddress(), account.name());
-                s.settings().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
+                s.context().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
                 s.reply(230, "Login successful.");
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
@@ -92,16 +92,11 @@ final class LoginCommands {
         }
         int failures = s.loginFailed();
         LOG.log(System.Logger.Level.DEBUG, "{0}: failed login for {1}", s.remoteAddress(), name);
-        s.settings().events().loginFailed(s.remoteAddress(), name);
-        boolean banned = s.settings().admission().loginFailed(s.remoteAddress().getAddress());
-        s.suspend();
-        long delay = s.settings().failedLoginDelay().toMillis();
-        s.loop().schedule(delay, TimeUnit.MILLISECONDS, () -> {
-            if (s.isClosed()) {
-                return;
-            }
+        s.context().events().loginFailed(s.remoteAddress(), name);
+        boolean banned = s.context().admission().loginFailed(s.remoteAddress().getAddress());
+        s.delay(s.context().login().failedLoginDelay().toMillis(), () -> {
             s.reply(530, "Login incorrect.");
-            if (failures >= s.settings().maxLoginFailures() || banned) {
+            if (failures >= s.context().login().maxLoginFailures() || banned) {
                 s.reply(421, "Too many failed logins, closing control connection.");
                 s.closeAfterReplies();
                 return;

@@ -17,7 +17,7 @@ import org.nioftpd.data.AsciiCodec;
 import org.nioftpd.data.ByteSource;
 import org.nioftpd.data.DeflatingSource;
 import org.nioftpd.data.FileSource;
-import org.nioftpd.data.DataConnections;
+import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
 import org.nioftpd.data.Transfer;
@@ -116,7 +116,7 @@ final class TransferCommands {
         if (refusedByEpsvAll(s)) {
             return;
         }
-        InetAddress announce = s.settings().passiveAddress();
+        InetAddress announce = s.context().passiveAddress();
         if (announce == null) {
             announce = s.localAddress().getAddress();
         }
@@ -157,7 +157,7 @@ final class TransferCommands {
     private static int listen(Session s) throws IOException {
         try {
             return s.data().listen().getPort();
-        } catch (DataConnections.PassivePortsExhaustedException e) {
+        } catch (DataTransferProcess.PassivePortsExhaustedException e) {
             s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
             return -1;
         }
@@ -237,8 +237,8 @@ final class TransferCommands {
      * transfers are allowed.
      */
     private static void setActive(Session s, InetSocketAddress target) {
-        if (!s.settings().allowForeignData()) {
-            if (!DataConnections.sameHost(target.getAddress(), s.remoteAddress().getAddress())) {
+        if (!s.context().data().allowForeignData()) {
+            if (!IpLiteral.sameHost(target.getAddress(), s.remoteAddress().getAddress())) {
                 s.reply(504, "Refused: the data address must be the client's own.");
                 return;
             }
@@ -280,7 +280,7 @@ final class TransferCommands {
         Transfer t = image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
-        t.fileTransfer(new Transfer.FileTransfer(r.virtual(), r.real(), false, !image));
+        t.logEntry(new Transfer.LogEntry(r.virtual(), r.real(), false, !image));
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
     }
@@ -397,8 +397,8 @@ final class TransferCommands {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
-                .commitOn(s.settings().workers())
-                .fileTransfer(new Transfer.FileTransfer(virtual, target, true, ascii != null));
+                .commitOn(s.context().workers())
+                .logEntry(new Transfer.LogEntry(virtual, target, true, ascii != null));
         s.startTransfer(t, announce != null ? announce
                 : "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
     }

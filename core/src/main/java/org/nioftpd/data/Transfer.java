@@ -24,18 +24,20 @@ public abstract class Transfer implements EndPoint.Handler {
     }
 
     /** What a file transfer reports to the transfer log; null for listings. */
-    public record FileTransfer(String virtualPath, java.nio.file.Path file, boolean incoming, boolean ascii) {
+    public record LogEntry(String virtualPath, java.nio.file.Path file, boolean incoming, boolean ascii) {
     }
 
     protected EndPoint endPoint;
     private Throttle throttle = Throttle.NONE;
-    private FileTransfer fileTransfer;
+    private LogEntry logEntry;
     private long startMillis = System.currentTimeMillis();
     private Listener listener;
     private boolean ended;
     private long bytes;
     private long lastProgressNanos = System.nanoTime();
     private boolean moving;
+    /** The throttle's pause: owned, cancelled when the transfer ends. */
+    private org.nioftpd.reactor.Timer resumeTimer;
 
     /** Starts moving bytes over {@code ep}, which is connected and becomes this transfer's. */
     final void start(EndPoint ep, Listener whenEnded) {
@@ -79,7 +81,8 @@ public abstract class Transfer implements EndPoint.Handler {
             return Math.min(BUDGET_PER_WAKEUP, allowed);
         }
         pauseIo();
-        endPoint.loop().schedule(throttle.nanosUntilAvailable(now), TimeUnit.NANOSECONDS, () -> {
+        resumeTimer = endPoint.loop().schedule(throttle.nanosUntilAvailable(now), TimeUnit.NANOSECONDS, () -> {
+            resumeTimer = null;
             if (!ended) {
                 try {
                     resumeIo();
@@ -115,6 +118,10 @@ public abstract class Transfer implements EndPoint.Handler {
         }
         ended = true;
         moving = false;
+        if (resumeTimer != null) {
+            resumeTimer.cancel();
+            resumeTimer = null;
+        }
         release();
         if (endPoint != null) {
             endPoint.close();
@@ -146,13 +153,13 @@ public abstract class Transfer implements EndPoint.Handler {
     }
 
     /** Marks this as a file transfer, for the transfer log. Returns this. */
-    public Transfer fileTransfer(FileTransfer info) {
-        this.fileTransfer = info;
+    public Transfer logEntry(LogEntry info) {
+        this.logEntry = info;
         return this;
     }
 
-    public FileTransfer fileTransfer() {
-        return fileTransfer;
+    public LogEntry logEntry() {
+        return logEntry;
     }
 
     /** When the data connection was ready and bytes began to move (epoch ms). */

@@ -1,4 +1,4 @@
-package org.nioftpd;
+package org.nioftpd.event;
 
 import java.net.InetSocketAddress;
 
@@ -56,4 +56,51 @@ public interface FtpEvents {
     /** Listens to nothing. */
     FtpEvents NONE = new FtpEvents() {
     };
+
+    /**
+     * One listener that tells each of {@code listeners}, in order, of every
+     * event: the one fan-out, used by the server for its counters beside the
+     * embedder's listener and by the daemon for its logs. {@link #NONE}s are
+     * dropped; a single listener is returned as it is.
+     */
+    static FtpEvents fanOut(FtpEvents... listeners) {
+        java.util.List<FtpEvents> all = java.util.Arrays.stream(listeners).filter(l -> l != NONE).toList();
+        if (all.isEmpty()) {
+            return NONE;
+        }
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        return new FtpEvents() {
+            @Override
+            public void connected(InetSocketAddress client) {
+                all.forEach(e -> e.connected(client));
+            }
+
+            @Override
+            public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
+                all.forEach(e -> e.loggedIn(client, user, anonymous));
+            }
+
+            @Override
+            public void loginFailed(InetSocketAddress client, String user) {
+                all.forEach(e -> e.loginFailed(client, user));
+            }
+
+            @Override
+            public void disconnected(InetSocketAddress client, String user) {
+                all.forEach(e -> e.disconnected(client, user));
+            }
+
+            @Override
+            public void error(InetSocketAddress client, String what) {
+                all.forEach(e -> e.error(client, what));
+            }
+
+            @Override
+            public void transferred(TransferRecord record) {
+                all.forEach(e -> e.transferred(record));
+            }
+        };
+    }
 }

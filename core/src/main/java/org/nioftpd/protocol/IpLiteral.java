@@ -54,4 +54,27 @@ public final class IpLiteral {
     public static InetAddress parse(String text) throws UnknownHostException {
         return text.indexOf(':') >= 0 ? v6(text) : v4(text);
     }
+
+    /** Same host, an IPv4 address and its IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d}) counting as one. */
+    public static boolean sameHost(InetAddress a, InetAddress b) {
+        return unmap(a).equals(unmap(b));
+    }
+
+    private static InetAddress unmap(InetAddress a) {
+        if (a instanceof java.net.Inet6Address) {
+            byte[] b = a.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException impossible) {
+                    return a;
+                }
+            }
+        }
+        return a;
+    }
 }

@@ -66,6 +66,8 @@ public final class EventLoop implements Executor {
     private long timerSequence;
     /** Cancelled timers still in {@link #timers}: swept when they are half of it. */
     private int cancelledTimers;
+    /** Timers scheduled and neither cancelled nor fired; written by the loop thread only. */
+    private volatile int liveTimers;
     /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
     private volatile long handledEvents;
     private volatile long busyNanos;
@@ -148,6 +150,7 @@ public final class EventLoop implements Executor {
         assert inLoop() : "timers belong to the loop thread";
         Timer t = new Timer(this, System.nanoTime() + unit.toNanos(delay), timerSequence++, task);
         timers.add(t);
+        liveTimers++; // volatile, but one writer: the loop thread
         return t;
     }
 
@@ -157,6 +160,7 @@ public final class EventLoop implements Executor {
      * O(1) per cancel and the heap stays at most twice the live timers.
      */
     void timerCancelled() {
+        liveTimers--;
         if (++cancelledTimers > 64 && cancelledTimers > timers.size() / 2) {
             timers.removeIf(Timer::isCancelled);
             cancelledTimers = 0;
@@ -198,16 +202,13 @@ public final class EventLoop implements Executor {
         return timers.size();
     }
 
-    /** Timers that will still run: what keeps their owners reachable. Loop thread only (monitoring, tests). */
+    /**
+     * Timers that will still run: what keeps their owners reachable. A count
+     * that stays up after sessions have ended is a leak. Any thread (racy, as
+     * monitoring may be).
+     */
     public int liveTimers() {
-        assert inLoop() : "timers belong to the loop thread";
-        int live = 0;
-        for (Timer t : timers) {
-            if (!t.isCancelled()) {
-                live++;
-            }
-        }
-        return live;
+        return liveTimers;
     }
 
     /** Keys dispatched and tasks run since the loop started. */
@@ -329,7 +330,11 @@ public final class EventLoop implements Executor {
         }
     }
 
-    /** 0: do not block; -1 never happens; otherwise millis until the earliest timer, or 0 for "forever" mapped to a long wait. */
+    /**
+     * How long select may block: 0 when the earliest timer is due (do not
+     * block), else the milliseconds until it, rounded up; 60 s when there is
+     * no timer at all. Drops cancelled timers from the top of the heap first.
+     */
     private long selectTimeoutMillis() {
         Timer next;
         while ((next = timers.peek()) != null && next.isCancelled()) {
@@ -376,6 +381,7 @@ public final class EventLoop implements Executor {
             if (t.isCancelled()) {
                 cancelledTimers--;
             } else {
+                liveTimers--;
                 safely(t.fire()); // fired timers report cancelled: they will not run again
             }
         }

@@ -1,8 +1,7 @@
-package org.nioftpd.command;
+package org.nioftpd.session;
 
 import java.io.IOException;
 import java.util.List;
-import org.nioftpd.session.Session;
 
 /**
  * One row of the command table: everything the dispatcher needs to know about

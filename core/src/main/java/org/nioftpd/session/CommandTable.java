@@ -1,4 +1,4 @@
-package org.nioftpd.command;
+package org.nioftpd.session;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -13,7 +13,7 @@ import org.nioftpd.transport.EndPoint;
 /**
  * The control connection's byte side: input bytes become command lines, reply
  * bytes queue until the socket takes them. The protocol side is the
- * {@link Session}. Loop thread only.
+ * {@link ProtocolInterpreter}. Loop thread only.
  *
  * <p>Replies are queued (by reference: no copy) and written together at the
  * end of the loop's turn ({@link EventLoop#atTurnEnd}): one {@code write} and
@@ -57,7 +57,7 @@ final class ControlConnection implements EndPoint.Handler {
     private int queuedBytes;
     private boolean flushAtTurnEnd;
     private final Runnable flushQueued = this::flushQueued;
-    private Session session;
+    private ProtocolInterpreter interpreter;
     private boolean closeWhenFlushed;
     /**
      * Closes a socket whose client stops reading after 221 or 421. Owned here and
@@ -80,8 +80,8 @@ final class ControlConnection implements EndPoint.Handler {
         in.flip(); // "in" is kept in read mode between calls: position..limit is undecoded input
     }
 
-    void session(Session session) {
-        this.session = session;
+    void interpreter(ProtocolInterpreter interpreter) {
+        this.interpreter = interpreter;
     }
 
     EndPoint endPoint() {
@@ -164,11 +164,11 @@ final class ControlConnection implements EndPoint.Handler {
         if (n < 0) {
             eof = true;
             endPoint.readInterest(false);
-            session.onClientClosed();
+            interpreter.onClientClosed();
             return;
         }
         if (n > 0) {
-            session.onInput();
+            interpreter.onInput();
         }
     }
 
@@ -220,7 +220,7 @@ final class ControlConnection implements EndPoint.Handler {
         } catch (IOException e) {
             clearQueued();
             close(); // the session may be closed already (after 221): the socket must still go
-            session.close("write failed: " + e.getMessage());
+            interpreter.close("write failed: " + e.getMessage());
             return;
         }
         if (gathered.hasRemaining() || i < queuedCount) {
@@ -239,7 +239,7 @@ final class ControlConnection implements EndPoint.Handler {
         } else if (pendingTls != null) {
             switchToTls(); // the 234 is on the wire: TLS from the next byte on
         } else if (wasBacklogged) {
-            session.onOutputDrained();
+            interpreter.onOutputDrained();
         }
     }
 
@@ -284,7 +284,7 @@ final class ControlConnection implements EndPoint.Handler {
                 switchToTls(); // the 234 is on the wire: TLS from the next byte on
                 return;
             }
-            session.onOutputDrained();
+            interpreter.onOutputDrained();
         }
     }
 
@@ -309,7 +309,7 @@ final class ControlConnection implements EndPoint.Handler {
     @Override
     public void onFailure(Throwable cause) {
         cancelLinger(); // the endpoint is closed already; a reset after 221 ends here
-        session.failed(cause);
+        interpreter.failed(cause);
     }
 
     /** Closes the socket now, and with it the linger timer: nothing of this connection outlives it. */

@@ -13,7 +13,7 @@ import org.nioftpd.data.Throttle;
  * lock-free. Entries are kept per user name for the server's life: there are
  * as many as there are accounts that logged in.
  */
-public final class UserRegistry {
+public final class UserLimits {
 
     private final RateLimiter serverDownload;
     private final RateLimiter serverUpload;
@@ -26,7 +26,7 @@ public final class UserRegistry {
     }
 
     /** Server-wide rates in bytes per second, 0 for none. */
-    public UserRegistry(long downloadBytesPerSecond, long uploadBytesPerSecond) {
+    public UserLimits(long downloadBytesPerSecond, long uploadBytesPerSecond) {
         this.serverDownload = downloadBytesPerSecond > 0 ? new RateLimiter(downloadBytesPerSecond) : null;
         this.serverUpload = uploadBytesPerSecond > 0 ? new RateLimiter(uploadBytesPerSecond) : null;
     }

@@ -1,5 +1,6 @@
 package org.nioftpd.command;
 
+import org.nioftpd.session.Command;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

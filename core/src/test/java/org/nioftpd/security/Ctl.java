@@ -69,7 +69,7 @@ final class Ctl implements AutoCloseable {
     /** Connects, expects the 220 greeting, logs in. */
     static Ctl login(int port, String user, String password) throws IOException {
         Ctl c = open(port);
-        c.expect("220", c.reply());
+        expect("220", c.reply());
         c.login(user, password);
         return c;
     }
@@ -299,6 +299,7 @@ final class Ctl implements AutoCloseable {
      * reply: a connect in that instant lands in a backlog nobody accepts
      * from and is reset. So "refused" is awaited, briefly.
      */
+    @SuppressWarnings("try") // the connect is the test: the socket is only closed
     static void awaitRefused(int port) {
         org.nioftpd.testing.Await.until(Duration.ofSeconds(5), "port " + port + " to refuse connections", () -> {
             try (Socket s = Ctl.data(port)) {

@@ -532,7 +532,7 @@ class FuzzTest {
 
     /** An argument shaped for {@code verb}, from its HELP syntax in the table; null for none. */
     private static String fittingArg(Random r, String verb) {
-        org.nioftpd.command.Command c = TABLE.get(verb);
+        org.nioftpd.session.Command c = TABLE.get(verb);
         String help = c == null ? "" : c.help();
         if (help.contains("YYYYMMDD")) {
             return randomArg(r, 7);
@@ -552,13 +552,13 @@ class FuzzTest {
         if (help.contains("offset") || help.contains("bytes")) {
             return randomArg(r, 3);
         }
-        if (c != null && c.arg() != org.nioftpd.command.Command.Arg.NONE) {
+        if (c != null && c.arg() != org.nioftpd.session.Command.Arg.NONE) {
             return randomArg(r, 6);
         }
         return null;
     }
 
-    private static final org.nioftpd.command.CommandTable TABLE = Commands.table();
+    private static final org.nioftpd.session.CommandTable TABLE = Commands.table();
 
     /** The sink mostly; else a privileged or out-of-range port (refused or a syntax error, never connected to). */
     private static int dataPort(Random r) {

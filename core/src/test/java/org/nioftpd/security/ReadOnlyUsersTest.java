@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nioftpd.command.Command;
+import org.nioftpd.session.Command;
 import org.nioftpd.command.Commands;
 import org.nioftpd.testing.TestServer;
 

@@ -9,15 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nioftpd.FtpServer;
-import org.nioftpd.reactor.EventLoop;
+import org.nioftpd.ServerInternals;
 import org.nioftpd.testing.Await;
 import org.nioftpd.testing.RawClient;
 import org.nioftpd.testing.TestServer;
@@ -37,25 +35,10 @@ class EndedSessionsRetainNothingTest {
     @TempDir
     Path dir;
 
-    /** Live (not cancelled, not fired) timers on all of {@code server}'s loops, counted on each loop's thread. */
-    static int liveTimers(FtpServer server) {
-        int sum = 0;
-        for (EventLoop loop : server.loops().loops()) {
-            CompletableFuture<Integer> n = new CompletableFuture<>();
-            loop.execute(() -> n.complete(loop.liveTimers()));
-            try {
-                sum += n.get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("loop " + loop.name() + " did not answer", e);
-            }
-        }
-        return sum;
-    }
-
     /** Every session gone and no timer left armed: nothing of them is reachable from the loops. */
     static void assertNothingRetained(FtpServer server, String after) {
         Await.until(Duration.ofSeconds(20), "sessions closed after " + after, () -> server.sessionCount() == 0);
-        Await.until(Duration.ofSeconds(20), "no live timer after " + after, () -> liveTimers(server) == 0);
+        Await.until(Duration.ofSeconds(20), "no live timer after " + after, () -> ServerInternals.liveTimers(server) == 0);
     }
 
     /** The server's long idle timeout is what the leaked timer waited for: 5 minutes, the default. */
@@ -70,7 +53,7 @@ class EndedSessionsRetainNothingTest {
     @Test
     void quitBeforeAndAfterLoginWithAndWithoutTlsAndClientCloseRetainNothing() throws Exception {
         try (TestServer server = tlsServer(b -> { })) {
-            assertEquals(0, liveTimers(server.server()), "a server with no session arms no timer");
+            assertEquals(0, ServerInternals.liveTimers(server.server()), "a server with no session arms no timer");
             SSLContext tls = TlsTesting.clientContext();
             int rounds = 150;
             for (int i = 0; i < rounds; i++) {

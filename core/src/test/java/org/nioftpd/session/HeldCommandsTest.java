@@ -29,6 +29,7 @@ class HeldCommandsTest {
      * the data was never (or the data timeout later).
      */
     @Test
+    @SuppressWarnings("try") // the data connection stays open, unread: that is the test
     void aborBehindAHeldCommandStopsTheTransferAtOnce() throws Exception {
         Files.write(dir.resolve("big.bin"), new byte[8 << 20]);
         try (TestServer server = TestServer.start(dir); RawClient c = new RawClient(server.port())) {

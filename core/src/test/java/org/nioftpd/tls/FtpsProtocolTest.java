@@ -234,7 +234,7 @@ class FtpsProtocolTest {
     void aPortProbeOnTheImplicitListenerIsADisconnectNotAnError() throws Exception {
         java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger disconnects = new java.util.concurrent.atomic.AtomicInteger();
-        org.nioftpd.FtpEvents events = new org.nioftpd.FtpEvents() {
+        org.nioftpd.event.FtpEvents events = new org.nioftpd.event.FtpEvents() {
             @Override
             public void error(java.net.InetSocketAddress client, String what) {
                 errors.add(what);

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import javax.management.JMException;
-import org.nioftpd.FtpEvents;
+import org.nioftpd.event.FtpEvents;
 import org.nioftpd.FtpServer;
 
 /**
@@ -57,7 +57,7 @@ final class Daemon implements AutoCloseable {
         FtpServer server = null;
         Metrics metrics = null;
         try {
-            FtpEvents events = xferlog == null ? new EventLog() : both(new EventLog(), xferlog);
+            FtpEvents events = xferlog == null ? new EventLog() : FtpEvents.fanOut(new EventLog(), xferlog);
             server = options.builder().events(events).onFatalError(onFatalError).build();
             metrics = new Metrics(server);
             if (options.metricsListen() != null) {
@@ -185,38 +185,4 @@ final class Daemon implements AutoCloseable {
     }
 
     /** Tells {@code first} then {@code second} of every event. */
-    static FtpEvents both(FtpEvents first, FtpEvents second) {
-        List<FtpEvents> all = List.of(first, second);
-        return new FtpEvents() {
-            @Override
-            public void connected(InetSocketAddress client) {
-                all.forEach(e -> e.connected(client));
-            }
-
-            @Override
-            public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
-                all.forEach(e -> e.loggedIn(client, user, anonymous));
-            }
-
-            @Override
-            public void loginFailed(InetSocketAddress client, String user) {
-                all.forEach(e -> e.loginFailed(client, user));
-            }
-
-            @Override
-            public void disconnected(InetSocketAddress client, String user) {
-                all.forEach(e -> e.disconnected(client, user));
-            }
-
-            @Override
-            public void error(InetSocketAddress client, String what) {
-                all.forEach(e -> e.error(client, what));
-            }
-
-            @Override
-            public void transferred(TransferRecord record) {
-                all.forEach(e -> e.transferred(record));
-            }
-        };
-    }
 }

@@ -1,7 +1,7 @@
 package org.nioftpd.server;
 
 import java.net.InetSocketAddress;
-import org.nioftpd.FtpEvents;
+import org.nioftpd.event.FtpEvents;
 
 /**
  * One concise log line per session event, through {@code System.Logger}:

@@ -14,7 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.nioftpd.FtpEvents;
+import org.nioftpd.event.FtpEvents;
 
 /**
  * The transfer log in the xferlog format of wu-ftpd, vsftpd and ProFTPD,

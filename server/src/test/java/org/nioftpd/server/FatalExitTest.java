@@ -26,7 +26,7 @@ class FatalExitTest extends DaemonTestBase {
         FatalExit fatal = new FatalExit(new PrintStream(err, true, StandardCharsets.UTF_8), exit::complete);
         Daemon d = Daemon.start(Options.parse(withDefaults()), fatal);
         try {
-            d.server().loops().get(0).execute(() -> {
+            org.nioftpd.ServerInternals.onLoop(d.server(), 0, () -> {
                 throw new OutOfMemoryError("Java heap space (simulated)");
             });
             assertEquals(70, exit.get(20, TimeUnit.SECONDS));

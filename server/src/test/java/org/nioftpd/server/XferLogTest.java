@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.nioftpd.FtpEvents.TransferRecord;
+import org.nioftpd.event.FtpEvents.TransferRecord;
 import org.nioftpd.testing.Await;
 
 /** The transfer log's line format and its file handling, without a server. */

@@ -1,0 +1,41 @@
+package org.nioftpd;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.nioftpd.reactor.EventLoop;
+
+/**
+ * What tests in other packages may see of a server's insides, and the
+ * embedding API does not show: its loops, to run a task on one (inject a
+ * failure, wait for a turn). Test sources only.
+ */
+@SuppressWarnings("exports") // test sources only: they may hand out the internal loops
+public final class ServerInternals {
+
+    private ServerInternals() {
+    }
+
+    public static List<EventLoop> loops(FtpServer server) {
+        return server.loops().loops();
+    }
+
+    /** Runs {@code task} on loop {@code index} of {@code server}. */
+    public static void onLoop(FtpServer server, int index, Runnable task) {
+        server.loops().get(index).execute(task);
+    }
+
+    /** Returns once loop {@code index} has run a task queued now: everything queued before it ran. */
+    public static void settle(FtpServer server, int index) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        server.loops().get(index).execute(done::countDown);
+        if (!done.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("loop " + index + " did not run a task in 10 s");
+        }
+    }
+
+    /** Live timers on every loop of {@code server}. */
+    public static int liveTimers(FtpServer server) {
+        return server.loopStats().stream().mapToInt(FtpServer.LoopStats::liveTimers).sum();
+    }
+}
