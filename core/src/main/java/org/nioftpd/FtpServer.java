@@ -34,9 +34,9 @@ import org.nioftpd.session.Settings;
 import org.nioftpd.session.UserRegistry;
 import org.nioftpd.tls.KeyMaterial;
 import org.nioftpd.tls.TlsConfig;
+import org.nioftpd.tls.TlsEndPoint;
 import org.nioftpd.transport.EndPoint;
 import org.nioftpd.transport.SocketEndPoint;
-import org.nioftpd.transport.TlsEndPoint;
 
 /**
  * An FTP server: listeners, a group of event loops, and the sessions on them.

@@ -31,8 +31,8 @@ import org.nioftpd.protocol.Reply;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.Timer;
 import org.nioftpd.tls.TlsConfig;
+import org.nioftpd.tls.TlsEndPoint;
 import org.nioftpd.transport.EndPoint;
-import org.nioftpd.transport.TlsEndPoint;
 
 /**
  * One FTP session: its state as typed fields, and the rules for running its

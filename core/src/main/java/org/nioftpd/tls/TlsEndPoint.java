@@ -1,4 +1,4 @@
-package org.nioftpd.transport;
+package org.nioftpd.tls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +14,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.nioftpd.reactor.EventLoop;
+import org.nioftpd.transport.EndPoint;
+import org.nioftpd.transport.SocketEndPoint;
 
 /**
  * TLS under the protocol: an {@link EndPoint} that wraps another (a plain
