@@ -268,8 +268,7 @@ public final class FtpServer implements AutoCloseable {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = new TlsEndPoint(endPoint, settings.tls().newEngine(), settings.workers(), false, null, 1,
-                        initial);
+                control = TlsEndPoint.forControl(endPoint, settings.tls().newEngine(), settings.workers(), initial);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
                 settings.admission().release(client.getAddress());

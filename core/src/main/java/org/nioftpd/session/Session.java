@@ -496,8 +496,8 @@ public final class Session {
      */
     public TlsEndPoint tlsEndPoint(EndPoint raw, boolean data, TlsEndPoint.HandshakeCheck check,
                                    ByteBuffer initial) throws javax.net.ssl.SSLException {
-        return new TlsEndPoint(raw, settings.tls().newEngine(), settings.workers(), data, check,
-                data ? 4 : 1, initial);
+        return data ? TlsEndPoint.forData(raw, settings.tls().newEngine(), settings.workers(), check)
+                : TlsEndPoint.forControl(raw, settings.tls().newEngine(), settings.workers(), initial);
     }
 
     /** The data connection's TLS: PROT P data connections, with the session-reuse check when required. */

@@ -28,8 +28,8 @@ import org.nioftpd.transport.SocketEndPoint;
  * {@code netIn} holds received records not yet decrypted (one packet),
  * {@code appIn} decrypted bytes the handler has not read yet (one record's
  * plaintext), {@code netOut} encrypted bytes the socket has not taken yet
- * ({@code outRecords} packets: one for a control connection, a few for a
- * data connection so that one write moves several records). Bytes accepted by
+ * (one packet for a control connection, {@link #forControl}; four for a
+ * data connection, {@link #forData}, so that one write moves several records). Bytes accepted by
  * {@link #flush} may wait in {@code netOut}: {@link #hasPendingOutput} says so,
  * and a download waits for it before it closes.
  *
@@ -52,10 +52,9 @@ import org.nioftpd.transport.SocketEndPoint;
  * spin), never for half a record (that waits for OP_READ).
  *
  * <p><b>Close.</b> {@link #shutdownOutput} sends close_notify, then FIN.
- * {@link #fill} returns -1 only after the peer's close_notify, unless
- * {@code requireCloseNotify} is off (the control connection: a client that
- * drops the TCP connection after QUIT loses nothing); on a data connection a
- * FIN without close_notify is a {@link TruncatedException}, so that a cut
+ * {@link #fill} returns -1 only after the peer's close_notify, except on a
+ * control connection (a client that drops the TCP connection after QUIT
+ * loses nothing); on a data connection a FIN without close_notify is a {@link TruncatedException}, so that a cut
  * upload is told from a complete one (RFC 4217; RFC 8446 6.1).
  *
  * <p><b>Renegotiation</b> is refused: TLS 1.3 has none; in TLS 1.2 a
@@ -105,12 +104,27 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private static final int TLS_HANDSHAKE_RECORD = 22;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** What the two kinds of connection differ in. */
+    private enum Role {
+        /** One record of output (replies are small); a FIN without close_notify is an end (after QUIT, nothing is lost). */
+        CONTROL(1, false),
+        /** A few records of output, so that one write moves several; a FIN without close_notify may be a cut upload. */
+        DATA(4, true);
+
+        final int outRecords;
+        final boolean requireCloseNotify;
+
+        Role(int outRecords, boolean requireCloseNotify) {
+            this.outRecords = outRecords;
+            this.requireCloseNotify = requireCloseNotify;
+        }
+    }
+
     private final EndPoint inner;
     private final SSLEngine engine;
     private final Executor tasks;
-    private final boolean requireCloseNotify;
+    private final Role role;
     private final HandshakeCheck check;
-    private final int outRecords;
     private Handler handler;
 
     /** Write mode: [0, position) received and not yet unwrapped. */
@@ -148,24 +162,42 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private long delivered;
 
     /**
-     * Wraps {@code inner} (connected, on its loop) and starts the server side
-     * of the handshake. Loop thread. Takes over {@code inner}'s handler.
+     * TLS for a control connection (implicit TLS, AUTH TLS): one record of
+     * output buffer; a FIN without close_notify is an end, and a peer that
+     * leaves before its first byte (a port probe) is a disconnect, not a
+     * failed handshake. Loop thread. Takes over {@code raw}'s handler.
      *
+     * @param raw                the connected endpoint, on its loop
      * @param engine             a server-mode engine, protocols and suites set
      * @param tasks              where the engine's delegated tasks run (never the loop)
-     * @param requireCloseNotify whether a FIN without close_notify is an error (data) or an end (control)
-     * @param check              what the completed handshake must satisfy, or null
-     * @param outRecords         how many records {@code netOut} holds (1 for control, more for bulk data)
-     * @param initial            bytes already read from the socket (after a PROXY header), or null
+     * @param initialBytesOrNull bytes already read from the socket (after a PROXY header), or null
      */
-    public TlsEndPoint(EndPoint inner, SSLEngine engine, Executor tasks, boolean requireCloseNotify,
-                       HandshakeCheck check, int outRecords, ByteBuffer initial) throws SSLException {
+    public static TlsEndPoint forControl(EndPoint raw, SSLEngine engine, Executor tasks,
+                                         ByteBuffer initialBytesOrNull) throws SSLException {
+        return new TlsEndPoint(raw, engine, tasks, Role.CONTROL, null, initialBytesOrNull);
+    }
+
+    /**
+     * TLS for a data connection (PROT P): four records of output buffer, and
+     * the peer's close_notify required at the end, so that a cut upload is a
+     * {@link TruncatedException}, not a short file. Loop thread. Takes over
+     * {@code raw}'s handler.
+     *
+     * @param checkOrNull what the completed handshake must satisfy (session reuse), or null
+     */
+    public static TlsEndPoint forData(EndPoint raw, SSLEngine engine, Executor tasks,
+                                      HandshakeCheck checkOrNull) throws SSLException {
+        return new TlsEndPoint(raw, engine, tasks, Role.DATA, checkOrNull, null);
+    }
+
+    /** Wraps {@code inner} and starts the server side of the handshake. */
+    private TlsEndPoint(EndPoint inner, SSLEngine engine, Executor tasks, Role role, HandshakeCheck check,
+                        ByteBuffer initial) throws SSLException {
         this.inner = inner;
         this.engine = engine;
         this.tasks = tasks;
-        this.requireCloseNotify = requireCloseNotify;
+        this.role = role;
         this.check = check;
-        this.outRecords = Math.max(1, outRecords);
         SSLSession s = engine.getSession();
         this.packetSize = s.getPacketBufferSize();
         int initialBytes = initial != null ? initial.remaining() : 0;
@@ -176,7 +208,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         }
         this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
         this.appIn.flip();
-        this.netOut = ByteBuffer.allocate(packetSize * this.outRecords);
+        this.netOut = ByteBuffer.allocate(packetSize * role.outRecords);
         inner.handler(this);
         engine.beginHandshake();
         updateInterest();
@@ -252,7 +284,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     }
                     if (r == null || netInShort) {
                         int n = readMore();
-                        if (n < 0 && received == 0 && !requireCloseNotify) {
+                        if (n < 0 && received == 0 && role == Role.CONTROL) {
                             abandon();
                             return;
                         }
@@ -287,7 +319,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         tls12 = "TLSv1.2".equals(s.getProtocol());
         packetSize = Math.max(packetSize, s.getPacketBufferSize());
         if (netOut.capacity() < packetSize) {
-            netOut = grow(netOut, packetSize * outRecords);
+            netOut = grow(netOut, packetSize * role.outRecords);
         }
         if (check != null) {
             String refusal = check.refusal(s);
@@ -515,7 +547,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         if (socketEof) {
             eofDelivered = true;
             delivered++;
-            if (requireCloseNotify || netIn.position() > 0) {
+            if (role.requireCloseNotify || netIn.position() > 0) {
                 throw new TruncatedException("connection closed without TLS close_notify: data may be truncated");
             }
             return -1;
@@ -544,7 +576,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return true;
         }
         if (netOut.position() == 0) {
-            netOut = ByteBuffer.allocate(packetSize * outRecords);
+            netOut = ByteBuffer.allocate(packetSize * role.outRecords);
             return true;
         }
         return false;
