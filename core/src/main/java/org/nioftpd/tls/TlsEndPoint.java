@@ -17,6 +17,8 @@ import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.transport.EndPoint;
 import org.nioftpd.transport.SocketEndPoint;
 
+// Past the ~500 lines we aim for, and one class still: the handshake, input and output
+// machines share one SSLEngine and three buffers, and each transition reads the other two.
 /**
  * TLS under the protocol: an {@link EndPoint} that wraps another (a plain
  * {@link SocketEndPoint}) and speaks TLS through a JDK {@link SSLEngine}, on
@@ -29,9 +31,10 @@ import org.nioftpd.transport.SocketEndPoint;
  * {@code appIn} decrypted bytes the handler has not read yet (one record's
  * plaintext), {@code netOut} encrypted bytes the socket has not taken yet
  * (one packet for a control connection, {@link #forControl}; four for a
- * data connection, {@link #forData}, so that one write moves several records). Bytes accepted by
- * {@link #flush} may wait in {@code netOut}: {@link #hasPendingOutput} says so,
- * and a download waits for it before it closes.
+ * data connection, {@link #forData}, so that one write moves several
+ * records). Bytes accepted by {@link #flush} may wait in {@code netOut}:
+ * {@link #hasPendingOutput} says so, and a download waits for it before it
+ * closes.
  *
  * <p><b>Handshake.</b> Server side, driven by readiness like everything else:
  * NEED_UNWRAP reads (OP_READ only while a record is incomplete), NEED_WRAP
@@ -54,14 +57,38 @@ import org.nioftpd.transport.SocketEndPoint;
  * <p><b>Close.</b> {@link #shutdownOutput} sends close_notify, then FIN.
  * {@link #fill} returns -1 only after the peer's close_notify, except on a
  * control connection (a client that drops the TCP connection after QUIT
- * loses nothing); on a data connection a FIN without close_notify is a {@link TruncatedException}, so that a cut
- * upload is told from a complete one (RFC 4217; RFC 8446 6.1).
+ * loses nothing); on a data connection a FIN without close_notify is a
+ * {@link TruncatedException}, so that a cut upload is told from a complete
+ * one (RFC 4217; RFC 8446 6.1).
  *
  * <p><b>Renegotiation</b> is refused: TLS 1.3 has none; in TLS 1.2 a
  * handshake record after the first handshake can only be the client's new
  * ClientHello, and it closes the connection before the engine sees it
  * (renegotiation costs the server a handshake's CPU per request, and the
  * insecure kind was CVE-2009-3555).
+ *
+ * <p><b>States.</b> Three small machines, each changed only through its
+ * {@code moveTo}, which asserts these arrows and no others:
+ * <pre>{@code
+ * handshake IN_PROGRESS --finished, check passed--> DONE
+ *           IN_PROGRESS --FIN before any byte, control only--> ABANDONED (fill: -1)
+ * input     OPEN --FIN--> FIN --fill: -1 (control, no half record left)--> ENDED
+ *                         FIN --fill: TruncatedException (otherwise)--> TRUNCATED
+ *           OPEN or FIN --close_notify unwrapped--> CLOSE_NOTIFY --fill: -1--> ENDED
+ * output    OPEN --shutdownOutput--> SHUTDOWN_REQUESTED --handshake DONE, no task--> CLOSE_NOTIFY
+ *                --netOut drained, FIN sent--> SHUT
+ *           any but CLOSED --close, a failure below--> CLOSED
+ * }</pre>
+ * Application data waits for handshake DONE: until then {@link #fill} and
+ * {@link #flush} give 0 and a shutdown stays SHUTDOWN_REQUESTED. A failed or
+ * refused handshake closes the endpoint (output CLOSED), after which every
+ * call returns at once or throws {@link ClosedChannelException}. Across all
+ * three, {@code taskRunning}: delegated tasks hold the engine (in the
+ * handshake, and after it for TLS 1.3 post-handshake messages), so the loop
+ * asks for no readiness and leaves the engine alone until {@link #resume}.
+ * The other flags are facts, not states: what the handler asked for
+ * ({@code wantRead}, {@code wantWrite}), half a record in {@code netIn}
+ * ({@code netInShort}), a dispatch queued, TLS 1.2 negotiated.
  *
  * <p>Every method is called on the loop thread of {@link #loop()}, as are the
  * callbacks; only the delegated tasks run elsewhere, and while they run the
@@ -120,6 +147,71 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         }
     }
 
+    /** The first handshake; changed only by {@link #moveTo(Handshake)}. */
+    private enum Handshake {
+        /** Records go where the engine's HandshakeStatus says; fill and flush move nothing yet. */
+        IN_PROGRESS,
+        /** Application data flows (the handshake check, if any, passed). */
+        DONE,
+        /** The peer closed before its first byte (a port probe, a client that gave up): an end, not a failure. */
+        ABANDONED;
+
+        boolean mayBecome(Handshake next) {
+            return this == IN_PROGRESS && next != IN_PROGRESS;
+        }
+    }
+
+    /** What the peer sent, and what {@link #fill} has said of its end; changed only by {@link #moveTo(Input)}. */
+    private enum Input {
+        /** Records may come. */
+        OPEN,
+        /** The socket is at end of stream, no close_notify read (yet: whole records left in netIn are still unwrapped). */
+        FIN,
+        /** The peer's close_notify has been read: the plaintext before it goes to the handler, then -1. */
+        CLOSE_NOTIFY,
+        /** fill has returned -1. */
+        ENDED,
+        /** fill has thrown {@link TruncatedException}: FIN without close_notify on a data connection, or in mid-record. */
+        TRUNCATED;
+
+        boolean mayBecome(Input next) {
+            return switch (this) {
+                case OPEN -> next == FIN || next == CLOSE_NOTIFY;
+                case FIN -> next == CLOSE_NOTIFY || next == ENDED || next == TRUNCATED;
+                case CLOSE_NOTIFY -> next == ENDED;
+                case ENDED, TRUNCATED -> false;
+            };
+        }
+
+        /** The end has not been given to the handler yet: it must be, though the socket will not say so again. */
+        boolean endPending() {
+            return this == FIN || this == CLOSE_NOTIFY;
+        }
+    }
+
+    /** What we send; changed only by {@link #moveTo(Output)}. */
+    private enum Output {
+        /** Application data may be written. */
+        OPEN,
+        /** {@link #shutdownOutput} was called: close_notify waits for the handshake (or a delegated task) to end. */
+        SHUTDOWN_REQUESTED,
+        /** The engine's outbound side is closed: its close_notify goes through netOut, then FIN. */
+        CLOSE_NOTIFY,
+        /** close_notify and FIN have gone to the socket. */
+        SHUT,
+        /** {@link #close} or a failure below: every call returns at once or throws {@link ClosedChannelException}. */
+        CLOSED;
+
+        boolean mayBecome(Output next) {
+            return next == CLOSED ? this != CLOSED : next.ordinal() == ordinal() + 1;
+        }
+
+        /** A shutdown is under way: close_notify or the FIN is still to go out. */
+        boolean shutting() {
+            return this == SHUTDOWN_REQUESTED || this == CLOSE_NOTIFY;
+        }
+    }
+
     private final EndPoint inner;
     private final SSLEngine engine;
     private final Executor tasks;
@@ -137,26 +229,21 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private ByteBuffer fileChunk;
     private int packetSize;
 
-    private boolean handshakeDone;
+    private Handshake handshake = Handshake.IN_PROGRESS;
+    private Input input = Input.OPEN;
+    private Output output = Output.OPEN;
+    /** The engine's delegated tasks run on the worker pool: until {@link #resume}, no readiness and no engine call. */
     private boolean taskRunning;
-    private boolean closed;
+    /** The first handshake negotiated TLS 1.2: a handshake record after it is a renegotiation. */
     private boolean tls12;
     /** What the handler asked for. */
     private boolean wantRead;
     private boolean wantWrite;
     /** The last unwrap found only part of a record in netIn: wait for the socket. */
     private boolean netInShort;
-    private boolean socketEof;
     /** Bytes ever read from the socket: a peer that leaves before sending any has not failed a handshake. */
     private long received;
-    /** The peer closed before its first byte (a port probe, a client that gave up): an end, not a failure. */
-    private boolean abandoned;
-    /** The peer's close_notify has been read. */
-    private boolean inboundDone;
-    private boolean eofDelivered;
-    private boolean shutdownRequested;
-    private boolean closeNotifyWrapped;
-    private boolean outputShut;
+    /** A loop task will call the handler's onReadable: one at a time. */
     private boolean dispatchQueued;
     /** Counts fill results given to the handler: tells a dispatch that moved something from one that did not. */
     private long delivered;
@@ -224,7 +311,28 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     public boolean isHandshakeDone() {
-        return handshakeDone;
+        return handshake == Handshake.DONE;
+    }
+
+    // ---------------------------------------------------------- transitions
+
+    private void moveTo(Handshake next) {
+        assert handshake.mayBecome(next) : "handshake " + handshake + " -> " + next;
+        handshake = next;
+    }
+
+    private void moveTo(Input next) {
+        assert input.mayBecome(next) : "input " + input + " -> " + next;
+        input = next;
+    }
+
+    private void moveTo(Output next) {
+        assert output.mayBecome(next) : "output " + output + " -> " + next;
+        output = next;
+    }
+
+    private boolean closed() {
+        return output == Output.CLOSED;
     }
 
     @Override
@@ -254,7 +362,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private void handshakeSteps() throws IOException {
-        while (!closed && !handshakeDone && !taskRunning) {
+        while (!closed() && handshake == Handshake.IN_PROGRESS && !taskRunning) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> {
                     if (runDelegatedTasks()) {
@@ -314,7 +422,6 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private void finished() throws IOException {
-        handshakeDone = true;
         SSLSession s = engine.getSession();
         tls12 = "TLSv1.2".equals(s.getProtocol());
         packetSize = Math.max(packetSize, s.getPacketBufferSize());
@@ -327,6 +434,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 throw new RefusedException(refusal);
             }
         }
+        moveTo(Handshake.DONE);
         serviceEngine(); // TLS 1.3: the session ticket goes out after the client's Finished
         flushNetOut();
         progressShutdown();
@@ -338,10 +446,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** The peer left without a byte: the handler reads end of stream, as on a plain connection. */
     private void abandon() {
-        abandoned = true;
+        moveTo(Handshake.ABANDONED);
         updateInterest();
         inner.loop().execute(() -> {
-            if (!closed && handler != null) {
+            if (!closed() && handler != null) {
                 try {
                     handler.onReadable();
                 } catch (Throwable t) {
@@ -386,14 +494,14 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     /** On the loop, after delegated tasks (or to start on bytes read before TLS began). */
     private void resume(Throwable taskFailure) {
         taskRunning = false;
-        if (closed) {
+        if (closed()) {
             return;
         }
         try {
             if (taskFailure != null) {
                 throw taskFailure;
             }
-            if (!handshakeDone) {
+            if (handshake != Handshake.DONE) {
                 handshake();
                 return;
             }
@@ -414,7 +522,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
      * session tickets and key updates, the answer to a close_notify).
      */
     private void serviceEngine() throws IOException {
-        while (!closed && !taskRunning) {
+        while (!closed() && !taskRunning) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 runDelegatedTasks();
@@ -434,7 +542,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** Reads from the socket into netIn: bytes read, 0, or -1 at end of stream. */
     private int readMore() throws IOException {
-        if (socketEof) {
+        if (input != Input.OPEN) {
             return -1;
         }
         if (!netIn.hasRemaining()) {
@@ -445,7 +553,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         }
         int n = inner.fill(netIn);
         if (n < 0) {
-            socketEof = true;
+            moveTo(Input.FIN);
         } else if (n > 0) {
             netInShort = false;
             received += n;
@@ -456,7 +564,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     /** One unwrap of netIn into appIn (appIn must be empty or have room); grows a too small appIn. */
     private SSLEngineResult unwrap() throws IOException {
         netIn.flip();
-        if (handshakeDone && tls12 && netIn.hasRemaining() && netIn.get(netIn.position()) == TLS_HANDSHAKE_RECORD) {
+        if (handshake == Handshake.DONE && tls12 && netIn.hasRemaining() && netIn.get(netIn.position()) == TLS_HANDSHAKE_RECORD) {
             netIn.compact();
             throw new SSLException("TLS renegotiation refused");
         }
@@ -479,7 +587,11 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     appIn = ByteBuffer.allocate(size).flip();
                 }
             }
-            case CLOSED -> inboundDone = engine.isInboundDone();
+            case CLOSED -> {
+                if (engine.isInboundDone()) {
+                    moveTo(Input.CLOSE_NOTIFY);
+                }
+            }
             default -> {
                 // OK
             }
@@ -489,19 +601,19 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     private boolean hasBufferedInput() {
         return appIn.hasRemaining()
-                || (netIn.position() > 0 && !netInShort && !inboundDone)
-                || ((inboundDone || socketEof) && !eofDelivered);
+                || (netIn.position() > 0 && !netInShort && (input == Input.OPEN || input == Input.FIN))
+                || input.endPending();
     }
 
     @Override
     public int fill(ByteBuffer dst) throws IOException {
-        if (closed) {
+        if (closed()) {
             throw new ClosedChannelException();
         }
-        if (abandoned) {
+        if (handshake == Handshake.ABANDONED) {
             return -1;
         }
-        if (!handshakeDone || taskRunning || !dst.hasRemaining()) {
+        if (handshake != Handshake.DONE || taskRunning || !dst.hasRemaining()) {
             return 0;
         }
         int n = 0;
@@ -510,8 +622,8 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 n += move(appIn, dst);
                 continue;
             }
-            if (inboundDone) {
-                break;
+            if (input != Input.OPEN && input != Input.FIN) {
+                break; // close_notify read, or the end already given
             }
             if (netIn.position() > 0 && !netInShort) {
                 SSLEngineResult r = unwrap();
@@ -539,20 +651,21 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         if (!dst.hasRemaining() || taskRunning) {
             return 0;
         }
-        if (inboundDone) {
-            eofDelivered = true;
-            delivered++;
-            return -1;
-        }
-        if (socketEof) {
-            eofDelivered = true;
-            delivered++;
-            if (role.requireCloseNotify || netIn.position() > 0) {
-                throw new TruncatedException("connection closed without TLS close_notify: data may be truncated");
+        switch (input) {
+            case OPEN -> {
+                return 0;
             }
-            return -1;
+            case CLOSE_NOTIFY -> moveTo(Input.ENDED);
+            case FIN -> moveTo(role.requireCloseNotify || netIn.position() > 0 ? Input.TRUNCATED : Input.ENDED);
+            default -> {
+                // ENDED or TRUNCATED: the same answer again
+            }
         }
-        return 0;
+        delivered++;
+        if (input == Input.TRUNCATED) {
+            throw new TruncatedException("connection closed without TLS close_notify: data may be truncated");
+        }
+        return -1;
     }
 
     private static int move(ByteBuffer src, ByteBuffer dst) {
@@ -595,13 +708,13 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private boolean mayWrite() throws IOException {
-        if (closed) {
+        if (closed()) {
             throw new ClosedChannelException();
         }
-        if (shutdownRequested) {
+        if (output != Output.OPEN) {
             throw new IOException("TLS output already shut down");
         }
-        return handshakeDone && !taskRunning;
+        return handshake == Handshake.DONE && !taskRunning;
     }
 
     /** Wraps as much of {@code src} as netOut takes; false if it could take nothing more. */
@@ -672,27 +785,27 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public boolean hasPendingOutput() {
-        return netOut.position() > 0 || (shutdownRequested && !outputShut);
+        return netOut.position() > 0 || output.shutting();
     }
 
     /** close_notify, then FIN; waits for the handshake and for netOut to drain (see {@link #hasPendingOutput}). */
     @Override
     public void shutdownOutput() throws IOException {
-        if (shutdownRequested || closed) {
+        if (output != Output.OPEN) {
             return;
         }
-        shutdownRequested = true;
+        moveTo(Output.SHUTDOWN_REQUESTED);
         progressShutdown();
         updateInterest();
     }
 
     private void progressShutdown() throws IOException {
-        if (!shutdownRequested || outputShut || closed || !handshakeDone || taskRunning) {
+        if (!output.shutting() || handshake != Handshake.DONE || taskRunning) {
             return;
         }
-        if (!closeNotifyWrapped) {
+        if (output == Output.SHUTDOWN_REQUESTED) {
             engine.closeOutbound();
-            closeNotifyWrapped = true;
+            moveTo(Output.CLOSE_NOTIFY);
         }
         while (!engine.isOutboundDone()) {
             if (!roomForRecord()) {
@@ -705,7 +818,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         flushNetOut();
         if (netOut.position() == 0) {
             inner.shutdownOutput();
-            outputShut = true;
+            moveTo(Output.SHUT);
         }
     }
 
@@ -714,7 +827,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     @Override
     public void readInterest(boolean on) {
         wantRead = on;
-        if (on && handshakeDone && !taskRunning && hasBufferedInput()) {
+        if (on && handshake == Handshake.DONE && !taskRunning && hasBufferedInput()) {
             scheduleDispatch();
         }
         updateInterest();
@@ -728,19 +841,19 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** What the socket below must be watched for, from the TLS state and what the handler wants. */
     private void updateInterest() {
-        if (closed) {
+        if (closed()) {
             return;
         }
         boolean read;
         boolean write = netOut.position() > 0;
         if (taskRunning) {
             read = false;
-        } else if (!handshakeDone) {
+        } else if (handshake != Handshake.DONE) {
             HandshakeStatus hs = engine.getHandshakeStatus();
-            read = !socketEof && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
+            read = input == Input.OPEN && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
         } else {
-            read = wantRead && !inboundDone && !socketEof && !appIn.hasRemaining();
-            write |= wantWrite || (shutdownRequested && !outputShut);
+            read = wantRead && input == Input.OPEN && !appIn.hasRemaining();
+            write |= wantWrite || output.shutting();
         }
         inner.readInterest(read);
         inner.writeInterest(write);
@@ -748,13 +861,13 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** Calls the handler's onReadable from a loop task, for input that will not make the socket readable. */
     private void scheduleDispatch() {
-        if (dispatchQueued || closed) {
+        if (dispatchQueued || closed()) {
             return;
         }
         dispatchQueued = true;
         inner.loop().execute(() -> {
             dispatchQueued = false;
-            if (closed || !handshakeDone || taskRunning || !wantRead || !hasBufferedInput()) {
+            if (closed() || handshake != Handshake.DONE || taskRunning || !wantRead || !hasBufferedInput()) {
                 return;
             }
             try {
@@ -768,7 +881,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private void deliver() throws IOException {
         long before = delivered;
         handler.onReadable();
-        if (closed) {
+        if (closed()) {
             return;
         }
         if (wantRead && delivered != before && hasBufferedInput()) {
@@ -781,10 +894,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public void onReadable() throws IOException {
-        if (closed) {
+        if (closed()) {
             return;
         }
-        if (!handshakeDone) {
+        if (handshake != Handshake.DONE) {
             handshake();
         } else if (!taskRunning && wantRead) {
             deliver();
@@ -795,7 +908,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public void onWritable() throws IOException {
-        if (closed) {
+        if (closed()) {
             return;
         }
         flushNetOut();
@@ -803,14 +916,14 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             updateInterest();
             return;
         }
-        if (!handshakeDone) {
+        if (handshake != Handshake.DONE) {
             handshake();
             updateInterest();
             return;
         }
         serviceEngine();
         progressShutdown();
-        if (!closed && netOut.position() == 0 && wantWrite && !taskRunning) {
+        if (!closed() && netOut.position() == 0 && wantWrite && !taskRunning) {
             handler.onWritable();
         }
         updateInterest();
@@ -819,17 +932,17 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     @Override
     public void onFailure(Throwable cause) {
         // the endpoint below is already closed
-        if (closed) {
+        if (closed()) {
             return;
         }
-        closed = true;
+        moveTo(Output.CLOSED);
         if (handler != null) {
             handler.onFailure(cause);
         }
     }
 
     private void fail(Throwable cause) {
-        if (closed) {
+        if (closed()) {
             return;
         }
         close();
@@ -842,7 +955,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public boolean isOpen() {
-        return !closed && inner.isOpen();
+        return !closed() && inner.isOpen();
     }
 
     @Override
@@ -861,15 +974,15 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (closed()) {
             return;
         }
-        closed = true;
+        Output before = output;
+        moveTo(Output.CLOSED);
         if (!taskRunning && inner.isOpen()) {
             try {
-                if (!closeNotifyWrapped) {
-                    engine.closeOutbound();
-                    closeNotifyWrapped = true;
+                if (before == Output.OPEN || before == Output.SHUTDOWN_REQUESTED) {
+                    engine.closeOutbound(); // else progressShutdown has done it
                 }
                 for (int i = 0; i < 4 && !engine.isOutboundDone() && netOut.remaining() >= packetSize; i++) {
                     if (engine.wrap(EMPTY, netOut).bytesProduced() == 0) {
