@@ -17,8 +17,8 @@ import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.transport.EndPoint;
 import org.nioftpd.transport.SocketEndPoint;
 
-// Past the ~500 lines we aim for, and one class still: the handshake, input and output
-// machines share one SSLEngine and three buffers, and each transition reads the other two.
+// About 1,000 lines, twice the ~500 we aim for, and one class still: its three state
+// machines share one SSLEngine and three buffers, and most transitions read all three.
 /**
  * TLS under the protocol: an {@link EndPoint} that wraps another (a plain
  * {@link SocketEndPoint}) and speaks TLS through a JDK {@link SSLEngine}, on
