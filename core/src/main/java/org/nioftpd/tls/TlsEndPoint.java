@@ -183,6 +183,11 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             };
         }
 
+        /** Records may still be unwrapped: the peer's, or whole ones left in netIn after its FIN. */
+        boolean recordsMayFollow() {
+            return this == OPEN || this == FIN;
+        }
+
         /** The end has not been given to the handler yet: it must be, though the socket will not say so again. */
         boolean endPending() {
             return this == FIN || this == CLOSE_NOTIFY;
@@ -601,7 +606,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     private boolean hasBufferedInput() {
         return appIn.hasRemaining()
-                || (netIn.position() > 0 && !netInShort && (input == Input.OPEN || input == Input.FIN))
+                || (netIn.position() > 0 && !netInShort && input.recordsMayFollow())
                 || input.endPending();
     }
 
@@ -622,7 +627,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 n += move(appIn, dst);
                 continue;
             }
-            if (input != Input.OPEN && input != Input.FIN) {
+            if (!input.recordsMayFollow()) {
                 break; // close_notify read, or the end already given
             }
             if (netIn.position() > 0 && !netInShort) {
