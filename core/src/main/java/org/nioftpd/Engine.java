@@ -32,7 +32,7 @@ import org.nioftpd.session.Session;
 import org.nioftpd.session.UserLimits;
 import org.nioftpd.transport.EndPoint;
 import org.nioftpd.transport.SocketEndPoint;
-import org.nioftpd.transport.TlsEndPoint;
+import org.nioftpd.tls.TlsEndPoint;
 
 /**
  * The composition root: everything {@link FtpServer}'s API drives, wired
@@ -167,8 +167,7 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = new TlsEndPoint(endPoint, context.tls().newEngine(), context.workers(), false, null, 1,
-                        initial);
+                control = TlsEndPoint.forControl(endPoint, context.tls().newEngine(), context.workers(), initial);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
                 context.admission().release(client.getAddress());

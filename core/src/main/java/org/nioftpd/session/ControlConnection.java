@@ -149,7 +149,7 @@ final class ControlConnection implements EndPoint.Handler {
 
     /** True once AUTH TLS has switched (or an implicit-TLS connection). */
     boolean isTls() {
-        return endPoint instanceof org.nioftpd.transport.TlsEndPoint;
+        return endPoint instanceof org.nioftpd.tls.TlsEndPoint;
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.tls.TlsConfig;
 import org.nioftpd.transport.EndPoint;
-import org.nioftpd.transport.TlsEndPoint;
+import org.nioftpd.tls.TlsEndPoint;
 
 /**
  * One FTP session as its commands see it: its state as typed fields (login,
@@ -283,7 +283,7 @@ public final class Session {
         pendingUser = null;
         pi.control().startTls(raw -> {
             try {
-                return new TlsEndPoint(raw, context.tls().newEngine(), context.workers(), false, null, 1, null);
+                return TlsEndPoint.forControl(raw, context.tls().newEngine(), context.workers(), null);
             } catch (javax.net.ssl.SSLException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -308,7 +308,7 @@ public final class Session {
             check = s -> TlsConfig.resumes(s, controlTlsSession(), notBefore) ? null
                     : "TLS session reuse required: the data connection must resume the control connection's session";
         }
-        return new TlsEndPoint(raw, context.tls().newEngine(), context.workers(), true, check, 4, null);
+        return TlsEndPoint.forData(raw, context.tls().newEngine(), context.workers(), check);
     }
 
     /** The control connection's TLS session, or null if it is plain. */

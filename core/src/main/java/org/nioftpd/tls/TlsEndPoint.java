@@ -1,4 +1,4 @@
-package org.nioftpd.transport;
+package org.nioftpd.tls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +14,11 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import org.nioftpd.reactor.EventLoop;
+import org.nioftpd.transport.EndPoint;
+import org.nioftpd.transport.SocketEndPoint;
 
+// About 1,000 lines, twice the ~500 we aim for, and one class still: its three state
+// machines share one SSLEngine and three buffers, and most transitions read all three.
 /**
  * TLS under the protocol: an {@link EndPoint} that wraps another (a plain
  * {@link SocketEndPoint}) and speaks TLS through a JDK {@link SSLEngine}, on
@@ -26,10 +30,11 @@ import org.nioftpd.reactor.EventLoop;
  * {@code netIn} holds received records not yet decrypted (one packet),
  * {@code appIn} decrypted bytes the handler has not read yet (one record's
  * plaintext), {@code netOut} encrypted bytes the socket has not taken yet
- * ({@code outRecords} packets: one for a control connection, a few for a
- * data connection so that one write moves several records). Bytes accepted by
- * {@link #flush} may wait in {@code netOut}: {@link #hasPendingOutput} says so,
- * and a download waits for it before it closes.
+ * (one packet for a control connection, {@link #forControl}; four for a
+ * data connection, {@link #forData}, so that one write moves several
+ * records). Bytes accepted by {@link #flush} may wait in {@code netOut}:
+ * {@link #hasPendingOutput} says so, and a download waits for it before it
+ * closes.
  *
  * <p><b>Handshake.</b> Server side, driven by readiness like everything else:
  * NEED_UNWRAP reads (OP_READ only while a record is incomplete), NEED_WRAP
@@ -50,17 +55,40 @@ import org.nioftpd.reactor.EventLoop;
  * spin), never for half a record (that waits for OP_READ).
  *
  * <p><b>Close.</b> {@link #shutdownOutput} sends close_notify, then FIN.
- * {@link #fill} returns -1 only after the peer's close_notify, unless
- * {@code requireCloseNotify} is off (the control connection: a client that
- * drops the TCP connection after QUIT loses nothing); on a data connection a
- * FIN without close_notify is a {@link TruncatedException}, so that a cut
- * upload is told from a complete one (RFC 4217; RFC 8446 6.1).
+ * {@link #fill} returns -1 only after the peer's close_notify, except on a
+ * control connection (a client that drops the TCP connection after QUIT
+ * loses nothing); on a data connection a FIN without close_notify is a
+ * {@link TruncatedException}, so that a cut upload is told from a complete
+ * one (RFC 4217; RFC 8446 6.1).
  *
  * <p><b>Renegotiation</b> is refused: TLS 1.3 has none; in TLS 1.2 a
  * handshake record after the first handshake can only be the client's new
  * ClientHello, and it closes the connection before the engine sees it
  * (renegotiation costs the server a handshake's CPU per request, and the
  * insecure kind was CVE-2009-3555).
+ *
+ * <p><b>States.</b> Three small machines, each changed only through its
+ * {@code moveTo}, which asserts these arrows and no others:
+ * <pre>{@code
+ * handshake IN_PROGRESS --finished, check passed--> DONE
+ *           IN_PROGRESS --FIN before any byte, control only--> ABANDONED (fill: -1)
+ * input     OPEN --FIN--> FIN --fill: -1 (control, no half record left)--> ENDED
+ *                         FIN --fill: TruncatedException (otherwise)--> TRUNCATED
+ *           OPEN or FIN --close_notify unwrapped--> CLOSE_NOTIFY --fill: -1--> ENDED
+ * output    OPEN --shutdownOutput--> SHUTDOWN_REQUESTED --handshake DONE, no task--> CLOSE_NOTIFY
+ *                --netOut drained, FIN sent--> SHUT
+ *           any but CLOSED --close, a failure below--> CLOSED
+ * }</pre>
+ * Application data waits for handshake DONE: until then {@link #fill} and
+ * {@link #flush} give 0 and a shutdown stays SHUTDOWN_REQUESTED. A failed or
+ * refused handshake closes the endpoint (output CLOSED), after which every
+ * call returns at once or throws {@link ClosedChannelException}. Across all
+ * three, {@code taskRunning}: delegated tasks hold the engine (in the
+ * handshake, and after it for TLS 1.3 post-handshake messages), so the loop
+ * asks for no readiness and leaves the engine alone until {@link #resume}.
+ * The other flags are facts, not states: what the handler asked for
+ * ({@code wantRead}, {@code wantWrite}), half a record in {@code netIn}
+ * ({@code netInShort}), a dispatch queued, TLS 1.2 negotiated.
  *
  * <p>Every method is called on the loop thread of {@link #loop()}, as are the
  * callbacks; only the delegated tasks run elsewhere, and while they run the
@@ -103,12 +131,97 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private static final int TLS_HANDSHAKE_RECORD = 22;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** What the two kinds of connection differ in. */
+    private enum Role {
+        /** One record of output (replies are small); a FIN without close_notify is an end (after QUIT, nothing is lost). */
+        CONTROL(1, false),
+        /** A few records of output, so that one write moves several; a FIN without close_notify may be a cut upload. */
+        DATA(4, true);
+
+        final int outRecords;
+        final boolean requireCloseNotify;
+
+        Role(int outRecords, boolean requireCloseNotify) {
+            this.outRecords = outRecords;
+            this.requireCloseNotify = requireCloseNotify;
+        }
+    }
+
+    /** The first handshake; changed only by {@link #moveTo(Handshake)}. */
+    private enum Handshake {
+        /** Records go where the engine's HandshakeStatus says; fill and flush move nothing yet. */
+        IN_PROGRESS,
+        /** Application data flows (the handshake check, if any, passed). */
+        DONE,
+        /** The peer closed before its first byte (a port probe, a client that gave up): an end, not a failure. */
+        ABANDONED;
+
+        boolean mayBecome(Handshake next) {
+            return this == IN_PROGRESS && next != IN_PROGRESS;
+        }
+    }
+
+    /** What the peer sent, and what {@link #fill} has said of its end; changed only by {@link #moveTo(Input)}. */
+    private enum Input {
+        /** Records may come. */
+        OPEN,
+        /** The socket is at end of stream, no close_notify read (yet: whole records left in netIn are still unwrapped). */
+        FIN,
+        /** The peer's close_notify has been read: the plaintext before it goes to the handler, then -1. */
+        CLOSE_NOTIFY,
+        /** fill has returned -1. */
+        ENDED,
+        /** fill has thrown {@link TruncatedException}: FIN without close_notify on a data connection, or in mid-record. */
+        TRUNCATED;
+
+        boolean mayBecome(Input next) {
+            return switch (this) {
+                case OPEN -> next == FIN || next == CLOSE_NOTIFY;
+                case FIN -> next == CLOSE_NOTIFY || next == ENDED || next == TRUNCATED;
+                case CLOSE_NOTIFY -> next == ENDED;
+                case ENDED, TRUNCATED -> false;
+            };
+        }
+
+        /** Records may still be unwrapped: the peer's, or whole ones left in netIn after its FIN. */
+        boolean recordsMayFollow() {
+            return this == OPEN || this == FIN;
+        }
+
+        /** The end has not been given to the handler yet: it must be, though the socket will not say so again. */
+        boolean endPending() {
+            return this == FIN || this == CLOSE_NOTIFY;
+        }
+    }
+
+    /** What we send; changed only by {@link #moveTo(Output)}. */
+    private enum Output {
+        /** Application data may be written. */
+        OPEN,
+        /** {@link #shutdownOutput} was called: close_notify waits for the handshake (or a delegated task) to end. */
+        SHUTDOWN_REQUESTED,
+        /** The engine's outbound side is closed: its close_notify goes through netOut, then FIN. */
+        CLOSE_NOTIFY,
+        /** close_notify and FIN have gone to the socket. */
+        SHUT,
+        /** {@link #close} or a failure below: every call returns at once or throws {@link ClosedChannelException}. */
+        CLOSED;
+
+        boolean mayBecome(Output next) {
+            return next == CLOSED ? this != CLOSED : next.ordinal() == ordinal() + 1;
+        }
+
+        /** A shutdown is under way: close_notify or the FIN is still to go out. */
+        boolean shutting() {
+            return this == SHUTDOWN_REQUESTED || this == CLOSE_NOTIFY;
+        }
+    }
+
     private final EndPoint inner;
     private final SSLEngine engine;
     private final Executor tasks;
-    private final boolean requireCloseNotify;
+    private final Role role;
     private final HandshakeCheck check;
-    private final int outRecords;
     private Handler handler;
 
     /** Write mode: [0, position) received and not yet unwrapped. */
@@ -121,49 +234,62 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private ByteBuffer fileChunk;
     private int packetSize;
 
-    private boolean handshakeDone;
+    private Handshake handshake = Handshake.IN_PROGRESS;
+    private Input input = Input.OPEN;
+    private Output output = Output.OPEN;
+    /** The engine's delegated tasks run on the worker pool: until {@link #resume}, no readiness and no engine call. */
     private boolean taskRunning;
-    private boolean closed;
+    /** The first handshake negotiated TLS 1.2: a handshake record after it is a renegotiation. */
     private boolean tls12;
     /** What the handler asked for. */
     private boolean wantRead;
     private boolean wantWrite;
     /** The last unwrap found only part of a record in netIn: wait for the socket. */
     private boolean netInShort;
-    private boolean socketEof;
     /** Bytes ever read from the socket: a peer that leaves before sending any has not failed a handshake. */
     private long received;
-    /** The peer closed before its first byte (a port probe, a client that gave up): an end, not a failure. */
-    private boolean abandoned;
-    /** The peer's close_notify has been read. */
-    private boolean inboundDone;
-    private boolean eofDelivered;
-    private boolean shutdownRequested;
-    private boolean closeNotifyWrapped;
-    private boolean outputShut;
+    /** A loop task will call the handler's onReadable: one at a time. */
     private boolean dispatchQueued;
     /** Counts fill results given to the handler: tells a dispatch that moved something from one that did not. */
     private long delivered;
 
     /**
-     * Wraps {@code inner} (connected, on its loop) and starts the server side
-     * of the handshake. Loop thread. Takes over {@code inner}'s handler.
+     * TLS for a control connection (implicit TLS, AUTH TLS): one record of
+     * output buffer; a FIN without close_notify is an end, and a peer that
+     * leaves before its first byte (a port probe) is a disconnect, not a
+     * failed handshake. Loop thread. Takes over {@code raw}'s handler.
      *
+     * @param raw                the connected endpoint, on its loop
      * @param engine             a server-mode engine, protocols and suites set
      * @param tasks              where the engine's delegated tasks run (never the loop)
-     * @param requireCloseNotify whether a FIN without close_notify is an error (data) or an end (control)
-     * @param check              what the completed handshake must satisfy, or null
-     * @param outRecords         how many records {@code netOut} holds (1 for control, more for bulk data)
-     * @param initial            bytes already read from the socket (after a PROXY header), or null
+     * @param initialBytesOrNull bytes already read from the socket (after a PROXY header), or null
      */
-    public TlsEndPoint(EndPoint inner, SSLEngine engine, Executor tasks, boolean requireCloseNotify,
-                       HandshakeCheck check, int outRecords, ByteBuffer initial) throws SSLException {
+    public static TlsEndPoint forControl(EndPoint raw, SSLEngine engine, Executor tasks,
+                                         ByteBuffer initialBytesOrNull) throws SSLException {
+        return new TlsEndPoint(raw, engine, tasks, Role.CONTROL, null, initialBytesOrNull);
+    }
+
+    /**
+     * TLS for a data connection (PROT P): four records of output buffer, and
+     * the peer's close_notify required at the end, so that a cut upload is a
+     * {@link TruncatedException}, not a short file. Loop thread. Takes over
+     * {@code raw}'s handler.
+     *
+     * @param checkOrNull what the completed handshake must satisfy (session reuse), or null
+     */
+    public static TlsEndPoint forData(EndPoint raw, SSLEngine engine, Executor tasks,
+                                      HandshakeCheck checkOrNull) throws SSLException {
+        return new TlsEndPoint(raw, engine, tasks, Role.DATA, checkOrNull, null);
+    }
+
+    /** Wraps {@code inner} and starts the server side of the handshake. */
+    private TlsEndPoint(EndPoint inner, SSLEngine engine, Executor tasks, Role role, HandshakeCheck check,
+                        ByteBuffer initial) throws SSLException {
         this.inner = inner;
         this.engine = engine;
         this.tasks = tasks;
-        this.requireCloseNotify = requireCloseNotify;
+        this.role = role;
         this.check = check;
-        this.outRecords = Math.max(1, outRecords);
         SSLSession s = engine.getSession();
         this.packetSize = s.getPacketBufferSize();
         int initialBytes = initial != null ? initial.remaining() : 0;
@@ -174,7 +300,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         }
         this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
         this.appIn.flip();
-        this.netOut = ByteBuffer.allocate(packetSize * this.outRecords);
+        this.netOut = ByteBuffer.allocate(packetSize * role.outRecords);
         inner.handler(this);
         engine.beginHandshake();
         updateInterest();
@@ -190,7 +316,28 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     public boolean isHandshakeDone() {
-        return handshakeDone;
+        return handshake == Handshake.DONE;
+    }
+
+    // ---------------------------------------------------------- transitions
+
+    private void moveTo(Handshake next) {
+        assert handshake.mayBecome(next) : "handshake " + handshake + " -> " + next;
+        handshake = next;
+    }
+
+    private void moveTo(Input next) {
+        assert input.mayBecome(next) : "input " + input + " -> " + next;
+        input = next;
+    }
+
+    private void moveTo(Output next) {
+        assert output.mayBecome(next) : "output " + output + " -> " + next;
+        output = next;
+    }
+
+    private boolean closed() {
+        return output == Output.CLOSED;
     }
 
     @Override
@@ -220,7 +367,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private void handshakeSteps() throws IOException {
-        while (!closed && !handshakeDone && !taskRunning) {
+        while (!closed() && handshake == Handshake.IN_PROGRESS && !taskRunning) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> {
                     if (runDelegatedTasks()) {
@@ -250,7 +397,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     }
                     if (r == null || netInShort) {
                         int n = readMore();
-                        if (n < 0 && received == 0 && !requireCloseNotify) {
+                        if (n < 0 && received == 0 && role == Role.CONTROL) {
                             abandon();
                             return;
                         }
@@ -280,12 +427,11 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private void finished() throws IOException {
-        handshakeDone = true;
         SSLSession s = engine.getSession();
         tls12 = "TLSv1.2".equals(s.getProtocol());
         packetSize = Math.max(packetSize, s.getPacketBufferSize());
         if (netOut.capacity() < packetSize) {
-            netOut = grow(netOut, packetSize * outRecords);
+            netOut = grow(netOut, packetSize * role.outRecords);
         }
         if (check != null) {
             String refusal = check.refusal(s);
@@ -293,6 +439,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 throw new RefusedException(refusal);
             }
         }
+        moveTo(Handshake.DONE);
         serviceEngine(); // TLS 1.3: the session ticket goes out after the client's Finished
         flushNetOut();
         progressShutdown();
@@ -304,10 +451,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** The peer left without a byte: the handler reads end of stream, as on a plain connection. */
     private void abandon() {
-        abandoned = true;
+        moveTo(Handshake.ABANDONED);
         updateInterest();
         inner.loop().execute(() -> {
-            if (!closed && handler != null) {
+            if (!closed() && handler != null) {
                 try {
                     handler.onReadable();
                 } catch (Throwable t) {
@@ -352,14 +499,14 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     /** On the loop, after delegated tasks (or to start on bytes read before TLS began). */
     private void resume(Throwable taskFailure) {
         taskRunning = false;
-        if (closed) {
+        if (closed()) {
             return;
         }
         try {
             if (taskFailure != null) {
                 throw taskFailure;
             }
-            if (!handshakeDone) {
+            if (handshake != Handshake.DONE) {
                 handshake();
                 return;
             }
@@ -380,7 +527,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
      * session tickets and key updates, the answer to a close_notify).
      */
     private void serviceEngine() throws IOException {
-        while (!closed && !taskRunning) {
+        while (!closed() && !taskRunning) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
                 runDelegatedTasks();
@@ -400,7 +547,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** Reads from the socket into netIn: bytes read, 0, or -1 at end of stream. */
     private int readMore() throws IOException {
-        if (socketEof) {
+        if (input != Input.OPEN) {
             return -1;
         }
         if (!netIn.hasRemaining()) {
@@ -411,7 +558,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         }
         int n = inner.fill(netIn);
         if (n < 0) {
-            socketEof = true;
+            moveTo(Input.FIN);
         } else if (n > 0) {
             netInShort = false;
             received += n;
@@ -422,7 +569,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     /** One unwrap of netIn into appIn (appIn must be empty or have room); grows a too small appIn. */
     private SSLEngineResult unwrap() throws IOException {
         netIn.flip();
-        if (handshakeDone && tls12 && netIn.hasRemaining() && netIn.get(netIn.position()) == TLS_HANDSHAKE_RECORD) {
+        if (handshake == Handshake.DONE && tls12 && netIn.hasRemaining() && netIn.get(netIn.position()) == TLS_HANDSHAKE_RECORD) {
             netIn.compact();
             throw new SSLException("TLS renegotiation refused");
         }
@@ -445,7 +592,11 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     appIn = ByteBuffer.allocate(size).flip();
                 }
             }
-            case CLOSED -> inboundDone = engine.isInboundDone();
+            case CLOSED -> {
+                if (engine.isInboundDone()) {
+                    moveTo(Input.CLOSE_NOTIFY);
+                }
+            }
             default -> {
                 // OK
             }
@@ -455,19 +606,19 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     private boolean hasBufferedInput() {
         return appIn.hasRemaining()
-                || (netIn.position() > 0 && !netInShort && !inboundDone)
-                || ((inboundDone || socketEof) && !eofDelivered);
+                || (netIn.position() > 0 && !netInShort && input.recordsMayFollow())
+                || input.endPending();
     }
 
     @Override
     public int fill(ByteBuffer dst) throws IOException {
-        if (closed) {
+        if (closed()) {
             throw new ClosedChannelException();
         }
-        if (abandoned) {
+        if (handshake == Handshake.ABANDONED) {
             return -1;
         }
-        if (!handshakeDone || taskRunning || !dst.hasRemaining()) {
+        if (handshake != Handshake.DONE || taskRunning || !dst.hasRemaining()) {
             return 0;
         }
         int n = 0;
@@ -476,8 +627,8 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 n += move(appIn, dst);
                 continue;
             }
-            if (inboundDone) {
-                break;
+            if (!input.recordsMayFollow()) {
+                break; // close_notify read, or the end already given
             }
             if (netIn.position() > 0 && !netInShort) {
                 SSLEngineResult r = unwrap();
@@ -505,20 +656,21 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         if (!dst.hasRemaining() || taskRunning) {
             return 0;
         }
-        if (inboundDone) {
-            eofDelivered = true;
-            delivered++;
-            return -1;
-        }
-        if (socketEof) {
-            eofDelivered = true;
-            delivered++;
-            if (requireCloseNotify || netIn.position() > 0) {
-                throw new TruncatedException("connection closed without TLS close_notify: data may be truncated");
+        switch (input) {
+            case OPEN -> {
+                return 0;
             }
-            return -1;
+            case CLOSE_NOTIFY -> moveTo(Input.ENDED);
+            case FIN -> moveTo(role.requireCloseNotify || netIn.position() > 0 ? Input.TRUNCATED : Input.ENDED);
+            default -> {
+                // ENDED or TRUNCATED: the same answer again
+            }
         }
-        return 0;
+        delivered++;
+        if (input == Input.TRUNCATED) {
+            throw new TruncatedException("connection closed without TLS close_notify: data may be truncated");
+        }
+        return -1;
     }
 
     private static int move(ByteBuffer src, ByteBuffer dst) {
@@ -542,7 +694,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return true;
         }
         if (netOut.position() == 0) {
-            netOut = ByteBuffer.allocate(packetSize * outRecords);
+            netOut = ByteBuffer.allocate(packetSize * role.outRecords);
             return true;
         }
         return false;
@@ -561,13 +713,13 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private boolean mayWrite() throws IOException {
-        if (closed) {
+        if (closed()) {
             throw new ClosedChannelException();
         }
-        if (shutdownRequested) {
+        if (output != Output.OPEN) {
             throw new IOException("TLS output already shut down");
         }
-        return handshakeDone && !taskRunning;
+        return handshake == Handshake.DONE && !taskRunning;
     }
 
     /** Wraps as much of {@code src} as netOut takes; false if it could take nothing more. */
@@ -638,27 +790,27 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public boolean hasPendingOutput() {
-        return netOut.position() > 0 || (shutdownRequested && !outputShut);
+        return netOut.position() > 0 || output.shutting();
     }
 
     /** close_notify, then FIN; waits for the handshake and for netOut to drain (see {@link #hasPendingOutput}). */
     @Override
     public void shutdownOutput() throws IOException {
-        if (shutdownRequested || closed) {
+        if (output != Output.OPEN) {
             return;
         }
-        shutdownRequested = true;
+        moveTo(Output.SHUTDOWN_REQUESTED);
         progressShutdown();
         updateInterest();
     }
 
     private void progressShutdown() throws IOException {
-        if (!shutdownRequested || outputShut || closed || !handshakeDone || taskRunning) {
+        if (!output.shutting() || handshake != Handshake.DONE || taskRunning) {
             return;
         }
-        if (!closeNotifyWrapped) {
+        if (output == Output.SHUTDOWN_REQUESTED) {
             engine.closeOutbound();
-            closeNotifyWrapped = true;
+            moveTo(Output.CLOSE_NOTIFY);
         }
         while (!engine.isOutboundDone()) {
             if (!roomForRecord()) {
@@ -671,7 +823,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         flushNetOut();
         if (netOut.position() == 0) {
             inner.shutdownOutput();
-            outputShut = true;
+            moveTo(Output.SHUT);
         }
     }
 
@@ -680,7 +832,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     @Override
     public void readInterest(boolean on) {
         wantRead = on;
-        if (on && handshakeDone && !taskRunning && hasBufferedInput()) {
+        if (on && handshake == Handshake.DONE && !taskRunning && hasBufferedInput()) {
             scheduleDispatch();
         }
         updateInterest();
@@ -694,19 +846,19 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** What the socket below must be watched for, from the TLS state and what the handler wants. */
     private void updateInterest() {
-        if (closed) {
+        if (closed()) {
             return;
         }
         boolean read;
         boolean write = netOut.position() > 0;
         if (taskRunning) {
             read = false;
-        } else if (!handshakeDone) {
+        } else if (handshake != Handshake.DONE) {
             HandshakeStatus hs = engine.getHandshakeStatus();
-            read = !socketEof && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
+            read = input == Input.OPEN && (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN);
         } else {
-            read = wantRead && !inboundDone && !socketEof && !appIn.hasRemaining();
-            write |= wantWrite || (shutdownRequested && !outputShut);
+            read = wantRead && input == Input.OPEN && !appIn.hasRemaining();
+            write |= wantWrite || output.shutting();
         }
         inner.readInterest(read);
         inner.writeInterest(write);
@@ -714,13 +866,13 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** Calls the handler's onReadable from a loop task, for input that will not make the socket readable. */
     private void scheduleDispatch() {
-        if (dispatchQueued || closed) {
+        if (dispatchQueued || closed()) {
             return;
         }
         dispatchQueued = true;
         inner.loop().execute(() -> {
             dispatchQueued = false;
-            if (closed || !handshakeDone || taskRunning || !wantRead || !hasBufferedInput()) {
+            if (closed() || handshake != Handshake.DONE || taskRunning || !wantRead || !hasBufferedInput()) {
                 return;
             }
             try {
@@ -734,7 +886,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private void deliver() throws IOException {
         long before = delivered;
         handler.onReadable();
-        if (closed) {
+        if (closed()) {
             return;
         }
         if (wantRead && delivered != before && hasBufferedInput()) {
@@ -747,10 +899,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public void onReadable() throws IOException {
-        if (closed) {
+        if (closed()) {
             return;
         }
-        if (!handshakeDone) {
+        if (handshake != Handshake.DONE) {
             handshake();
         } else if (!taskRunning && wantRead) {
             deliver();
@@ -761,7 +913,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public void onWritable() throws IOException {
-        if (closed) {
+        if (closed()) {
             return;
         }
         flushNetOut();
@@ -769,14 +921,14 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             updateInterest();
             return;
         }
-        if (!handshakeDone) {
+        if (handshake != Handshake.DONE) {
             handshake();
             updateInterest();
             return;
         }
         serviceEngine();
         progressShutdown();
-        if (!closed && netOut.position() == 0 && wantWrite && !taskRunning) {
+        if (!closed() && netOut.position() == 0 && wantWrite && !taskRunning) {
             handler.onWritable();
         }
         updateInterest();
@@ -785,17 +937,17 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     @Override
     public void onFailure(Throwable cause) {
         // the endpoint below is already closed
-        if (closed) {
+        if (closed()) {
             return;
         }
-        closed = true;
+        moveTo(Output.CLOSED);
         if (handler != null) {
             handler.onFailure(cause);
         }
     }
 
     private void fail(Throwable cause) {
-        if (closed) {
+        if (closed()) {
             return;
         }
         close();
@@ -808,7 +960,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     @Override
     public boolean isOpen() {
-        return !closed && inner.isOpen();
+        return !closed() && inner.isOpen();
     }
 
     @Override
@@ -827,15 +979,15 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (closed()) {
             return;
         }
-        closed = true;
+        Output before = output;
+        moveTo(Output.CLOSED);
         if (!taskRunning && inner.isOpen()) {
             try {
-                if (!closeNotifyWrapped) {
-                    engine.closeOutbound();
-                    closeNotifyWrapped = true;
+                if (before == Output.OPEN || before == Output.SHUTDOWN_REQUESTED) {
+                    engine.closeOutbound(); // else progressShutdown has done it
                 }
                 for (int i = 0; i < 4 && !engine.isOutboundDone() && netOut.remaining() >= packetSize; i++) {
                     if (engine.wrap(EMPTY, netOut).bytesProduced() == 0) {
