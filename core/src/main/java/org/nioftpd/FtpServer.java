@@ -108,7 +108,7 @@ public final class FtpServer implements AutoCloseable {
                 b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
-                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig);
+                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards);
     }
 
     public static Builder builder() {
@@ -475,6 +475,7 @@ public final class FtpServer implements AutoCloseable {
         private java.util.function.Consumer<? super Throwable> onFatalError;
         private Duration banWindow = Duration.ofMinutes(10);
         private Duration banDuration = Duration.ofMinutes(15);
+        private org.nioftpd.session.Guards guards = org.nioftpd.session.Guards.DEFAULTS;
 
         private Builder() {
         }
@@ -620,6 +621,22 @@ public final class FtpServer implements AutoCloseable {
             }
             this.downloadRate = downloadBytesPerSecond;
             this.uploadRate = uploadBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * MODE Z uploads: refused with 552 (temporary file removed, an older
+         * file of the name intact) once they have written more than
+         * {@code allowanceBytes} and more than {@code ratio} times the
+         * compressed bytes received. Default 100 beyond 64 MiB: text
+         * compresses 3 to 10 times, a zlib stream of zeros 1,000 times.
+         * {@code ratio} 0: no limit.
+         */
+        public Builder maxInflateRatio(long ratio, long allowanceBytes) {
+            if (ratio < 0 || allowanceBytes < 0) {
+                throw new IllegalArgumentException("inflate ratio and allowance must not be negative");
+            }
+            this.guards = new org.nioftpd.session.Guards(ratio, allowanceBytes);
             return this;
         }
 

@@ -397,6 +397,7 @@ final class TransferCommands {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
+                .inflateLimit(s.settings().guards().maxInflateRatio(), s.settings().guards().inflateAllowance())
                 .commitOn(s.settings().workers())
                 .fileTransfer(new Transfer.FileTransfer(virtual, target, true, ascii != null));
         s.startTransfer(t, announce != null ? announce
