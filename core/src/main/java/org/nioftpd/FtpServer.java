@@ -636,7 +636,22 @@ public final class FtpServer implements AutoCloseable {
             if (ratio < 0 || allowanceBytes < 0) {
                 throw new IllegalArgumentException("inflate ratio and allowance must not be negative");
             }
-            this.guards = new org.nioftpd.session.Guards(ratio, allowanceBytes);
+            this.guards = guards.withInflateLimit(ratio, allowanceBytes);
+            return this;
+        }
+
+        /**
+         * Paths more than {@code depth} components below a user's root are
+         * refused with 550 before any file system call (MKD cannot make one,
+         * CWD cannot enter one). Resolving a path costs the square of its
+         * depth on the loop; default 128 keeps any command within about a
+         * millisecond of it.
+         */
+        public Builder maxPathDepth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("max path depth must be positive");
+            }
+            this.guards = guards.withMaxPathDepth(depth);
             return this;
         }
 

@@ -176,6 +176,9 @@ final class Options {
                         long[] limit = Values.inflateLimit(v);
                         o.builder.maxInflateRatio(limit[0], limit[1]);
                     }),
+            option(LIMITS, "max-path-depth", "N",
+                    "deepest path below a root, in directories; deeper is refused with 550 (default 128)",
+                    (o, v) -> o.builder.maxPathDepth(Values.positiveInt(v, 4096))),
             flag(LIMITS, "allow-foreign-data",
                     "allow data connections to or from hosts other than the client's (FXP); default off",
                     (o, v) -> o.builder.allowForeignDataAddress(true)),

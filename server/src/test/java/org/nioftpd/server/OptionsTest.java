@@ -233,6 +233,7 @@ class OptionsTest {
         samples.put("failed-login-delay", "1000");
         samples.put("max-line", "4096");
         samples.put("max-inflate-ratio", "100/64M");
+        samples.put("max-path-depth", "128");
         samples.put("login-timeout", "60");
         samples.put("idle-timeout", "300");
         samples.put("data-timeout", "300");
