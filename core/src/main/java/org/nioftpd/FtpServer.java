@@ -108,7 +108,7 @@ public final class FtpServer implements AutoCloseable {
                 b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
-                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards);
+                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer());
     }
 
     public static Builder builder() {

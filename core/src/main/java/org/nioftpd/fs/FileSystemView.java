@@ -88,15 +88,24 @@ public final class FileSystemView {
     }
 
     /**
-     * {@code arg} as an absolute virtual path, checked against the limits that
-     * hold before any file system call: its depth.
+     * {@code arg} as an absolute virtual path, checked against what holds
+     * before any file system call: its depth, and that no component is one of
+     * the server's temporary files (those are missing to clients: listed
+     * nowhere, never read, renamed, deleted or written through).
      */
     private String confined(String arg) throws IOException {
         String virtual = virtualPath(arg);
         int depth = 0;
-        for (int i = 0; i < virtual.length(); i++) {
-            if (virtual.charAt(i) == '/' && ++depth > maxDepth) {
-                throw new FileSystemException(null, null, "path too deep (more than " + maxDepth + " levels)");
+        int start = 1;
+        for (int i = 1; i <= virtual.length(); i++) {
+            if (i == virtual.length() || virtual.charAt(i) == '/') {
+                if (i > start && TemporaryFiles.isTemporary(virtual.substring(start, i))) {
+                    throw new NoSuchFileException(virtual);
+                }
+                start = i + 1;
+                if (++depth > maxDepth) {
+                    throw new FileSystemException(null, null, "path too deep (more than " + maxDepth + " levels)");
+                }
             }
         }
         return virtual;
