@@ -473,7 +473,8 @@ final class TransferCommands {
             startListing(s, r, format, entry -> true);
             return;
         }
-        FileInfo info = FileInfo.read(r.real(), format == ListFormat.NLST ? path : r.name(), s.fs().root());
+        FileInfo info = FileInfo.read(r.real(),
+                org.nioftpd.protocol.Printable.name(format == ListFormat.NLST ? path : r.name()), s.fs().root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.nioftpd.protocol.Printable;
 
 /**
  * One user's view of the disk: a root directory that the client sees as
@@ -248,6 +249,10 @@ public final class FileSystemView {
      */
     public Resolved resolveForCreate(String arg) throws IOException {
         Resolved entry = resolveEntry(arg);
+        if (Printable.hasControl(entry.name())) {
+            // a CR or LF in a name breaks every listing line and log line that shows it: 553
+            throw new InvalidPathException(Printable.name(entry.name()), "control character in a new name");
+        }
         boolean exists = Files.exists(entry.real(), LinkOption.NOFOLLOW_LINKS);
         if (!writable && (!inDropBox(entry.virtual()) || exists)) {
             // a read-only user creates new files in its drop box, and nothing else

@@ -261,7 +261,7 @@ public final class Session {
 
     private void execute(Command command, String verb, String arg) {
         if (command == null) {
-            reply(500, "Unknown command '" + printable(verb) + "'.");
+            reply(500, "Unknown command '" + org.nioftpd.protocol.Printable.forLog(verb, 32) + "'.");
             return;
         }
         if (command.access() != Command.Access.ANYONE && user == null) {
@@ -312,15 +312,6 @@ public final class Session {
     /** A read-only user with a drop box may store new files there (the view checks where). */
     private boolean mayDropFile(Command command) {
         return user.uploadOnly() != null && (command.name().equals("STOR") || command.name().equals("STOU"));
-    }
-
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 32; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return sb.toString();
     }
 
     // ---------------------------------------------------------------- replies
