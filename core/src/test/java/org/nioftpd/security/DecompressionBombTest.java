@@ -103,4 +103,33 @@ class DecompressionBombTest {
         }
         assertArrayEquals(text, Files.readAllBytes(dir.resolve("t.txt")));
     }
+
+    /** The budget's pause and resume under a rate limit lose no byte, whether the input inflates much or not. */
+    @Test
+    void aThrottledDeflatedUploadArrivesIntact() throws Exception {
+        byte[] mixed = new byte[(3 << 20) + 300_000];
+        new java.util.Random(3).nextBytes(mixed);
+        java.util.Arrays.fill(mixed, 100_000, (3 << 20) + 100_000, (byte) 0); // 3 MiB of zeros inside
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (OutputStream out = new DeflaterOutputStream(z)) {
+            out.write(mixed);
+        }
+        try (TestServer server = TestServer.start(dir, b -> b.bandwidth(0, 400_000).maxInflateRatio(100, 0));
+             RawClient c = new RawClient(server.port())) {
+            c.greetAndLogin(TestServer.USER, TestServer.PASSWORD);
+            c.expect("TYPE I", 200);
+            c.expect("MODE Z", 200);
+            int port = c.pasv();
+            try (Socket data = c.connectData(port)) {
+                c.send("STOR m.bin");
+                String mark = c.reply();
+                assertTrue(mark.startsWith("125") || mark.startsWith("150"), mark);
+                data.getOutputStream().write(z.toByteArray());
+                data.shutdownOutput();
+                String done = c.reply();
+                assertTrue(done.startsWith("226"), done);
+            }
+        }
+        assertArrayEquals(mixed, Files.readAllBytes(dir.resolve("m.bin")));
+    }
 }
