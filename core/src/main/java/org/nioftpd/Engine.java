@@ -86,7 +86,7 @@ final class Engine {
                 new DataPolicy(b.passiveLow, b.passiveHigh, b.acceptTimeout, b.dataTimeout, b.allowForeignData),
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
-                events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig);
+                events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer());
     }
 
     /** Binds every listen address and starts the loops. Fails (and releases everything) if any bind fails. */

@@ -228,6 +228,7 @@ public final class FtpServer implements AutoCloseable {
         int maxSessionsPerAddress = 50;
         int banAfterFailures = 10;
         java.util.function.Consumer<? super Throwable> onFatalError;
+        org.nioftpd.session.Guards guards = org.nioftpd.session.Guards.DEFAULTS;
         Duration banWindow = Duration.ofMinutes(10);
         Duration banDuration = Duration.ofMinutes(15);
 
@@ -375,6 +376,37 @@ public final class FtpServer implements AutoCloseable {
             }
             this.downloadRate = downloadBytesPerSecond;
             this.uploadRate = uploadBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * MODE Z uploads: refused with 552 (temporary file removed, an older
+         * file of the name intact) once they have written more than
+         * {@code allowanceBytes} and more than {@code ratio} times the
+         * compressed bytes received. Default 100 beyond 64 MiB: text
+         * compresses 3 to 10 times, a zlib stream of zeros 1,000 times.
+         * {@code ratio} 0: no limit.
+         */
+        public Builder maxInflateRatio(long ratio, long allowanceBytes) {
+            if (ratio < 0 || allowanceBytes < 0) {
+                throw new IllegalArgumentException("inflate ratio and allowance must not be negative");
+            }
+            this.guards = guards.withInflateLimit(ratio, allowanceBytes);
+            return this;
+        }
+
+        /**
+         * Paths more than {@code depth} components below a user's root are
+         * refused with 550 before any file system call (MKD cannot make one,
+         * CWD cannot enter one). Resolving a path costs the square of its
+         * depth on the loop; default 128 keeps any command within about a
+         * millisecond of it.
+         */
+        public Builder maxPathDepth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("max path depth must be positive");
+            }
+            this.guards = guards.withMaxPathDepth(depth);
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +26,7 @@ import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.Glob;
+import org.nioftpd.fs.TemporaryFiles;
 import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.fs.ListFormat;
 import org.nioftpd.session.Session;
@@ -313,7 +315,7 @@ final class TransferCommands {
             upload(s, r, "STOR", file, null);
             return;
         }
-        Path temporary = temporaryBeside(r.real());
+        Path temporary = temporaryBeside(s, r.real());
         FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         upload(s, r, "STOR", file, temporary);
     }
@@ -397,6 +399,7 @@ final class TransferCommands {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
+                .inflateLimit(s.context().guards().maxInflateRatio(), s.context().guards().inflateAllowance())
                 .commitOn(s.context().workers())
                 .logEntry(new Transfer.LogEntry(virtual, target, true, ascii != null));
         s.startTransfer(t, announce != null ? announce
@@ -407,11 +410,22 @@ final class TransferCommands {
         return s.deflate() ? new java.util.zip.Inflater() : null;
     }
 
-    /** A hidden name in the same directory, so that the final rename is atomic. */
-    private static Path temporaryBeside(Path target) {
-        String name = "." + target.getFileName() + ".nioftpd-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        return target.resolveSibling(name.length() > 250 ? name.substring(name.length() - 250) : name);
+    /**
+     * A hidden name in the same directory, so that the final rename is atomic.
+     * The first upload into a directory in this run also has its stale
+     * temporaries (a crash's) swept, on a worker: those not modified for twice
+     * the data timeout, and at least an hour (a finished upload's commit may
+     * wait in the worker queue a while after its last write).
+     */
+    private static Path temporaryBeside(Session s, Path target) {
+        Duration stale = s.context().data().dataTimeout().multipliedBy(2);
+        s.context().guards().temporaries().sweepOnce(target.getParent(),
+                stale.compareTo(MIN_STALE) < 0 ? MIN_STALE : stale, s.context().workers());
+        return TemporaryFiles.beside(target);
     }
+
+    /** Temporary files younger than this are never swept, whatever the data timeout. */
+    private static final Duration MIN_STALE = Duration.ofHours(1);
 
     // ------------------------------------------------------------------- listings
 
@@ -459,7 +473,8 @@ final class TransferCommands {
             startListing(s, r, format, entry -> true);
             return;
         }
-        FileInfo info = FileInfo.read(r.real(), format == ListFormat.NLST ? path : r.name(), s.fs().root());
+        FileInfo info = FileInfo.read(r.real(),
+                org.nioftpd.protocol.Printable.name(format == ListFormat.NLST ? path : r.name()), s.fs().root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.LineBuffer;
 import org.nioftpd.fs.ListFormat;
+import org.nioftpd.protocol.Printable;
 
 /**
  * A listing streamed from a {@link DirectoryStream}: entries are read and
@@ -86,7 +87,8 @@ public final class ListingSource implements ByteSource {
         try {
             while (entries.hasNext()) {
                 Path p = entries.next();
-                FileInfo info = FileInfo.read(p, p.getFileName().toString(), root);
+                // a name's control characters as '?': a CR or LF would split its line (RFC 3659 2.2)
+                FileInfo info = FileInfo.read(p, Printable.name(p.getFileName().toString()), root);
                 if (info != null) {
                     return info;
                 }

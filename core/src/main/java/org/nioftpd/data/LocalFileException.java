@@ -12,8 +12,26 @@ public final class LocalFileException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** A limit of the server's (not the disk's) was passed: 552, like a quota. */
+    private final boolean overLimit;
+
     public LocalFileException(IOException cause) {
         super(describe(cause), cause);
+        this.overLimit = false;
+    }
+
+    private LocalFileException(String reason) {
+        super(reason, new IOException(reason));
+        this.overLimit = true;
+    }
+
+    /**
+     * The upload passed a storage limit the server sets (a MODE Z stream that
+     * expands too much): 552 "Exceeded storage allocation", as over a quota.
+     * {@code reason} is the reply's text: it must name no real path.
+     */
+    public static LocalFileException overLimit(String reason) {
+        return new LocalFileException(reason);
     }
 
     /**
@@ -38,9 +56,9 @@ public final class LocalFileException extends IOException {
         return message().contains("no space") || message().contains("disk full");
     }
 
-    /** True when a quota is exceeded (EDQUOT): 552. */
+    /** True when a quota (EDQUOT) or a limit of the server's is exceeded: 552. */
     public boolean isOverQuota() {
-        return message().contains("quota");
+        return overLimit || message().contains("quota");
     }
 
     private String message() {

@@ -37,6 +37,22 @@ public final class Upload extends Transfer {
     private final FileChannel file;
     private final Inflater inflater;
     private final ByteBuffer inflated;
+    /**
+     * MODE Z: the compressed bytes read from the socket and not yet inflated
+     * (read mode). The upload's own, not the loop's I/O buffer: a turn may end
+     * with some of it left, when its output budget is spent.
+     */
+    private final ByteBuffer deflated;
+    /** MODE Z: the client's end of stream was read; what {@link #deflated} holds is the last of it. */
+    private boolean deflatedEnd;
+    /** MODE Z: a task on the loop will go on inflating {@link #deflated} (read interest is off meanwhile). */
+    private boolean inflating;
+    private long compressedBytes;
+    private long inflatedBytes;
+    /** MODE Z: refuse (552) once the output is more than this many times the input; 0: no limit. */
+    private long maxInflateRatio;
+    /** MODE Z: output that is always allowed, whatever the ratio. */
+    private long inflateAllowance;
     private final AsciiCodec.Decoder ascii;
     private final Path temporary;
     private final Path target;
@@ -65,6 +81,7 @@ public final class Upload extends Transfer {
         this.file = file;
         this.inflater = inflater;
         this.inflated = inflater != null ? ByteBuffer.allocate(BUFFER_SIZE) : null;
+        this.deflated = inflater != null ? ByteBuffer.allocate(BUFFER_SIZE).flip() : null;
         this.ascii = ascii;
         this.temporary = temporary;
         this.target = target;
@@ -74,6 +91,17 @@ public final class Upload extends Transfer {
     /** Runs the final close and rename of a new file on {@code workers}, off the loop (see the class comment). */
     public Upload commitOn(Executor workers) {
         this.committer = workers;
+        return this;
+    }
+
+    /**
+     * MODE Z: refuses the upload with 552 (temporary file removed) once it has
+     * written more than {@code allowance} bytes and more than {@code ratio}
+     * times the compressed bytes received. {@code ratio} 0: no limit.
+     */
+    public Upload inflateLimit(long ratio, long allowance) {
+        this.maxInflateRatio = ratio;
+        this.inflateAllowance = allowance;
         return this;
     }
 
@@ -89,11 +117,19 @@ public final class Upload extends Transfer {
 
     @Override
     protected void resumeIo() {
-        endPoint.readInterest(true);
+        if (inflater != null && deflated.hasRemaining()) {
+            continueInflating(); // compressed bytes are waiting here, not in the socket
+        } else {
+            endPoint.readInterest(true);
+        }
     }
 
     @Override
     public void onReadable() throws IOException {
+        if (inflater != null) {
+            readDeflated();
+            return;
+        }
         in = endPoint.loop().ioBuffer();
         try {
             readAvailable();
@@ -124,14 +160,80 @@ public final class Upload extends Transfer {
         }
     }
 
-    /** Writes what {@link #in} holds (read mode) to the file: inflated under MODE Z, converted in TYPE A. */
+    /** Writes what {@link #in} holds (read mode) to the file, converted in TYPE A (MODE S). */
     private void store(boolean last) throws IOException {
-        if (inflater == null) {
-            decode(in, last);
+        decode(in, last);
+    }
+
+    /**
+     * MODE Z, one turn: reads compressed bytes and inflates them into the file.
+     * The fairness budget counts both the bytes read and the bytes written, so
+     * that a zlib stream of zeros (1,000 times smaller than its output) moves
+     * no more per turn than a plain upload: when the budget is spent with
+     * compressed input left, read interest goes off and a task on the loop
+     * takes it up again after the other sessions' turn.
+     */
+    private void readDeflated() throws IOException {
+        long budget = budget();
+        if (budget == 0) {
+            return; // the throttle paused the transfer; resumeIo goes on
+        }
+        while (budget > 0 && !isEnded()) {
+            if (!deflated.hasRemaining()) {
+                if (deflatedEnd) {
+                    finishDeflated();
+                    return;
+                }
+                deflated.clear().limit((int) Math.min(deflated.capacity(), budget));
+                int n = endPoint.fill(deflated);
+                deflated.flip();
+                if (n < 0) {
+                    deflatedEnd = true;
+                    continue;
+                }
+                if (n == 0) {
+                    return; // read interest stays on
+                }
+                progress(n);
+                compressedBytes += n;
+                budget -= n;
+                inflater.setInput(deflated);
+            }
+            budget -= inflate(budget);
+        }
+        if (budget <= 0 && !isEnded() && (deflated.hasRemaining() || deflatedEnd) && !inflating) {
+            endPoint.readInterest(false); // the socket waits until what is here is written
+            inflating = true;
+            endPoint.loop().execute(this::continueInflating);
+        }
+    }
+
+    /** A task on the loop: the next turn of a MODE Z upload whose last turn spent its budget. */
+    private void continueInflating() {
+        inflating = false;
+        if (isEnded()) {
             return;
         }
-        inflater.setInput(in);
-        while (!inflater.finished()) {
+        try {
+            readDeflated();
+            if (!isEnded() && !inflating && !deflated.hasRemaining() && !deflatedEnd) {
+                endPoint.readInterest(true); // all inflated: back to the socket
+            }
+        } catch (IOException e) {
+            end(e);
+        } catch (RuntimeException e) {
+            end(new IOException(e));
+        }
+    }
+
+    /**
+     * Inflates what the inflater holds into the file, until about {@code budget}
+     * bytes are written (at most one buffer more) or the input is used up.
+     * Returns the bytes written.
+     */
+    private long inflate(long budget) throws IOException {
+        long written = 0;
+        while (written < budget && !inflater.finished()) {
             inflated.clear();
             int n;
             try {
@@ -139,18 +241,36 @@ public final class Upload extends Transfer {
             } catch (DataFormatException e) {
                 throw new IOException("MODE Z: corrupt deflate stream: " + e.getMessage(), e);
             }
+            if (n == 0) {
+                if (inflater.needsDictionary()) {
+                    throw new IOException("MODE Z: the deflate stream needs a preset dictionary");
+                }
+                break; // all input consumed (the inflater advanced deflated's position)
+            }
+            written += n;
+            inflatedBytes += n;
+            if (maxInflateRatio > 0 && inflatedBytes > inflateAllowance
+                    && inflatedBytes / maxInflateRatio > compressedBytes) {
+                throw LocalFileException.overLimit("MODE Z data expands more than " + maxInflateRatio
+                        + " times (" + compressedBytes + " bytes became more than " + inflatedBytes + ")");
+            }
             inflated.flip();
             decode(inflated, false);
-            if (n == 0) {
-                break; // all input consumed (the inflater advanced in's position), or it needs a dictionary
-            }
         }
-        if (last) {
-            if (!inflater.finished()) {
-                throw new IOException("MODE Z: the deflate stream ended early");
-            }
-            decode(inflated.clear().flip(), true);
+        if (inflater.finished()) {
+            deflated.position(deflated.limit()); // whatever follows the end of the stream is ignored
         }
+        return Math.max(written, 1); // a turn that only consumed input still costs something
+    }
+
+    /** MODE Z: the client's end of stream, and every byte before it inflated. */
+    private void finishDeflated() throws IOException {
+        inflate(Long.MAX_VALUE); // with no input left, at most the rest of one match (258 bytes) is pending
+        if (!inflater.finished()) {
+            throw new IOException("MODE Z: the deflate stream ended early");
+        }
+        decode(inflated.clear().flip(), true);
+        finish();
     }
 
     /** Writes {@code data} (read mode) to the file, CRLF to LF in TYPE A. */

@@ -21,8 +21,15 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
     private static final boolean POSIX =
             java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    /** Reads {@code path}; {@code root} is the real root it must stay inside. Null if hidden or gone. */
+    /**
+     * Reads {@code path}; {@code root} is the real root it must stay inside.
+     * Null if hidden (the server's own temporary files are) or gone.
+     */
     public static FileInfo read(Path path, String name, Path root) {
+        Path file = path.getFileName();
+        if (file != null && TemporaryFiles.isTemporary(file.toString())) {
+            return null;
+        }
         try {
             BasicFileAttributes a = readAttributes(path, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {

@@ -2,6 +2,7 @@ package org.nioftpd.fs;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -9,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.nioftpd.protocol.Printable;
 
 /**
  * One user's view of the disk: a root directory that the client sees as
@@ -29,11 +31,16 @@ public final class FileSystemView {
 
     /** Longest path, in characters, a client may send. */
     public static final int MAX_PATH_CHARS = 4096;
+    /** Most components a path may have (its depth below the root), unless set otherwise: see {@link #maxDepth}. */
+    public static final int DEFAULT_MAX_DEPTH = 128;
 
     private final Path root;
     private final boolean writable;
     private final String dropBox;
     private String cwd = "/";
+    private int maxDepth = DEFAULT_MAX_DEPTH;
+    /** Path components handed to the file system to resolve (their sum over calls): the work depth costs. */
+    private long componentsResolved;
 
     /** A view for a user who may change anything under {@code root}. */
     public FileSystemView(Path root) throws IOException {
@@ -52,6 +59,57 @@ public final class FileSystemView {
         this.root = root.toRealPath();
         this.writable = writable;
         this.dropBox = dropBox == null ? null : virtualPathFrom("/", dropBox);
+    }
+
+    /**
+     * Paths deeper than {@code n} components below the root are refused (550)
+     * before any file system call. Resolving a path's links ({@code realpath})
+     * costs the square of its depth (each component's prefix is walked again:
+     * 0.2 ms at depth 64, 3.5 ms at 256, 26 ms at 1,000 measured), all on the
+     * loop: without a cap, a client that makes a deep tree stalls its loop's
+     * other sessions for seconds with a few pipelined commands.
+     */
+    public FileSystemView maxDepth(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max path depth must be positive");
+        }
+        this.maxDepth = n;
+        return this;
+    }
+
+    /** Path components resolved through the file system so far (for tests that count work). */
+    long componentsResolved() {
+        return componentsResolved;
+    }
+
+    /** The real path of {@code p}, links followed; counts the components the file system walks. */
+    private Path realPath(Path p) throws IOException {
+        componentsResolved += p.getNameCount();
+        return p.toRealPath();
+    }
+
+    /**
+     * {@code arg} as an absolute virtual path, checked against what holds
+     * before any file system call: its depth, and that no component is one of
+     * the server's temporary files (those are missing to clients: listed
+     * nowhere, never read, renamed, deleted or written through).
+     */
+    private String confined(String arg) throws IOException {
+        String virtual = virtualPath(arg);
+        int depth = 0;
+        int start = 1;
+        for (int i = 1; i <= virtual.length(); i++) {
+            if (i == virtual.length() || virtual.charAt(i) == '/') {
+                if (i > start && TemporaryFiles.isTemporary(virtual.substring(start, i))) {
+                    throw new NoSuchFileException(virtual);
+                }
+                start = i + 1;
+                if (++depth > maxDepth) {
+                    throw new FileSystemException(null, null, "path too deep (more than " + maxDepth + " levels)");
+                }
+            }
+        }
+        return virtual;
     }
 
     /** True when a read-only user has a drop box and {@code virtual} is in it. */
@@ -124,23 +182,13 @@ public final class FileSystemView {
      * {@link #resolveExisting} or {@link #resolveForCreate} to touch files.
      */
     Path lexical(String virtual) {
-        Path p = root;
-        int i = 1;
-        int n = virtual.length();
-        while (i < n) {
-            int j = virtual.indexOf('/', i);
-            if (j < 0) {
-                j = n;
-            }
-            String part = virtual.substring(i, j);
-            if (part.indexOf(root.getFileSystem().getSeparator().charAt(0)) >= 0) {
-                // On a system whose separator is not '/', a client's "a\..\.." must not become a path.
-                throw new InvalidPathException(part, "separator in a file name");
-            }
-            p = p.resolve(part);
-            i = j + 1;
+        // In one resolve, not one per component: each resolve copies the whole path so far.
+        char separator = root.getFileSystem().getSeparator().charAt(0);
+        if (separator != '/' && virtual.indexOf(separator) >= 0) {
+            // On a system whose separator is not '/', a client's "a\..\.." must not become a path.
+            throw new InvalidPathException(virtual, "separator in a file name");
         }
-        return p;
+        return virtual.length() <= 1 ? root : root.resolve(virtual.substring(1));
     }
 
     /**
@@ -157,11 +205,11 @@ public final class FileSystemView {
     }
 
     private Resolved resolveExistingUnchecked(String arg) throws IOException {
-        String virtual = virtualPath(arg);
+        String virtual = confined(arg);
         Path lexical = lexical(virtual);
         Path real;
         try {
-            real = lexical.toRealPath();
+            real = realPath(lexical);
         } catch (IOException e) {
             throw new NoSuchFileException(virtual);
         }
@@ -177,14 +225,14 @@ public final class FileSystemView {
      * what it points to. The parent must exist inside the root.
      */
     public Resolved resolveEntry(String arg) throws IOException {
-        String virtual = virtualPath(arg);
+        String virtual = confined(arg);
         if (virtual.equals("/")) {
             throw new NoSuchFileException(virtual);
         }
         Path lexical = lexical(virtual);
         Path parent;
         try {
-            parent = lexical.getParent().toRealPath();
+            parent = realPath(lexical.getParent());
         } catch (IOException e) {
             throw new NoSuchFileException(virtual);
         }
@@ -201,6 +249,10 @@ public final class FileSystemView {
      */
     public Resolved resolveForCreate(String arg) throws IOException {
         Resolved entry = resolveEntry(arg);
+        if (Printable.hasControl(entry.name())) {
+            // a CR or LF in a name breaks every listing line and log line that shows it: 553
+            throw new InvalidPathException(Printable.name(entry.name()), "control character in a new name");
+        }
         boolean exists = Files.exists(entry.real(), LinkOption.NOFOLLOW_LINKS);
         if (!writable && (!inDropBox(entry.virtual()) || exists)) {
             // a read-only user creates new files in its drop box, and nothing else
@@ -211,7 +263,7 @@ public final class FileSystemView {
         }
         Path target;
         try {
-            target = entry.real().toRealPath();
+            target = realPath(entry.real());
         } catch (IOException e) {
             // a dangling link: writing through it would create its target, wherever that is
             throw new NoSuchFileException(entry.virtual());

@@ -16,6 +16,7 @@ import org.nioftpd.data.Transfer;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.protocol.LineDecoder;
+import org.nioftpd.protocol.Printable;
 import org.nioftpd.protocol.Reply;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.IdleTimer;
@@ -241,7 +242,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     /** The common checks, once for every command (500, 530, 501, 550), then its handler. */
     private void execute(Command command, String verb, String arg) {
         if (command == null) {
-            reply(500, "Unknown command '" + printable(verb) + "'.");
+            reply(500, "Unknown command '" + Printable.forLog(verb, 32) + "'.");
             return;
         }
         if (command.access() != Command.Access.ANYONE && !session.loggedIn()) {
@@ -277,14 +278,6 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         session.afterCommand(verb);
     }
 
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 32; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return sb.toString();
-    }
 
     /** A read-only user with a drop box may store new files there (the view checks where). */
     private boolean mayDropFile(Command command) {

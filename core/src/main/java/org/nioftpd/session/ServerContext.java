@@ -25,10 +25,12 @@ import org.nioftpd.tls.TlsConfig;
  * @param events         told of logins, transfers, disconnects (on the loop thread)
  * @param users          per-user session counts and rate limits, and the server's rate limits
  * @param tls            FTPS (RFC 4217): the TLS context and policy, or null when TLS is not configured
+ * @param guards         limits against hostile load (MODE Z expansion, path depth) and the temporary-file sweeper
  */
 public record ServerContext(Authenticator authenticator, Executor workers, InetAddress passiveAddress,
                             ControlPolicy control, LoginPolicy login, DataPolicy data, Admission admission,
-                            FtpEvents events, UserLimits users, TlsConfig tls) {
+                            FtpEvents events, UserLimits users, TlsConfig tls,
+                            Guards guards) {
 
     /**
      * @param idleTimeout  control connection idle, no transfer running

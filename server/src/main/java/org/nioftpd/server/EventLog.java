@@ -2,6 +2,7 @@ package org.nioftpd.server;
 
 import java.net.InetSocketAddress;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.protocol.Printable;
 
 /**
  * One concise log line per session event, through {@code System.Logger}:
@@ -56,11 +57,6 @@ final class EventLog implements FtpEvents {
 
     /** A user name is the client's text: keep it on one line of the log. */
     private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 128; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return sb.toString();
+        return Printable.forLog(s, 128);
     }
 }

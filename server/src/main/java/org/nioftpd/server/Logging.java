@@ -8,6 +8,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.nioftpd.protocol.Printable;
 
 /**
  * Sets up java.util.logging, the JDK's backend for {@code System.Logger},
@@ -74,7 +75,7 @@ final class Logging {
         return "TRACE";
     }
 
-    /** {@code 2026-11-24T07:17:02Z INFO message}: UTC to the second, control characters as '?'. */
+    /** {@code 2026-11-24T07:17:02Z INFO message}: UTC to the second, control and bidi characters as '?'. */
     static final class OneLine extends Formatter {
         @Override
         public String format(LogRecord r) {
@@ -96,10 +97,7 @@ final class Logging {
 
         /** A line break inside a message (a client's text, an exception's) must not start a forged log line. */
         private static void printable(StringBuilder sb, String s) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-            }
+            Printable.appendForLog(sb, s, Integer.MAX_VALUE);
         }
     }
 

@@ -169,6 +169,16 @@ final class Options {
             option(LIMITS, "max-line", "BYTES",
                     "longest command line accepted (default 4096)",
                     (o, v) -> o.builder.maxLineBytes(Values.intRange(v, 64, 1 << 20))),
+            option(LIMITS, "max-inflate-ratio", "RATIO[/BYTES]",
+                    "MODE Z uploads: 552 once the file is more than RATIO times the compressed bytes"
+                            + " and more than BYTES (default 100/64M; 0 turns it off)",
+                    (o, v) -> {
+                        long[] limit = Values.inflateLimit(v);
+                        o.builder.maxInflateRatio(limit[0], limit[1]);
+                    }),
+            option(LIMITS, "max-path-depth", "N",
+                    "deepest path below a root, in directories; deeper is refused with 550 (default 128)",
+                    (o, v) -> o.builder.maxPathDepth(Values.positiveInt(v, 4096))),
             flag(LIMITS, "allow-foreign-data",
                     "allow data connections to or from hosts other than the client's (FXP); default off",
                     (o, v) -> o.builder.allowForeignDataAddress(true)),

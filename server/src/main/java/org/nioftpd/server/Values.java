@@ -228,6 +228,26 @@ final class Values {
         }
     }
 
+    /**
+     * {@code --max-inflate-ratio RATIO[/ALLOWANCE]}: {@code 100/64M}, {@code 1000}
+     * (allowance 0), {@code 0} for no limit. The allowance in bytes, with an
+     * optional K, M or G.
+     */
+    static long[] inflateLimit(String text) throws BadValue {
+        int slash = text.indexOf('/');
+        String ratio = slash < 0 ? text : text.substring(0, slash);
+        long allowance = slash < 0 ? 0 : rate(text.substring(slash + 1));
+        try {
+            long r = Long.parseLong(ratio);
+            if (r >= 0 && r <= 1_000_000) {
+                return new long[] {r, allowance};
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new BadValue("not a ratio (0 to 1000000, then /BYTES as in 100/64M): " + quote(text));
+    }
+
     /** {@code --ban}: failures within a window ban an address; {@code failures == 0} turns it off. */
     record Ban(int failures, Duration window, Duration duration) {
         static final Ban OFF = new Ban(0, Duration.ofSeconds(1), Duration.ofSeconds(1));

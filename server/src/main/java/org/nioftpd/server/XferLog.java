@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.protocol.Printable;
 
 /**
  * The transfer log in the xferlog format of wu-ftpd, vsftpd and ProFTPD,
@@ -99,7 +100,7 @@ final class XferLog implements FtpEvents, AutoCloseable {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            sb.append(c == ' ' || c < 0x20 || c == 0x7f ? '_' : c);
+            sb.append(c == ' ' || Printable.isControl(c) || Printable.isBidiControl(c) ? '_' : c);
         }
         return sb.toString();
     }

@@ -50,6 +50,19 @@ class LoggingTest {
                 format(Level.WARNING, "login failed {0} {1}", "127.0.0.1:1", "eve\n2026-11-24T00:00:00Z INFO login"));
     }
 
+    /**
+     * Issue 19, item 8: a user name with U+202E (right-to-left override) was
+     * logged raw, and the rest of the line displayed reversed. Bidi controls
+     * and C1 controls are '?' like the C0 ones (before: only C0 and DEL).
+     */
+    @Test
+    void bidiOverridesAndC1ControlsInAMessageAreEscaped() {
+        assertEquals("2026-11-24T07:17:02Z WARNING login failed 127.0.0.1:1 admin?nimda? ?x?"
+                        + System.lineSeparator(),
+                format(Level.WARNING, "login failed {0} {1}", "127.0.0.1:1",
+                        "admin\u202enimda\u2066 \u009bx\u200f"));
+    }
+
     @Test
     void anExceptionStaysOnTheLine() {
         LogRecord r = new LogRecord(Level.SEVERE, "write failed");

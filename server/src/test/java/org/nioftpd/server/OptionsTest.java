@@ -181,6 +181,8 @@ class OptionsTest {
         add(cases, "--failed-login-delay: out of range 0-60000: '60001'", "--failed-login-delay", "60001");
         add(cases, "--max-line: out of range 64-1048576: '10'", "--max-line", "10");
         add(cases, "--max-sessions: not a positive integer: '0'", "--max-sessions", "0");
+        add(cases, "--max-inflate-ratio: not a ratio (0 to 1000000, then /BYTES as in 100/64M): '1:100'",
+                "--max-inflate-ratio", "1:100");
         add(cases, "--max-login-failures: not a positive integer: 'x'", "--max-login-failures", "x");
         add(cases, "--banner: banner has a control character", "--banner", "hi\r\n230 ok");
         add(cases, "--proxy-protocol: takes no value", "--proxy-protocol=true");
@@ -230,6 +232,8 @@ class OptionsTest {
         samples.put("max-login-failures", "3");
         samples.put("failed-login-delay", "1000");
         samples.put("max-line", "4096");
+        samples.put("max-inflate-ratio", "100/64M");
+        samples.put("max-path-depth", "128");
         samples.put("login-timeout", "60");
         samples.put("idle-timeout", "300");
         samples.put("data-timeout", "300");
