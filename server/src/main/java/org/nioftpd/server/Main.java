@@ -55,6 +55,15 @@ public final class Main {
     @FunctionalInterface
     interface Serving {
         /**
+         * Before the server starts, before its first connection is accepted
+         * and before anything is logged about it: the daemon installs its
+         * signal handlers here, so that no signal finds the JVM's default
+         * handler (exit 143) once anyone could know the server is up.
+         */
+        default void beforeStart() {
+        }
+
+        /**
          * After start, before the startup line: whoever reads that line
          * (a supervisor, a test) may signal the process right away.
          */
@@ -108,6 +117,7 @@ public final class Main {
             return 0;
         }
         Logging.configure(options.logLevel(), err);
+        serving.beforeStart();
         Daemon daemon;
         try {
             daemon = Daemon.start(options);
@@ -233,23 +243,45 @@ public final class Main {
     private static final class UntilSignal implements Serving {
         private final CountDownLatch stop = new CountDownLatch(1);
         private final AtomicInteger signals = new AtomicInteger();
+        /** Set once the daemon has started; a signal before that only counts. */
+        private volatile Daemon daemon;
 
         @Override
-        public void prepare(Daemon daemon) {
+        public void beforeStart() {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                daemon.close();
+                Daemon d = daemon;
+                if (d != null) {
+                    d.close();
+                }
                 stop.countDown();
             }, "nioftpd-shutdown"));
             Signals.onTerminate(() -> {
                 if (signals.getAndIncrement() == 0) {
                     stop.countDown();
                 } else {
+                    Daemon d = daemon;
                     LOG.log(System.Logger.Level.WARNING, "second signal: stopping now");
-                    daemon.close();
+                    if (d != null) {
+                        d.close();
+                    }
                 }
             });
-            if (!Signals.onHangup(daemon::reload)) {
+            // During the start, SIGHUP has nothing to reload: the files are being read for the first time.
+            if (!Signals.onHangup(() -> {
+                Daemon d = daemon;
+                if (d != null) {
+                    d.reload();
+                }
+            })) {
                 LOG.log(System.Logger.Level.WARNING, "no SIGHUP handler: reloading the users file needs a restart");
+            }
+        }
+
+        @Override
+        public void prepare(Daemon started) {
+            this.daemon = started;
+            if (signals.get() > 1) {
+                started.close(); // two signals during the start: stop at once
             }
         }
 
