@@ -78,7 +78,6 @@ final class LoginCommands {
                     s.closeAfterReplies();
                     return;
                 }
-                LOG.log(System.Logger.Level.DEBUG, "{0}: login {1}", s.remoteAddress(), account.name());
                 s.settings().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
                 s.reply(230, "Login successful.");
             } catch (IOException e) {
@@ -91,7 +90,6 @@ final class LoginCommands {
             return;
         }
         int failures = s.loginFailed();
-        LOG.log(System.Logger.Level.DEBUG, "{0}: failed login for {1}", s.remoteAddress(), name);
         s.settings().events().loginFailed(s.remoteAddress(), name);
         boolean banned = s.settings().admission().loginFailed(s.remoteAddress().getAddress());
         s.suspend();

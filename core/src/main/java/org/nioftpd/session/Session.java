@@ -326,10 +326,17 @@ public final class Session {
     // ---------------------------------------------------------------- replies
 
     public void reply(int code, String text) {
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2}", remoteAddress(), code, text);
+        }
         control.write(Reply.encode(code, text));
     }
 
     public void reply(int code, String first, List<String> body, String last) {
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2} (+{3} lines)", remoteAddress(), code, first,
+                    body.size() + 1);
+        }
         control.write(Reply.encode(code, first, body, last));
     }
 

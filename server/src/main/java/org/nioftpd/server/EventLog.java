@@ -51,7 +51,7 @@ final class EventLog implements FtpEvents {
     }
 
     private static String address(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return Logging.address(a);
     }
 
     /** A user name is the client's text: keep it on one line of the log. */

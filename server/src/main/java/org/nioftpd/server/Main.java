@@ -116,7 +116,7 @@ public final class Main {
             out.flush();
             return 0;
         }
-        Logging.configure(options.logLevel(), err);
+        Logging.configure(options.logLevel(), options.logFormat(), err);
         serving.beforeStart();
         Daemon daemon;
         try {

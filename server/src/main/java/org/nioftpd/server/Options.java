@@ -215,6 +215,9 @@ final class Options {
             option(LOGS, "log-level", "LEVEL",
                     "error|warning|info|debug|trace, lines on stderr (default info)",
                     (o, v) -> o.logLevel = Values.logLevel(v)),
+            option(LOGS, "log-format", "FORMAT",
+                    "text (one line a record, default) or json (one JSON object a line, for log shippers)",
+                    (o, v) -> o.logFormat = Values.logFormat(v)),
             option(LOGS, "xferlog", "FILE",
                     "append each file transfer to FILE in the xferlog format; reopened on SIGHUP",
                     (o, v) -> o.xferlog = Values.newFile(v)),
@@ -257,6 +260,7 @@ final class Options {
     private long uploadRate;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private Values.LogLevel logLevel = Values.LogLevel.INFO;
+    private Logging.Format logFormat = Logging.Format.TEXT;
     private Path xferlog;
     private InetSocketAddress metricsListen;
     private Path tlsCert;
@@ -601,6 +605,10 @@ final class Options {
 
     Values.LogLevel logLevel() {
         return logLevel;
+    }
+
+    Logging.Format logFormat() {
+        return logFormat;
     }
 
     Path xferlog() {

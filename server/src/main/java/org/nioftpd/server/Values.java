@@ -258,6 +258,15 @@ final class Values {
         }
     }
 
+    static Logging.Format logFormat(String text) throws BadValue {
+        for (Logging.Format f : Logging.Format.values()) {
+            if (f.name().equalsIgnoreCase(text)) {
+                return f;
+            }
+        }
+        throw new BadValue("expected text or json: " + quote(text));
+    }
+
     static LogLevel logLevel(String text) throws BadValue {
         for (LogLevel l : LogLevel.values()) {
             if (l.name().equalsIgnoreCase(text)) {
