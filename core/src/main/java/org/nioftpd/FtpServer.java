@@ -24,6 +24,7 @@ import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
 import org.nioftpd.command.CommandTable;
 import org.nioftpd.command.Commands;
+import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.EventLoopGroup;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,8 @@ public final class FtpServer implements AutoCloseable {
                 b.maxLineBytes, b.allowForeignData, b.banner, b.loginTimeout,
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
-                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig);
+                both(stats, b.events), new UserRegistry(b.downloadRate, b.uploadRate), b.tlsConfig,
+                NamePolicy.of(b.dotFiles, b.hide, b.deny));
     }
 
     public static Builder builder() {
@@ -475,8 +477,47 @@ public final class FtpServer implements AutoCloseable {
         private java.util.function.Consumer<? super Throwable> onFatalError;
         private Duration banWindow = Duration.ofMinutes(10);
         private Duration banDuration = Duration.ofMinutes(15);
+        private NamePolicy.DotFiles dotFiles = NamePolicy.DotFiles.DENY;
+        private final List<String> hide = new ArrayList<>();
+        private final List<String> deny = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Who may see and use files and directories whose name starts with
+         * '.' ({@code .ssh}, {@code .git}, {@code .env}). Default: nobody,
+         * {@code (false, false)}: hidden from listings and refused to every
+         * command. {@code (true, false)} opens them to named users only;
+         * {@code (true, true)} to everyone.
+         */
+        public Builder allowDotFiles(boolean toNamedUsers, boolean toAnonymous) {
+            if (toAnonymous && !toNamedUsers) {
+                throw new IllegalArgumentException("dot files open to anonymous are open to named users too");
+            }
+            this.dotFiles = toAnonymous ? NamePolicy.DotFiles.ALL
+                    : toNamedUsers ? NamePolicy.DotFiles.USERS : NamePolicy.DotFiles.DENY;
+            return this;
+        }
+
+        /**
+         * Names matching {@code pattern} ({@code *} and {@code ?}, one name,
+         * no '/') are left out of listings but usable by name. Repeatable.
+         */
+        public Builder hide(String pattern) {
+            NamePolicy.of(NamePolicy.DotFiles.ALL, List.of(pattern), List.of()); // checks it
+            hide.add(pattern);
+            return this;
+        }
+
+        /**
+         * Names matching {@code pattern} are hidden and refused (550) to
+         * every command, for everyone, as is anything below them. Repeatable.
+         */
+        public Builder deny(String pattern) {
+            NamePolicy.of(NamePolicy.DotFiles.ALL, List.of(), List.of(pattern)); // checks it
+            deny.add(pattern);
+            return this;
         }
 
         /** A listen address, repeatable; default 127.0.0.1:2121. Port 0 picks a free port. */

@@ -401,7 +401,8 @@ public final class Session {
      * view. False if the user already has its maximum of sessions.
      */
     public boolean login(UserAccount account) throws IOException {
-        FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly());
+        FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly(),
+                settings.names().forUser(account.anonymous()));
         if (!settings.users().login(account)) {
             return false;
         }

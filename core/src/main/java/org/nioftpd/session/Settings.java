@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.nioftpd.FtpEvents;
 import org.nioftpd.auth.Authenticator;
+import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.tls.TlsConfig;
 
 /**
@@ -29,11 +30,12 @@ import org.nioftpd.tls.TlsConfig;
  * @param events             told of logins, transfers, disconnects (on the loop thread)
  * @param users              per-user session counts and rate limits, and the server's rate limits
  * @param tls                FTPS (RFC 4217): the TLS context and policy, or null when TLS is not configured
+ * @param names              names hidden from or refused to users (dot files by default), narrowed per user at login
  */
 public record Settings(Authenticator authenticator, Executor workers,
                        int passiveLow, int passiveHigh, InetAddress passiveAddress,
                        Duration idleTimeout, Duration dataTimeout, Duration acceptTimeout,
                        Duration failedLoginDelay, int maxLoginFailures, int maxLineBytes,
                        boolean allowForeignData, String banner, Duration loginTimeout, Admission admission,
-                       FtpEvents events, UserRegistry users, TlsConfig tls) {
+                       FtpEvents events, UserRegistry users, TlsConfig tls, NamePolicy names) {
 }
