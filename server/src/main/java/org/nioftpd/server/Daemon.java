@@ -66,10 +66,16 @@ final class Daemon implements AutoCloseable {
                     metrics.serveHttp(options.metricsListen());
                 } catch (IOException e) {
                     throw new IOException("cannot serve metrics on " + Values.format(options.metricsListen()) + ": "
-                            + e.getMessage(), e);
+                            + Preflight.bindFailure(options.metricsListen(), e, "--metrics-listen"), e);
                 }
             }
-            server.start();
+            try {
+                server.start();
+            } catch (IOException e) {
+                // core says which address; say what to do about it
+                String why = Preflight.listenFailure(options);
+                throw why == null ? e : new IOException(why, e);
+            }
             try {
                 metrics.registerJmx();
             } catch (JMException e) {
@@ -163,6 +169,9 @@ final class Daemon implements AutoCloseable {
                     + grace.toSeconds() + " s");
         }
         closeExtras();
+        // one line however it went: an idle stop says no more than this
+        LOG.log(System.Logger.Level.INFO, sessions == 0 ? "stopped (no session was open)"
+                : drained ? "stopped: every session ended in time" : "stopped");
         return drained;
     }
 
