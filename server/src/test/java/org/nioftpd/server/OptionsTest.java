@@ -241,7 +241,7 @@ class OptionsTest {
         samples.put("hide", "*.bak");
         samples.put("deny", "*.key");
         samples.put("xferlog", dir.resolve("xferlog").toString());
-        samples.put("metrics-listen", "127.0.0.1:9100");
+        samples.put("metrics-listen", "127.0.0.1:0");
         samples.put("config", conf.toString());
         samples.put("implicit-tls-listen", "127.0.0.1:0");
         samples.put("tls-cert", fixture("rsa-cert.pem").toString());
@@ -297,5 +297,17 @@ class OptionsTest {
     void parseErrorNamesTheOption() {
         Options.UsageError e = assertThrows(Options.UsageError.class, () -> Options.parse("--loops", "x"));
         assertEquals("--loops: not a positive integer: 'x'", e.getMessage());
+    }
+
+    /** The README shows --help as it is: a new option, or a changed line, is in both. */
+    @Test
+    void readmeShowsTheHelpAsItIs() throws Exception {
+        Path here = Path.of("").toAbsolutePath();
+        Path readme = (Files.exists(here.resolve("README.md")) ? here : here.getParent()).resolve("README.md");
+        String text = Files.readString(readme);
+        int start = text.indexOf("```\nUsage: java -jar nioftpd.jar");
+        assertTrue(start >= 0, "README.md shows the help");
+        int end = text.indexOf("```\n", start + 4);
+        assertEquals(Options.helpText(), text.substring(start + 4, end));
     }
 }
