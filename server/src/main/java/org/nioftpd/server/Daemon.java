@@ -139,6 +139,11 @@ final class Daemon implements AutoCloseable {
             try {
                 logins.reload();
                 LOG.log(System.Logger.Level.INFO, "reloaded " + logins.usersPath() + ": " + logins.size() + " users");
+                // a home that does not exist would only show as a 530 at that user's next login
+                for (Preflight.Problem p : Preflight.usersFile(logins.usersPath())) {
+                    LOG.log(p.severity() == Preflight.Severity.ERROR ? System.Logger.Level.ERROR
+                            : System.Logger.Level.WARNING, p.text());
+                }
             } catch (IOException | RuntimeException e) {
                 ok = false;
                 LOG.log(System.Logger.Level.ERROR, "users file not reloaded, the previous users stay: "

@@ -51,7 +51,7 @@ final class Preflight {
     static List<Problem> run(Options o, boolean probePorts) {
         Preflight p = new Preflight();
         p.directories(o);
-        p.usersFile(o);
+        p.usersFile(o.logins().usersPath());
         p.xferlog(o);
         if (probePorts) {
             for (InetSocketAddress a : o.listen()) {
@@ -110,8 +110,14 @@ final class Preflight {
     // -------------------------------------------------------------- users file
 
     /** Each account's home, read as the server will: missing or unreadable is a 530 at every login. */
-    private void usersFile(Options o) {
-        Path file = o.logins().usersPath();
+    /** The users-file checks alone: what a reload (SIGHUP) logs about the file it has just read. */
+    static List<Problem> usersFile(Path file) {
+        Preflight p = new Preflight();
+        p.usersFile(file);
+        return List.copyOf(p.problems);
+    }
+
+    private void usersFile(Path file) {
         if (file == null) {
             return;
         }

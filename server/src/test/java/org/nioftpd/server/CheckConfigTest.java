@@ -219,4 +219,19 @@ class CheckConfigTest extends DaemonTestBase {
         assertFalse(a.retrieveFile(".env", new java.io.ByteArrayOutputStream()));
         assertEquals(550, a.getReplyCode());
     }
+
+    /** The same check after SIGHUP: a new account whose home does not exist is logged at once, not at its login. */
+    @Test
+    void aReloadLogsANewAccountWhoseHomeDoesNotExist() throws Exception {
+        Path users = Files.write(dir.resolve("users"), List.of(LoginsTest.entry("alice", "pw", dir, "rw")));
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Logging.configure(Values.LogLevel.INFO, new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        Daemon d = start("--users", users.toString());
+        Path missing = dir.resolve("gone");
+        Files.write(users, List.of(LoginsTest.entry("alice", "pw", dir, "rw"), LoginsTest.entry("bob", "pw", missing, "ro")));
+        assertTrue(d.reload());
+        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains(" ERROR " + users + ":2: the home of"
+                + " 'bob' is not a directory: " + missing + " ('bob' would get 530 Login incorrect)"), log.toString());
+        assertFalse(canLogin(d, "bob", "pw"));
+    }
 }
