@@ -44,6 +44,27 @@ final class Logging {
     private Logging() {
     }
 
+    /**
+     * Named values for the JSON format, given as a record's last parameter
+     * (which the text format's pattern never refers to): a log shipper gets
+     * {@code "event":"login","client":"127.0.0.1:50312","user":"alice"}
+     * without parsing the message. Values in order, names unique.
+     */
+    record Fields(java.util.LinkedHashMap<String, Object> values) {
+        static Fields of(Object... namesAndValues) {
+            java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+            for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+                m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            }
+            return new Fields(m);
+        }
+
+        @Override
+        public String toString() {
+            return ""; // never part of a text line
+        }
+    }
+
     /** How each record is written: one text line, or one JSON object a line. */
     enum Format {
         TEXT, JSON
@@ -141,6 +162,25 @@ final class Logging {
             string(sb, r.getLoggerName() == null ? "" : r.getLoggerName());
             sb.append(",\"message\":");
             string(sb, message(r));
+            Object[] params = r.getParameters();
+            if (params != null && params.length > 0 && params[params.length - 1] instanceof Fields f) {
+                for (java.util.Map.Entry<String, Object> e : f.values().entrySet()) {
+                    if (e.getValue() == null || e.getKey().equals("time") || e.getKey().equals("level")
+                            || e.getKey().equals("logger") || e.getKey().equals("message")) {
+                        continue;
+                    }
+                    sb.append(',');
+                    string(sb, e.getKey());
+                    sb.append(':');
+                    Object v = e.getValue() instanceof Number || e.getValue() instanceof Boolean
+                            ? e.getValue() : readable(e.getValue());
+                    if (v instanceof Number || v instanceof Boolean) {
+                        sb.append(v);
+                    } else {
+                        string(sb, String.valueOf(v));
+                    }
+                }
+            }
             Throwable t = r.getThrown();
             if (t != null) {
                 StringBuilder error = new StringBuilder(String.valueOf(t));
