@@ -51,7 +51,7 @@ final class Preflight {
     static List<Problem> run(Options o, boolean probePorts) {
         Preflight p = new Preflight();
         p.directories(o);
-        p.usersFile(o.logins().usersPath());
+        p.checkUsersFile(o.logins().usersPath());
         p.xferlog(o);
         if (probePorts) {
             for (InetSocketAddress a : o.listen()) {
@@ -113,11 +113,11 @@ final class Preflight {
     /** The users-file checks alone: what a reload (SIGHUP) logs about the file it has just read. */
     static List<Problem> usersFile(Path file) {
         Preflight p = new Preflight();
-        p.usersFile(file);
+        p.checkUsersFile(file);
         return List.copyOf(p.problems);
     }
 
-    private void usersFile(Path file) {
+    private void checkUsersFile(Path file) {
         if (file == null) {
             return;
         }
