@@ -27,8 +27,10 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 # -------------------------------------------------------------- runtime
 FROM eclipse-temurin:17-jre
-RUN groupadd --system nioftpd \
- && useradd --system --gid nioftpd --home-dir /srv/ftp --no-create-home --shell /usr/sbin/nologin nioftpd \
+# UID and GID 521, as in docs/OPERATIONS.md and the systemd unit: files in a
+# mounted /srv/ftp belong to the same numbers on the host (chown 521:521).
+RUN groupadd --system --gid 521 nioftpd \
+ && useradd --system --uid 521 --gid nioftpd --home-dir /srv/ftp --no-create-home --shell /usr/sbin/nologin nioftpd \
  && install -d -o nioftpd -g nioftpd -m 755 /srv/ftp \
  && install -d -m 755 /etc/nioftpd
 COPY --from=build /src/server/target/nioftpd.jar /opt/nioftpd/nioftpd.jar
@@ -39,6 +41,12 @@ USER nioftpd
 WORKDIR /srv/ftp
 VOLUME ["/srv/ftp"]
 EXPOSE 21 50000-50100
+# Healthy when the server answers a connection with its 220 greeting (and a
+# QUIT): bash's /dev/tcp, no client in the image. Set NIOFTPD_HEALTH_PORT
+# when --listen names another port.
+ENV NIOFTPD_HEALTH_PORT=21
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD timeout 4 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$NIOFTPD_HEALTH_PORT" && IFS= read -r line <&3 && printf "QUIT\r\n" >&3 && [[ $line == 220* ]]' || exit 1
 # Java runs as PID 1 and handles SIGTERM (graceful), SIGINT and SIGHUP itself.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/nioftpd/nioftpd.jar"]

@@ -21,6 +21,7 @@ import org.nioftpd.command.Commands;
 import org.nioftpd.data.DataPolicy;
 import org.nioftpd.data.Upload;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.protocol.Reply;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.EventLoopGroup;
@@ -86,7 +87,8 @@ final class Engine {
                 new DataPolicy(b.passiveLow, b.passiveHigh, b.acceptTimeout, b.dataTimeout, b.allowForeignData),
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
-                events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer());
+                events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer(),
+                NamePolicy.of(b.dotFiles, b.hide, b.deny));
     }
 
     /** Binds every listen address and starts the loops. Fails (and releases everything) if any bind fails. */

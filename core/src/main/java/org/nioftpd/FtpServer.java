@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.tls.KeyMaterial;
 import org.nioftpd.tls.TlsConfig;
 
@@ -229,6 +230,9 @@ public final class FtpServer implements AutoCloseable {
         int banAfterFailures = 10;
         java.util.function.Consumer<? super Throwable> onFatalError;
         org.nioftpd.session.Guards guards = org.nioftpd.session.Guards.DEFAULTS;
+        NamePolicy.DotFiles dotFiles = NamePolicy.DotFiles.DENY;
+        final List<String> hide = new ArrayList<>();
+        final List<String> deny = new ArrayList<>();
         Duration banWindow = Duration.ofMinutes(10);
         Duration banDuration = Duration.ofMinutes(15);
 
@@ -376,6 +380,42 @@ public final class FtpServer implements AutoCloseable {
             }
             this.downloadRate = downloadBytesPerSecond;
             this.uploadRate = uploadBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Who may see and use files and directories whose name starts with
+         * '.' ({@code .ssh}, {@code .git}, {@code .env}). Default: nobody,
+         * {@code (false, false)}: hidden from listings and refused to every
+         * command. {@code (true, false)} opens them to named users only;
+         * {@code (true, true)} to everyone.
+         */
+        public Builder allowDotFiles(boolean toNamedUsers, boolean toAnonymous) {
+            if (toAnonymous && !toNamedUsers) {
+                throw new IllegalArgumentException("dot files open to anonymous are open to named users too");
+            }
+            this.dotFiles = toAnonymous ? NamePolicy.DotFiles.ALL
+                    : toNamedUsers ? NamePolicy.DotFiles.USERS : NamePolicy.DotFiles.DENY;
+            return this;
+        }
+
+        /**
+         * Names matching {@code pattern} ({@code *} and {@code ?}, one name,
+         * no '/') are left out of listings but usable by name. Repeatable.
+         */
+        public Builder hide(String pattern) {
+            NamePolicy.of(NamePolicy.DotFiles.ALL, List.of(pattern), List.of()); // checks it
+            hide.add(pattern);
+            return this;
+        }
+
+        /**
+         * Names matching {@code pattern} are hidden and refused (550) to
+         * every command, for everyone, as is anything below them. Repeatable.
+         */
+        public Builder deny(String pattern) {
+            NamePolicy.of(NamePolicy.DotFiles.ALL, List.of(), List.of(pattern)); // checks it
+            deny.add(pattern);
             return this;
         }
 

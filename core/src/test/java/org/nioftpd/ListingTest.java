@@ -212,4 +212,25 @@ class ListingTest {
         assertEquals(1500, c.listFiles("big").length);
         assertEquals(1500, c.mlistDir("big").length);
     }
+
+    /**
+     * Regression (operator's first day, item 6): listings came in the file
+     * system's order (hash order on ext4 and tmpfs); vsftpd and ls sort by name.
+     */
+    @Test
+    void listingsAreSortedByName() throws IOException {
+        Path many = Files.createDirectories(dir.resolve("many"));
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            expected.add(String.format("n%03d", (i * 7919) % 300));
+        }
+        for (String name : expected) {
+            Files.writeString(many.resolve(name), "x");
+        }
+        java.util.Collections.sort(expected);
+        assertEquals(expected, Arrays.asList(c.listNames("many")), "NLST");
+        assertEquals(expected, Arrays.stream(c.listFiles("many")).map(FTPFile::getName).toList(), "LIST");
+        assertEquals(expected, Arrays.stream(c.mlistDir("many")).map(FTPFile::getName).toList(), "MLSD");
+        assertEquals(List.of("a.txt", "b.bin", "many", "sub", "with space.txt"), Arrays.asList(c.listNames()));
+    }
 }

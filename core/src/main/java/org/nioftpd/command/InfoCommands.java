@@ -170,7 +170,7 @@ final class InfoCommands {
         LineBuffer line = new LineBuffer();
         long now = System.currentTimeMillis();
         if (Files.isDirectory(r.real())) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(r.real())) {
+            try (DirectoryStream<Path> ds = s.fs().openDirectory(r, entry -> true)) {
                 for (Path p : ds) {
                     FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
                     if (info != null) {

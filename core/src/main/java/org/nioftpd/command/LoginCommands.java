@@ -1,7 +1,6 @@
 package org.nioftpd.command;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
 import org.nioftpd.auth.UserAccount;
@@ -78,7 +77,6 @@ final class LoginCommands {
                     s.closeAfterReplies();
                     return;
                 }
-                LOG.log(System.Logger.Level.DEBUG, "{0}: login {1}", s.remoteAddress(), account.name());
                 s.context().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
                 s.reply(230, "Login successful.");
             } catch (IOException e) {
@@ -91,7 +89,6 @@ final class LoginCommands {
             return;
         }
         int failures = s.loginFailed();
-        LOG.log(System.Logger.Level.DEBUG, "{0}: failed login for {1}", s.remoteAddress(), name);
         s.context().events().loginFailed(s.remoteAddress(), name);
         boolean banned = s.context().admission().loginFailed(s.remoteAddress().getAddress());
         s.delay(s.context().login().failedLoginDelay().toMillis(), () -> {

@@ -489,7 +489,7 @@ final class TransferCommands {
         if (refusedWithoutDataSetup(s)) {
             return;
         }
-        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), filter);
+        DirectoryStream<Path> stream = s.fs().openDirectory(dir, filter); // hidden names out, sorted by name
         s.startTransfer(Download.of(format + " " + dir.virtual(),
                 compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
                         s.mlstFacts()))), "Here comes the listing.");

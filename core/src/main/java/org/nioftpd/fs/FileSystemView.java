@@ -2,6 +2,7 @@ package org.nioftpd.fs;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -24,6 +25,11 @@ import org.nioftpd.protocol.Printable;
  * if it did not exist. Paths are compared by component ({@link Path#startsWith}),
  * never as strings: {@code /srv/ftp2} is not inside {@code /srv/ftp}.
  *
+ * <p>Names: every path resolved here, and every directory listed through
+ * {@link #openDirectory}, passes the user's {@link NamePolicy} (dot files
+ * denied by default), on the path as written and on the real path under the
+ * root: the one check, so that no command can bypass it.
+ *
  * <p>Loop thread only (one per session); the file system calls block, as
  * page-cached disk I/O does, which is accepted on the loop.
  */
@@ -37,14 +43,20 @@ public final class FileSystemView {
     private final Path root;
     private final boolean writable;
     private final String dropBox;
+    private final NamePolicy names;
     private String cwd = "/";
     private int maxDepth = DEFAULT_MAX_DEPTH;
     /** Path components handed to the file system to resolve (their sum over calls): the work depth costs. */
     private long componentsResolved;
 
-    /** A view for a user who may change anything under {@code root}. */
+    /** A view for a user who may change anything under {@code root}; dot files denied. */
     public FileSystemView(Path root) throws IOException {
         this(root, true, null);
+    }
+
+    /** As below, with {@link NamePolicy#DEFAULT}: dot files denied. */
+    public FileSystemView(Path root, boolean writable, String dropBox) throws IOException {
+        this(root, writable, dropBox, NamePolicy.DEFAULT);
     }
 
     /**
@@ -54,11 +66,65 @@ public final class FileSystemView {
      * @param dropBox  for a read-only user, a directory (virtual path) where it
      *                 may create new files but not read, list or overwrite
      *                 anything; null for none
+     * @param names    what the user may not see or use (already narrowed by {@link NamePolicy#forUser})
      */
-    public FileSystemView(Path root, boolean writable, String dropBox) throws IOException {
+    public FileSystemView(Path root, boolean writable, String dropBox, NamePolicy names) throws IOException {
         this.root = root.toRealPath();
         this.writable = writable;
         this.dropBox = dropBox == null ? null : virtualPathFrom("/", dropBox);
+        this.names = names;
+    }
+
+    public NamePolicy names() {
+        return names;
+    }
+
+    /**
+     * Refuses a virtual path with a denied component, before the disk is
+     * asked anything: the reply is the same whether the name exists or not.
+     */
+    private void checkNames(String virtual) throws AccessDeniedException {
+        if (names.isEmpty()) {
+            return;
+        }
+        int i = 1;
+        int n = virtual.length();
+        while (i < n) {
+            int j = virtual.indexOf('/', i);
+            if (j < 0) {
+                j = n;
+            }
+            if (names.denied(virtual.substring(i, j))) {
+                throw new AccessDeniedException(virtual, null, "name not allowed");
+            }
+            i = j + 1;
+        }
+    }
+
+    /** The same for where a path really is: a link to a denied name is refused too. */
+    private void checkNames(String virtual, Path real) throws AccessDeniedException {
+        if (names.isEmpty() || !real.startsWith(root)) {
+            return;
+        }
+        for (Path part : root.relativize(real)) {
+            if (names.denied(part.toString())) {
+                throw new AccessDeniedException(virtual, null, "name not allowed");
+            }
+        }
+    }
+
+    /**
+     * Opens a directory for a listing: names the user may not see are left
+     * out, the rest pass {@code filter}, and they come sorted by name within
+     * windows of {@link SortedDirectoryStream#WINDOW} entries (see there).
+     */
+    public DirectoryStream<Path> openDirectory(Resolved dir, DirectoryStream.Filter<? super Path> filter)
+            throws IOException {
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), entry -> {
+            Path name = entry.getFileName();
+            return (name == null || !names.hidden(name.toString())) && filter.accept(entry);
+        });
+        return new SortedDirectoryStream(stream);
     }
 
     /**
@@ -206,6 +272,7 @@ public final class FileSystemView {
 
     private Resolved resolveExistingUnchecked(String arg) throws IOException {
         String virtual = confined(arg);
+        checkNames(virtual);
         Path lexical = lexical(virtual);
         Path real;
         try {
@@ -216,6 +283,7 @@ public final class FileSystemView {
         if (!real.startsWith(root)) {
             throw new NoSuchFileException(virtual);
         }
+        checkNames(virtual, real);
         return new Resolved(virtual, lexical, real);
     }
 
@@ -229,6 +297,7 @@ public final class FileSystemView {
         if (virtual.equals("/")) {
             throw new NoSuchFileException(virtual);
         }
+        checkNames(virtual);
         Path lexical = lexical(virtual);
         Path parent;
         try {
@@ -239,6 +308,7 @@ public final class FileSystemView {
         if (!parent.startsWith(root)) {
             throw new NoSuchFileException(virtual);
         }
+        checkNames(virtual, parent);
         return new Resolved(virtual, lexical, parent.resolve(lexical.getFileName()));
     }
 
@@ -271,6 +341,7 @@ public final class FileSystemView {
         if (!target.startsWith(root)) {
             throw new NoSuchFileException(entry.virtual());
         }
+        checkNames(entry.virtual(), target);
         return new Resolved(entry.virtual(), entry.lexical(), target);
     }
 

@@ -288,10 +288,17 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     // ---------------------------------------------------------------- replies
 
     void reply(int code, String text) {
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2}", session.remoteAddress(), code, text);
+        }
         control.write(Reply.encode(code, text));
     }
 
     void reply(int code, String first, java.util.List<String> body, String last) {
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2} (+{3} lines)", session.remoteAddress(), code, first,
+                    body.size() + 1);
+        }
         control.write(Reply.encode(code, first, body, last));
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.data.DataPolicy;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.tls.TlsConfig;
 
 /**
@@ -25,12 +26,13 @@ import org.nioftpd.tls.TlsConfig;
  * @param events         told of logins, transfers, disconnects (on the loop thread)
  * @param users          per-user session counts and rate limits, and the server's rate limits
  * @param tls            FTPS (RFC 4217): the TLS context and policy, or null when TLS is not configured
+ * @param names          names hidden from or refused to users (dot files by default), narrowed per user at login
  * @param guards         limits against hostile load (MODE Z expansion, path depth) and the temporary-file sweeper
  */
 public record ServerContext(Authenticator authenticator, Executor workers, InetAddress passiveAddress,
                             ControlPolicy control, LoginPolicy login, DataPolicy data, Admission admission,
                             FtpEvents events, UserLimits users, TlsConfig tls,
-                            Guards guards) {
+                            Guards guards, NamePolicy names) {
 
     /**
      * @param idleTimeout  control connection idle, no transfer running

@@ -215,8 +215,8 @@ public final class Session {
      * view. False if the user already has its maximum of sessions.
      */
     public boolean login(UserAccount account) throws IOException {
-        FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly())
-                .maxDepth(context.guards().maxPathDepth());
+        FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly(),
+                context.names().forUser(account.anonymous())).maxDepth(context.guards().maxPathDepth());
         if (!context.users().login(account)) {
             return false;
         }

@@ -66,10 +66,16 @@ final class Daemon implements AutoCloseable {
                     metrics.serveHttp(options.metricsListen());
                 } catch (IOException e) {
                     throw new IOException("cannot serve metrics on " + Values.format(options.metricsListen()) + ": "
-                            + e.getMessage(), e);
+                            + Preflight.bindFailure(options.metricsListen(), e, "--metrics-listen"), e);
                 }
             }
-            server.start();
+            try {
+                server.start();
+            } catch (IOException e) {
+                // core says which address; say what to do about it
+                String why = Preflight.listenFailure(options);
+                throw why == null ? e : new IOException(why, e);
+            }
             try {
                 metrics.registerJmx();
             } catch (JMException e) {
@@ -133,6 +139,11 @@ final class Daemon implements AutoCloseable {
             try {
                 logins.reload();
                 LOG.log(System.Logger.Level.INFO, "reloaded " + logins.usersPath() + ": " + logins.size() + " users");
+                // a home that does not exist would only show as a 530 at that user's next login
+                for (Preflight.Problem p : Preflight.usersFile(logins.usersPath())) {
+                    LOG.log(p.severity() == Preflight.Severity.ERROR ? System.Logger.Level.ERROR
+                            : System.Logger.Level.WARNING, p.text());
+                }
             } catch (IOException | RuntimeException e) {
                 ok = false;
                 LOG.log(System.Logger.Level.ERROR, "users file not reloaded, the previous users stay: "
@@ -163,6 +174,9 @@ final class Daemon implements AutoCloseable {
                     + grace.toSeconds() + " s");
         }
         closeExtras();
+        // one line however it went: an idle stop says no more than this
+        LOG.log(System.Logger.Level.INFO, sessions == 0 ? "stopped (no session was open)"
+                : drained ? "stopped: every session ended in time" : "stopped");
         return drained;
     }
 

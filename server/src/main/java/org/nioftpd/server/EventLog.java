@@ -21,38 +21,48 @@ final class EventLog implements FtpEvents {
 
     @Override
     public void connected(InetSocketAddress client) {
-        LOG.log(System.Logger.Level.INFO, "connect {0}", address(client));
+        LOG.log(System.Logger.Level.INFO, "connect {0}", address(client),
+                Logging.Fields.of("event", "connect", "client", address(client)));
     }
 
     @Override
     public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
         LOG.log(System.Logger.Level.INFO, "login {0} {1}{2}", address(client), printable(user),
-                anonymous ? " (anonymous)" : "");
+                anonymous ? " (anonymous)" : "", Logging.Fields.of("event", "login", "client", address(client),
+                        "user", printable(user), "anonymous", anonymous));
     }
 
     @Override
     public void loginFailed(InetSocketAddress client, String user) {
-        LOG.log(System.Logger.Level.WARNING, "login failed {0} {1}", address(client), printable(user));
+        LOG.log(System.Logger.Level.WARNING, "login failed {0} {1}", address(client), printable(user),
+                Logging.Fields.of("event", "login failed", "client", address(client), "user", printable(user)));
     }
 
     @Override
     public void disconnected(InetSocketAddress client, String user) {
-        LOG.log(System.Logger.Level.INFO, "disconnect {0} {1}", address(client), user == null ? "-" : printable(user));
+        LOG.log(System.Logger.Level.INFO, "disconnect {0} {1}", address(client), user == null ? "-" : printable(user),
+                Logging.Fields.of("event", "disconnect", "client", address(client),
+                        "user", user == null ? null : printable(user)));
     }
 
     @Override
     public void error(InetSocketAddress client, String what) {
-        LOG.log(System.Logger.Level.WARNING, "error {0} {1}", address(client), printable(what));
+        LOG.log(System.Logger.Level.WARNING, "error {0} {1}", address(client), printable(what),
+                Logging.Fields.of("event", "error", "client", address(client)));
     }
 
     @Override
     public void transferred(TransferRecord r) {
         LOG.log(System.Logger.Level.DEBUG, "{0} {1} {2} {3} bytes {4}", r.incoming() ? "upload" : "download",
-                address(r.client()), printable(r.path()), Long.toString(r.bytes()), r.complete() ? "complete" : "incomplete");
+                address(r.client()), printable(r.path()), Long.toString(r.bytes()), r.complete() ? "complete" : "incomplete",
+                Logging.Fields.of("event", r.incoming() ? "upload" : "download", "client", address(r.client()),
+                        "user", r.user() == null ? null : printable(r.user()), "path", printable(r.path()),
+                        "bytes", r.bytes(),
+                        "complete", r.complete()));
     }
 
     private static String address(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return Logging.address(a);
     }
 
     /** A user name is the client's text: keep it on one line of the log. */

@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -54,6 +56,15 @@ public final class Main {
      */
     @FunctionalInterface
     interface Serving {
+        /**
+         * Before the server starts, before its first connection is accepted
+         * and before anything is logged about it: the daemon installs its
+         * signal handlers here, so that no signal finds the JVM's default
+         * handler (exit 143) once anyone could know the server is up.
+         */
+        default void beforeStart() {
+        }
+
         /**
          * After start, before the startup line: whoever reads that line
          * (a supervisor, a test) may signal the process right away.
@@ -103,21 +114,39 @@ public final class Main {
                 err.flush();
                 return 2;
             }
+            // then what the start would refuse, or the first login would meet, as this user
+            List<Preflight.Problem> problems = new ArrayList<>(Preflight.run(options, true));
+            rootWarnings(options).forEach(w -> problems.add(new Preflight.Problem(Preflight.Severity.WARNING, w)));
+            problems.forEach(p -> err.println("nioftpd: " + p));
+            err.flush();
+            long errors = problems.stream().filter(p -> p.severity() == Preflight.Severity.ERROR).count();
+            if (errors > 0) {
+                err.println("nioftpd: configuration not OK: " + errors + (errors == 1 ? " error" : " errors"));
+                err.flush();
+                return 2;
+            }
             out.println("configuration OK");
             out.flush();
             return 0;
         }
-        Logging.configure(options.logLevel(), err);
+        Logging.configure(options.logLevel(), options.logFormat(), err);
+        serving.beforeStart();
+        for (Preflight.Problem p : Preflight.run(options, false)) {
+            LOG.log(p.severity() == Preflight.Severity.ERROR ? System.Logger.Level.ERROR
+                    : System.Logger.Level.WARNING, p.text());
+        }
+        rootWarnings(options).forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         Daemon daemon;
         try {
             daemon = Daemon.start(options);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            err.println("nioftpd: " + e.getMessage());
+            err.println("nioftpd: " + Logging.readableAddresses(String.valueOf(e.getMessage())));
             return 1;
         }
         try {
             serving.prepare(daemon);
-            out.println(startupLine(options, daemon.server()));
+            LOG.log(System.Logger.Level.INFO, served(options));
+            out.println(startupLine(options, daemon.server(), daemon.metricsAddress()));
             out.flush();
             serving.serve(daemon.server());
         } finally {
@@ -133,6 +162,11 @@ public final class Main {
 
     /** {@code nioftpd 0.1.0 listening on 127.0.0.1:2121 (root /x, anonymous read-only, 2 loops)}. */
     static String startupLine(Options options, FtpServer server) {
+        return startupLine(options, server, null);
+    }
+
+    /** The same, with {@code metrics http://127.0.0.1:2122/metrics} before the loops when metrics are served. */
+    static String startupLine(Options options, FtpServer server, java.net.InetSocketAddress metrics) {
         String addresses = java.util.stream.Stream.concat(
                 server.addresses().stream().map(Values::format),
                 server.implicitTlsAddresses().stream().map(a -> Values.format(a) + " (implicit FTPS)"))
@@ -158,9 +192,68 @@ public final class Main {
         if (server.tlsEnabled()) {
             sb.append(", AUTH TLS");
         }
+        if (metrics != null) {
+            sb.append(", metrics http://").append(Logging.address(metrics)).append("/metrics");
+        }
         int loops = server.loopStats().size();
         sb.append(", ").append(loops).append(loops == 1 ? " loop)" : " loops)");
         return sb.toString();
+    }
+
+    /**
+     * What is served to whom, in one line: each root, who sees it and how,
+     * and the dot-file policy.
+     */
+    static String served(Options o) {
+        List<String> parts = new ArrayList<>();
+        List<Values.User> users = o.users();
+        if (!users.isEmpty()) {
+            long rw = users.stream().filter(Values.User::writable).count();
+            parts.add(o.root() + " to " + users.size() + (users.size() == 1 ? " --user" : " --users")
+                    + (rw == users.size() ? " (read-write)" : rw == 0 ? " (read-only)"
+                    : " (" + rw + " read-write, " + (users.size() - rw) + " read-only)"));
+        }
+        if (o.logins().hasUsersFile()) {
+            parts.add("each account of " + o.logins().usersPath() + " its home");
+        }
+        if (o.anonymous()) {
+            parts.add(o.anonymousRoot() + " to anonymous (read-only" + (o.anonymousUploadDir() != null
+                    ? ", uploads to " + o.anonymousUploadDir() + ")" : ")"));
+        }
+        return "serving " + (parts.isEmpty() ? "no one" : String.join("; ", parts)) + "; " + o.namePolicyText();
+    }
+
+    /**
+     * Warnings for a root that is likely a mistake: a home directory (keys,
+     * shell history, mail) or the whole file system.
+     */
+    static List<String> rootWarnings(Options o) {
+        List<String> warnings = new ArrayList<>();
+        java.util.Set<java.nio.file.Path> roots = new java.util.LinkedHashSet<>();
+        if (!o.users().isEmpty() || o.anonymous() && o.anonymousRoot().equals(o.root())) {
+            roots.add(o.root());
+        }
+        if (o.anonymous()) {
+            roots.add(o.anonymousRoot());
+        }
+        java.nio.file.Path home = null;
+        try {
+            home = java.nio.file.Path.of(System.getProperty("user.home", "")).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException ignored) {
+            // no home to compare with
+        }
+        for (java.nio.file.Path root : roots) {
+            String who = o.anonymous() && root.equals(o.anonymousRoot()) ? " (to anonymous)" : "";
+            if (root.getParent() == null) {
+                warnings.add("the root is " + root + ", the whole file system" + who
+                        + ": serve a directory made for FTP (--root)");
+            } else if (root.equals(home) || root.getParent().equals(java.nio.file.Path.of("/home"))
+                    || root.equals(java.nio.file.Path.of("/root"))) {
+                warnings.add("the root is a home directory, " + root + who
+                        + ": serve a directory made for FTP (--root)");
+            }
+        }
+        return warnings;
     }
 
     static String version() {
@@ -233,23 +326,45 @@ public final class Main {
     private static final class UntilSignal implements Serving {
         private final CountDownLatch stop = new CountDownLatch(1);
         private final AtomicInteger signals = new AtomicInteger();
+        /** Set once the daemon has started; a signal before that only counts. */
+        private volatile Daemon daemon;
 
         @Override
-        public void prepare(Daemon daemon) {
+        public void beforeStart() {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                daemon.close();
+                Daemon d = daemon;
+                if (d != null) {
+                    d.close();
+                }
                 stop.countDown();
             }, "nioftpd-shutdown"));
             Signals.onTerminate(() -> {
                 if (signals.getAndIncrement() == 0) {
                     stop.countDown();
                 } else {
+                    Daemon d = daemon;
                     LOG.log(System.Logger.Level.WARNING, "second signal: stopping now");
-                    daemon.close();
+                    if (d != null) {
+                        d.close();
+                    }
                 }
             });
-            if (!Signals.onHangup(daemon::reload)) {
+            // During the start, SIGHUP has nothing to reload: the files are being read for the first time.
+            if (!Signals.onHangup(() -> {
+                Daemon d = daemon;
+                if (d != null) {
+                    d.reload();
+                }
+            })) {
                 LOG.log(System.Logger.Level.WARNING, "no SIGHUP handler: reloading the users file needs a restart");
+            }
+        }
+
+        @Override
+        public void prepare(Daemon started) {
+            this.daemon = started;
+            if (signals.get() > 1) {
+                started.close(); // two signals during the start: stop at once
             }
         }
 

@@ -98,7 +98,7 @@ final class Options {
     static final List<Option> TABLE = List.of(
             repeatable(SERVING, "listen", "HOST:PORT",
                     "listen address, repeatable, IPv6 as [::1]:2121 (default 127.0.0.1:2121)",
-                    (o, v) -> o.builder.listen(Values.hostPort(v))),
+                    (o, v) -> o.builder.listen(o.add(o.listen, Values.hostPort(v)))),
             option(SERVING, "root", "DIR",
                     "directory served as / (default: current directory)",
                     (o, v) -> o.builder.root(o.root = Values.directory(v))),
@@ -115,6 +115,18 @@ final class Options {
                     "each connection starts with a PROXY protocol v1 or v2 header (HAProxy, a load balancer),"
                             + " whose client address counts; a connection without one is closed",
                     (o, v) -> o.builder.proxyProtocol(true)),
+            option(SERVING, "dot-files", "WHO",
+                    "who may see and use names starting with '.' (.ssh, .git, .env): none (default: hidden"
+                            + " and refused to every command), users (named users, never anonymous) or all",
+                    (o, v) -> o.dotFiles(Values.dotFiles(v))),
+            repeatable(SERVING, "hide", "PATTERN",
+                    "leave names matching PATTERN (* and ?, one name) out of listings; still usable by name;"
+                            + " repeatable",
+                    (o, v) -> o.builder.hide(o.add(o.hide, Values.namePattern(v)))),
+            repeatable(SERVING, "deny", "PATTERN",
+                    "hide names matching PATTERN and refuse them (550) to every command, for everyone;"
+                            + " repeatable",
+                    (o, v) -> o.builder.deny(o.add(o.deny, Values.namePattern(v)))),
             option(SERVING, "banner", "TEXT",
                     "greeting sent with 220 (default 'nioftpd ready.')",
                     (o, v) -> o.builder.banner(Values.banner(v))),
@@ -201,7 +213,7 @@ final class Options {
 
             repeatable(TLS, "implicit-tls-listen", "HOST:PORT",
                     "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed)",
-                    (o, v) -> o.builder.implicitTlsListen(Values.hostPort(v))),
+                    (o, v) -> o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)))),
             option(TLS, "tls-cert", "FILE",
                     "PEM certificate chain; with --tls-key every listener offers AUTH TLS",
                     (o, v) -> o.tlsCert = Values.existingFile(v)),
@@ -225,6 +237,9 @@ final class Options {
             option(LOGS, "log-level", "LEVEL",
                     "error|warning|info|debug|trace, lines on stderr (default info)",
                     (o, v) -> o.logLevel = Values.logLevel(v)),
+            option(LOGS, "log-format", "FORMAT",
+                    "text (one line a record, default) or json (one JSON object a line, for log shippers)",
+                    (o, v) -> o.logFormat = Values.logFormat(v)),
             option(LOGS, "xferlog", "FILE",
                     "append each file transfer to FILE in the xferlog format; reopened on SIGHUP",
                     (o, v) -> o.xferlog = Values.newFile(v)),
@@ -251,6 +266,9 @@ final class Options {
         TABLE.forEach(opt -> BY_NAME.put(opt.name(), opt));
     }
 
+    /** After an unknown option: where the known ones are. */
+    static final String SEE_HELP = " (java -jar nioftpd.jar --help lists the options)";
+
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     // ------------------------------------------------------------ parsed state
@@ -259,6 +277,11 @@ final class Options {
     // What the startup line and the daemon need; the builder has no getters.
     private Path root = Path.of("").toAbsolutePath();
     private final List<User> users = new ArrayList<>();
+    private final List<InetSocketAddress> listen = new ArrayList<>();
+    private final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
+    private String dotFiles = "none";
+    private final List<String> hide = new ArrayList<>();
+    private final List<String> deny = new ArrayList<>();
     private Path usersFile;
     private boolean anonymous;
     private Path anonymousRoot;
@@ -267,6 +290,7 @@ final class Options {
     private long uploadRate;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private Values.LogLevel logLevel = Values.LogLevel.INFO;
+    private Logging.Format logFormat = Logging.Format.TEXT;
     private Path xferlog;
     private InetSocketAddress metricsListen;
     private Path tlsCert;
@@ -340,16 +364,19 @@ final class Options {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             // No positional arguments, so "--" (end of options) has nothing to end: unknown too.
+            if (arg.equals("-h")) {
+                arg = "--help";
+            }
             if (!arg.startsWith("--") || arg.equals("--")) {
-                throw new UsageError(arg.startsWith("-") && arg.length() > 1
+                throw new UsageError((arg.startsWith("-") && arg.length() > 1
                         ? "unknown option " + Values.quote(arg)
-                        : "unexpected argument " + Values.quote(arg));
+                        : "unexpected argument " + Values.quote(arg)) + SEE_HELP);
             }
             int eq = arg.indexOf('=');
             String name = arg.substring(2, eq < 0 ? arg.length() : eq);
             Option opt = BY_NAME.get(name);
             if (opt == null) {
-                throw new UsageError("unknown option " + Values.quote("--" + name));
+                throw new UsageError("unknown option " + Values.quote("--" + name) + SEE_HELP);
             }
             String value = null;
             if (opt.isFlag()) {
@@ -454,6 +481,32 @@ final class Options {
             }
             return new Setting(opt, value, file, number);
         }
+    }
+
+    private <T> T add(List<T> list, T value) {
+        list.add(value);
+        return value;
+    }
+
+    private void dotFiles(String who) {
+        dotFiles = who;
+        builder.allowDotFiles(!who.equals("none"), who.equals("all"));
+    }
+
+    /** The name rules in words, for the start: {@code dot files hidden and refused to everyone}. */
+    String namePolicyText() {
+        StringBuilder sb = new StringBuilder(switch (dotFiles) {
+            case "users" -> "dot files open to named users, hidden and refused to anonymous";
+            case "all" -> "dot files served to everyone";
+            default -> "dot files hidden and refused to everyone (--dot-files)";
+        });
+        if (!hide.isEmpty()) {
+            sb.append("; hidden: ").append(String.join(" ", hide));
+        }
+        if (!deny.isEmpty()) {
+            sb.append("; refused: ").append(String.join(" ", deny));
+        }
+        return sb.toString();
     }
 
     private void addUser(User u) throws BadValue {
@@ -571,6 +624,18 @@ final class Options {
         return root;
     }
 
+    /** The plain listeners as given; 127.0.0.1:2121 when none is (and no implicit TLS one either). */
+    List<InetSocketAddress> listen() {
+        if (listen.isEmpty() && implicitTlsListen.isEmpty()) {
+            return List.of(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 2121));
+        }
+        return List.copyOf(listen);
+    }
+
+    List<InetSocketAddress> implicitTlsListen() {
+        return List.copyOf(implicitTlsListen);
+    }
+
     List<User> users() {
         return List.copyOf(users);
     }
@@ -611,6 +676,10 @@ final class Options {
 
     Values.LogLevel logLevel() {
         return logLevel;
+    }
+
+    Logging.Format logFormat() {
+        return logFormat;
     }
 
     Path xferlog() {

@@ -278,6 +278,33 @@ final class Values {
         }
     }
 
+    /** {@code none}, {@code users} or {@code all}, any case. */
+    static String dotFiles(String text) throws BadValue {
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("none") || t.equals("users") || t.equals("all")) {
+            return t;
+        }
+        throw new BadValue("expected none, users or all: " + quote(text));
+    }
+
+    /** A name pattern: one file name with * and ?, no '/', at most 255 characters. */
+    static String namePattern(String text) throws BadValue {
+        if (text.isEmpty() || text.indexOf('/') >= 0 || text.length() > 255
+                || !text.chars().allMatch(c -> c >= ' ' && c != 0x7f)) {
+            throw new BadValue("expected one file name with * and ? (no '/'): " + quote(text));
+        }
+        return text;
+    }
+
+    static Logging.Format logFormat(String text) throws BadValue {
+        for (Logging.Format f : Logging.Format.values()) {
+            if (f.name().equalsIgnoreCase(text)) {
+                return f;
+            }
+        }
+        throw new BadValue("expected text or json: " + quote(text));
+    }
+
     static LogLevel logLevel(String text) throws BadValue {
         for (LogLevel l : LogLevel.values()) {
             if (l.name().equalsIgnoreCase(text)) {

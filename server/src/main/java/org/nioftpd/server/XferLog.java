@@ -22,7 +22,12 @@ import org.nioftpd.protocol.Printable;
  * which log analysers read:
  * <pre>
  * Tue Nov 24 07:17:02 2026 1 127.0.0.1 1048576 /srv/ftp/f.bin b _ o r alice ftp 0 * c
+ * Thu Dec  3 07:54:34 2026 1 ::1 42 /srv/ftp/g.txt a _ i a anonymous ftp 0 * c
  * </pre>
+ * The date is C's {@code asctime} as those servers write it, the day of
+ * the month padded with a space to two characters ({@code Dec  3}), so that
+ * a parser splitting on single spaces or reading fixed columns sees the
+ * same fields as in their logs.
  * (time, seconds taken, client, bytes, file, a|b type, special action,
  * o|i direction, a|r access mode, user, service, authentication method,
  * authenticated user id, c|i completion).
@@ -35,7 +40,7 @@ final class XferLog implements FtpEvents, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(XferLog.class.getName());
     private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ENGLISH);
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
 
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(65_536);
     private final Path file;
@@ -83,7 +88,7 @@ final class XferLog implements FtpEvents, AutoCloseable {
         long seconds = Math.max(1, Math.round(r.durationMillis() / 1000.0)); // xferlog never writes 0
         return TIME.format(Instant.ofEpochMilli(r.startMillis() + r.durationMillis()).atZone(zone))
                 + ' ' + seconds
-                + ' ' + r.client().getAddress().getHostAddress()
+                + ' ' + host(r.client())
                 + ' ' + r.bytes()
                 + ' ' + field(r.file())
                 + ' ' + (r.ascii() ? 'a' : 'b')
@@ -93,6 +98,12 @@ final class XferLog implements FtpEvents, AutoCloseable {
                 + ' ' + field(r.user())
                 + " ftp 0 *"
                 + ' ' + (r.complete() ? 'c' : 'i');
+    }
+
+    /** The client's address: {@code 127.0.0.1}, {@code ::1} (RFC 5952), as vsftpd and ProFTPD write it. */
+    private static String host(java.net.InetSocketAddress a) {
+        return a.getAddress() instanceof java.net.Inet6Address
+                ? Values.shortIpv6(a.getAddress().getAddress()) : a.getAddress().getHostAddress();
     }
 
     /** Fields are space-separated: a space (or a line break) inside one would shift every field after it. */

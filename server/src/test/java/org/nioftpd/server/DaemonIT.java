@@ -148,6 +148,38 @@ class DaemonIT {
     }
 
     /**
+     * Regression (operator's first day, item 7): the handlers were installed
+     * after the server had started and logged its "listening on" line; a
+     * SIGTERM sent on that log line (within ~100 ms, while JMX registered)
+     * found the JVM's default handler and the daemon exited 143.
+     */
+    @Test
+    void sigtermOnTheListeningLogLineExitsZero() throws Exception {
+        Path jar = Path.of(System.getProperty("nioftpd.jar", "target/nioftpd.jar"));
+        assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run mvn verify");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int round = 0; round < 3; round++) {
+            Process process = new ProcessBuilder(java, "-jar", jar.toString(), "--listen", "127.0.0.1:0",
+                    "--root", dir.toString(), "--loops", "1").start();
+            try {
+                BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                        StandardCharsets.UTF_8));
+                StringBuilder seen = new StringBuilder();
+                String line;
+                while ((line = err.readLine()) != null && !line.contains(" listening on ")) {
+                    seen.append(line).append('\n');
+                }
+                assertNotNull(line, () -> "no listening log line; stderr: " + seen);
+                process.destroy(); // SIGTERM at once
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM");
+                assertEquals(0, process.exitValue(), () -> "SIGTERM on the log line: " + seen);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
      * Regression (hostile-load issue, item 1): every session ended by QUIT was
      * held for the idle timeout (2.7 KB each), and about 96,000 of them ran a
      * 256 MB heap out; the dead loops then left a server that answered no one.

@@ -26,7 +26,7 @@ class LoginsTest {
     /** A users-file line; few iterations, so that the test is quick (the format keeps the count). */
     static String entry(String name, String password, Path home, String rights, String... options) {
         StringBuilder sb = new StringBuilder(name).append(':')
-                .append(PasswordHash.create(password.toCharArray(), 1000)).append(':')
+                .append(PasswordHash.create(password.toCharArray(), 100_000)).append(':')
                 .append(home).append(':').append(rights);
         for (String o : options) {
             sb.append(':').append(o);

@@ -111,13 +111,13 @@ class OptionsTest {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         List<Arguments> cases = new ArrayList<>();
         // args..., then the exact message
-        add(cases, "unknown option '--foo'", "--foo");
-        add(cases, "unknown option '--foo'", "--foo=bar");
-        add(cases, "unknown option '-x'", "-x");
-        add(cases, "unknown option '--Root'", "--Root", "/");
-        add(cases, "unexpected argument 'serve'", "serve");
-        add(cases, "unknown option '--'", "--");
-        add(cases, "unexpected argument '-'", "-");
+        add(cases, "unknown option '--foo'" + Options.SEE_HELP, "--foo");
+        add(cases, "unknown option '--foo'" + Options.SEE_HELP, "--foo=bar");
+        add(cases, "unknown option '-x'" + Options.SEE_HELP, "-x");
+        add(cases, "unknown option '--Root'" + Options.SEE_HELP, "--Root", "/");
+        add(cases, "unexpected argument 'serve'" + Options.SEE_HELP, "serve");
+        add(cases, "unknown option '--'" + Options.SEE_HELP, "--");
+        add(cases, "unexpected argument '-'" + Options.SEE_HELP, "-");
         add(cases, "--listen: missing HOST:PORT", "--listen");
         add(cases, "--listen: expected HOST:PORT: '127.0.0.1'", "--listen", "127.0.0.1");
         add(cases, "--listen: expected HOST:PORT: ''", "--listen=");
@@ -240,8 +240,12 @@ class OptionsTest {
         samples.put("accept-timeout", "60");
         samples.put("shutdown-grace", "30");
         samples.put("log-level", "debug");
+        samples.put("log-format", "json");
+        samples.put("dot-files", "users");
+        samples.put("hide", "*.bak");
+        samples.put("deny", "*.key");
         samples.put("xferlog", dir.resolve("xferlog").toString());
-        samples.put("metrics-listen", "127.0.0.1:9100");
+        samples.put("metrics-listen", "127.0.0.1:0");
         samples.put("config", conf.toString());
         samples.put("implicit-tls-listen", "127.0.0.1:0");
         samples.put("tls-cert", fixture("rsa-cert.pem").toString());
@@ -297,5 +301,17 @@ class OptionsTest {
     void parseErrorNamesTheOption() {
         Options.UsageError e = assertThrows(Options.UsageError.class, () -> Options.parse("--loops", "x"));
         assertEquals("--loops: not a positive integer: 'x'", e.getMessage());
+    }
+
+    /** The README shows --help as it is: a new option, or a changed line, is in both. */
+    @Test
+    void readmeShowsTheHelpAsItIs() throws Exception {
+        Path here = Path.of("").toAbsolutePath();
+        Path readme = (Files.exists(here.resolve("README.md")) ? here : here.getParent()).resolve("README.md");
+        String text = Files.readString(readme);
+        int start = text.indexOf("```\nUsage: java -jar nioftpd.jar");
+        assertTrue(start >= 0, "README.md shows the help");
+        int end = text.indexOf("```\n", start + 4);
+        assertEquals(Options.helpText(), text.substring(start + 4, end));
     }
 }

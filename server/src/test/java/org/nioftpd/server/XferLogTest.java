@@ -40,6 +40,35 @@ class XferLogTest {
                 "a space in a name would shift every field after it");
     }
 
+    /** A transfer that ended at 07:54:34 UTC on 3 December 2026 and took {@code millis}. */
+    private static TransferRecord december3(String client, String file, boolean ascii, boolean incoming, String user,
+                                            boolean anonymous) throws IOException {
+        long end = ZonedDateTime.of(2026, 12, 3, 7, 54, 34, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
+        return new TransferRecord(end - 900, 900, new InetSocketAddress(InetAddress.getByName(client), 50312),
+                42, file, file, ascii, incoming, user, anonymous, true);
+    }
+
+    /**
+     * Regression (operator's first day, item 5): the day of the month was
+     * written "Dec 3"; vsftpd and ProFTPD write asctime's "Dec  3", and log
+     * parsers that read the columns of their lines took nioftpd's apart.
+     * The expected lines are written as vsftpd (xferlog_std_format) and
+     * ProFTPD (TransferLog) write them.
+     */
+    @Test
+    void theDateIsPaddedAsVsftpdAndProftpdWriteIt() throws Exception {
+        String vsftpd = "Thu Dec  3 07:54:34 2026 1 192.168.56.1 42 /srv/ftp/notes.txt b _ o r alice ftp 0 * c";
+        assertEquals(vsftpd, XferLog.format(
+                december3("192.168.56.1", "/srv/ftp/notes.txt", false, false, "alice", false), ZoneOffset.UTC));
+        String proftpd = "Thu Dec  3 07:54:34 2026 1 ::1 42 /srv/ftp/incoming/up.txt a _ i a anonymous ftp 0 * c";
+        assertEquals(proftpd, XferLog.format(
+                december3("::1", "/srv/ftp/incoming/up.txt", true, true, "anonymous", true), ZoneOffset.UTC));
+        // the same columns as theirs: a fixed-width 24-character date, then 13 fields
+        String line = XferLog.format(december3("127.0.0.1", "/f", false, false, "bob", false), ZoneOffset.UTC);
+        assertEquals("Thu Dec  3 07:54:34 2026", line.substring(0, 24));
+        assertEquals(13, line.substring(25).split(" ").length, line);
+    }
+
     @Test
     void writesLinesAndReopensAfterARename() throws Exception {
         Path log = dir.resolve("xferlog");

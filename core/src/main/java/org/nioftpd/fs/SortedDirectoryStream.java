@@ -1,0 +1,102 @@
+package org.nioftpd.fs;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * A directory's entries sorted by name, as vsftpd and {@code ls} list them,
+ * without holding a whole directory in memory: entries are read
+ * {@link #WINDOW} at a time, each window sorted and handed out before the
+ * next is read. A directory of up to {@link #WINDOW} entries (nearly all of
+ * them) comes out fully sorted; a larger one comes out as consecutive sorted
+ * runs of {@link #WINDOW} entries, in the order the file system returns
+ * them. A listing holds one window of paths at most, whatever the size of
+ * the directory, and is still streamed as the data connection takes it.
+ *
+ * <p>Names compare as Java strings (UTF-16 code units): for the names
+ * people use, the byte order of {@code LC_COLLATE=C}.
+ */
+public final class SortedDirectoryStream implements DirectoryStream<Path> {
+
+    /** Entries read and sorted together: the bound on what one listing holds. */
+    public static final int WINDOW = 10_000;
+
+    private record Entry(String name, Path path) {
+    }
+
+    private final DirectoryStream<Path> stream;
+    private final int window;
+    private boolean iterated;
+
+    public SortedDirectoryStream(DirectoryStream<Path> stream) {
+        this(stream, WINDOW);
+    }
+
+    /** With another window (tests). */
+    SortedDirectoryStream(DirectoryStream<Path> stream, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1");
+        }
+        this.stream = stream;
+        this.window = window;
+    }
+
+    @Override
+    public Iterator<Path> iterator() {
+        if (iterated) {
+            throw new IllegalStateException("iterator already obtained");
+        }
+        iterated = true;
+        Iterator<Path> source = stream.iterator();
+        return new Iterator<>() {
+            private Entry[] batch = new Entry[0];
+            private int next;
+
+            /** The underlying iterator may throw DirectoryIteratorException here: the caller handles it as from any stream. */
+            @Override
+            public boolean hasNext() {
+                if (next < batch.length) {
+                    return true;
+                }
+                batch = fill(source);
+                next = 0;
+                return batch.length > 0;
+            }
+
+            @Override
+            public Path next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Entry e = batch[next];
+                batch[next++] = null; // handed out: not held any longer
+                return e.path();
+            }
+        };
+    }
+
+    private Entry[] fill(Iterator<Path> source) {
+        Entry[] read = new Entry[Math.min(window, 64)];
+        int n = 0;
+        while (n < window && source.hasNext()) {
+            Path p = source.next();
+            if (n == read.length) {
+                read = Arrays.copyOf(read, Math.min(window, read.length * 2));
+            }
+            Path name = p.getFileName();
+            read[n++] = new Entry(name == null ? "" : name.toString(), p);
+        }
+        Entry[] batch = n == read.length ? read : Arrays.copyOf(read, n);
+        Arrays.sort(batch, (a, b) -> a.name().compareTo(b.name()));
+        return batch;
+    }
+
+    @Override
+    public void close() throws IOException {
+        stream.close();
+    }
+}
