@@ -4,8 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * IP address literals from the wire (EPRT, PROXY headers, the command line),
- * parsed so that no input can ever become a DNS lookup: {@code
+ * IP address literals from the wire (EPRT, PROXY headers) and from the
+ * daemon's command line and config file: the one parser, so that both read an
+ * address the same way, and no input can ever become a DNS lookup: {@code
  * InetAddress.getByName} resolves anything that is not a literal.
  */
 public final class IpLiteral {
@@ -13,7 +14,12 @@ public final class IpLiteral {
     private IpLiteral() {
     }
 
-    /** A dotted quad, parsed by hand. Throws NumberFormatException if it is not one. */
+    /**
+     * A dotted quad, parsed by hand: exactly four decimal parts of 0-255,
+     * without leading zeros ({@code 010} is 8 to inet_aton and 10 to others:
+     * refused, as Go and Python refuse it since their CVE-2021-29923 and
+     * CVE-2021-29921). Throws NumberFormatException if it is not one.
+     */
     public static InetAddress v4(String text) throws UnknownHostException {
         String[] q = text.split("\\.", -1);
         if (q.length != 4) {
@@ -21,7 +27,8 @@ public final class IpLiteral {
         }
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
-            if (q[i].isEmpty() || q[i].length() > 3 || !q[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (q[i].isEmpty() || q[i].length() > 3 || (q[i].length() > 1 && q[i].charAt(0) == '0')
+                    || !q[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new NumberFormatException(text);
             }
             int v = Integer.parseInt(q[i]);

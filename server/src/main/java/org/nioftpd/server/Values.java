@@ -2,6 +2,7 @@ package org.nioftpd.server;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import org.nioftpd.protocol.IpLiteral;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -108,48 +109,20 @@ final class Values {
         return a;
     }
 
-    /**
-     * Dotted quad, parsed by hand: exactly four decimal parts of 0-255 without
-     * leading zeros. (InetAddress would also take {@code 1.2.3} or {@code 0x7f.1},
-     * forms nobody means on a command line.) Null if {@code text} is not one.
-     */
+    /** A dotted quad (core's one parser: four parts of 0-255, no leading zeros), or null. */
     static InetAddress ipv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
-                    || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return null;
-            }
-            int v = Integer.parseInt(p);
-            if (v > 255) {
-                return null;
-            }
-            bytes[i] = (byte) v;
-        }
         try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e); // four bytes are always a valid address
+            return IpLiteral.v4(text);
+        } catch (NumberFormatException | UnknownHostException e) {
+            return null;
         }
     }
 
-    /**
-     * An IPv6 literal, or null. Only hex digits, ':' and '.' (for a trailing
-     * dotted quad) get this far, so InetAddress parses it and cannot resolve it.
-     */
+    /** An IPv6 literal (core's one parser: never a name lookup), or null. */
     static InetAddress ipv6(String text) {
-        if (text.indexOf(':') < 0 || text.length() > 45 || !text.chars().allMatch(
-                c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0 && c < 128)) {
-            return null;
-        }
         try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
+            return IpLiteral.v6(text);
+        } catch (NumberFormatException | UnknownHostException e) {
             return null;
         }
     }
