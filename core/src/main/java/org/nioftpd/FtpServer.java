@@ -45,6 +45,10 @@ import org.nioftpd.tls.TlsConfig;
  * {@code shutdown}, {@code close}) are called by the embedding program's
  * threads and synchronize among themselves; no event loop ever calls them or
  * waits on their lock. Everything per session runs on the loops, lock-free.
+ *
+ * <p>Why one file of this size: most of it is the {@link Builder}, one documented method per
+ * option an embedder may set; the server itself is the small lifecycle above it, and the wiring
+ * lives in the package-private {@code Engine}.
  */
 public final class FtpServer implements AutoCloseable {
 

@@ -34,6 +34,10 @@ import org.nioftpd.session.Session;
 /**
  * Transfer parameters (TYPE, MODE, STRU, PASV, EPSV, PORT, EPRT, REST) and
  * the commands that move data (RETR, STOR, APPE, LIST, NLST, MLSD, ABOR).
+ *
+ * <p>Why one file of this size: every command that sets up or uses a data connection (TYPE,
+ * MODE, PASV, EPSV, PORT, EPRT, RETR, STOR, APPE, STOU, LIST, NLST, MLSD, ABOR) is here, so
+ * that what a transfer needs is read in one place.
  */
 final class TransferCommands {
 

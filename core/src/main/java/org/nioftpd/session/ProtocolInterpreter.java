@@ -42,13 +42,17 @@ import org.nioftpd.transport.EndPoint;
  * transfer has sent its final reply. So replies never come out of order.
  *
  * <p><b>Re-entrancy.</b> A small file can be sent whole inside the command
- * that starts it: {@code RETR} queues 150, the DTP connects or finds the
- * connection, the download writes everything and ends, and
- * {@link #transferEnded} queues 226, all within {@link #processInput}'s call
+ * that starts it: {@code RETR} queues 150 (125 if the data connection is
+ * already open), the DTP connects or takes the open connection, the
+ * download writes everything and ends, and {@link #transferEnded} queues 226, all within {@link #processInput}'s call
  * to the handler. The inner {@code processInput} (a held line may run now)
  * returns at once because {@code processing} is set; the outer loop goes on.
  * Both replies were only queued: {@link ControlConnection} writes them at the
  * end of the loop's turn, in one segment.
+ *
+ * <p>Why one file of this size: the conversation's order (held lines, suspend, the transfer in
+ * hand, the close) is one state, and splitting it would spread its invariants over classes that
+ * each hold half of it.
  */
 final class ProtocolInterpreter implements DataTransferProcess.Owner {
 
