@@ -65,9 +65,10 @@ class ChecksumLanesTest {
                 .workerThreads(1).checksumThreads(1).maxChecksumsPerAddress(0).maxHashBytes(0))) {
             List<RawClient> hashing = new ArrayList<>();
             try {
-                for (int i = 0; i < 3; i++) { // one runs, two wait: the bulk lane is full
-                    RawClient c = server.raw().greetAndLogin(TestServer.USER, TestServer.PASSWORD);
-                    hashing.add(c);
+                for (int i = 0; i < 3; i++) {
+                    hashing.add(server.raw().greetAndLogin(TestServer.USER, TestServer.PASSWORD));
+                }
+                for (RawClient c : hashing) { // one runs, two wait: the bulk lane is full
                     c.send("XCRC big.iso");
                 }
                 int before = auth.checks.get();
