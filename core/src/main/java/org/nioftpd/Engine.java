@@ -27,6 +27,7 @@ import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.EventLoopGroup;
 import org.nioftpd.session.Acceptor;
 import org.nioftpd.session.Admission;
+import org.nioftpd.session.ChecksumLimits;
 import org.nioftpd.session.CommandTable;
 import org.nioftpd.session.ServerContext;
 import org.nioftpd.session.Session;
@@ -37,7 +38,7 @@ import org.nioftpd.tls.TlsEndPoint;
 
 /**
  * The composition root: everything {@link FtpServer}'s API drives, wired
- * together. It builds the loops, the worker pool and the
+ * together. It builds the loops, the two worker lanes (interactive and bulk) and the
  * {@link ServerContext} from the builder, binds the listeners, and turns
  * each accepted socket into a session: PROXY header, admission, implicit TLS,
  * then a {@link Session} on the loop that owns the socket. It also keeps the
@@ -57,6 +58,7 @@ final class Engine {
     final ServerContext context;
     final EventLoopGroup loops;
     private final ExecutorService workers;
+    private final ExecutorService bulkWorkers;
     private final CommandTable commands;
     private final List<Acceptor> acceptors = new ArrayList<>();
     final List<InetSocketAddress> bound = new ArrayList<>();
@@ -70,17 +72,13 @@ final class Engine {
         this.config = b;
         this.commands = Commands.table(b.tlsConfig != null);
         this.loops = new EventLoopGroup(b.loops, "nioftpd-loop", onLoopDeath);
-        AtomicInteger n = new AtomicInteger();
-        // core = max: a ThreadPoolExecutor adds threads beyond its core size only when the
-        // queue is full, so with core 1 every hash, login check and commit ran on one thread.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(b.workerThreads, b.workerThreads,
-                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "nioftpd-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true); // idle servers keep no worker threads
-        this.workers = pool;
+        // Two lanes (issue 19): a checksum of a 4 GiB file holds a thread for seconds, and 50 of
+        // them in one shared queue pushed logins past their timeout and a 1 KiB STOR's commit
+        // past a minute. Short work a client waits on gets a pool the checksums cannot reach.
+        this.workers = lane(b.workerThreads, 10_000, "nioftpd-worker-");
+        // The bulk queue is bounded by the per-address cap times the addresses; 10,000 more
+        // are answered 450 at once rather than held.
+        this.bulkWorkers = lane(b.checksumThreads, 10_000, "nioftpd-checksum-");
         this.context = new ServerContext(b.authenticator(), workers, b.passiveAddress,
                 new ServerContext.ControlPolicy(b.idleTimeout, b.maxLineBytes, b.banner),
                 new ServerContext.LoginPolicy(b.loginTimeout, b.failedLoginDelay, b.maxLoginFailures),
@@ -88,7 +86,22 @@ final class Engine {
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
                 events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer(),
-                NamePolicy.of(b.dotFiles, b.hide, b.deny));
+                NamePolicy.of(b.dotFiles, b.hide, b.deny), bulkWorkers,
+                new ChecksumLimits(b.maxChecksumsPerAddress, b.maxHashBytes));
+    }
+
+    private static ExecutorService lane(int threads, int queue, String name) {
+        AtomicInteger n = new AtomicInteger();
+        // core = max: a ThreadPoolExecutor adds threads beyond its core size only when the
+        // queue is full, so with core 1 every job of the lane ran on one thread.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue), r -> {
+                    Thread t = new Thread(r, name + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // idle servers keep no worker threads
+        return pool;
     }
 
     /** Binds every listen address and starts the loops. Fails (and releases everything) if any bind fails. */
@@ -225,6 +238,7 @@ final class Engine {
             s.loop().execute(() -> s.close("server shutting down"));
         }
         loops.shutdown();
+        bulkWorkers.shutdownNow(); // checksums are abandoned: their replies would go nowhere
         for (Runnable queued : workers.shutdownNow()) {
             if (queued instanceof Upload.Commit commit) {
                 commit.run(); // an upload that fully arrived still lands (its 226 is lost with the loop)

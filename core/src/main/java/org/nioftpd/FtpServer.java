@@ -207,6 +207,9 @@ public final class FtpServer implements AutoCloseable {
         InetAddress passiveAddress;
         int loops = Runtime.getRuntime().availableProcessors();
         int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int checksumThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int maxChecksumsPerAddress = 4;
+        long maxHashBytes = 16L << 30;
         Duration idleTimeout = Duration.ofMinutes(5);
         Duration dataTimeout = Duration.ofMinutes(5);
         Duration acceptTimeout = Duration.ofMinutes(1);
@@ -314,15 +317,61 @@ public final class FtpServer implements AutoCloseable {
         }
 
         /**
-         * Threads of the worker pool: password checks, checksums (HASH, XSHA256...)
-         * and the final rename of an upload run there, off the loops. Default: one
-         * per core, at least 2. Idle threads end after 30 s.
+         * Threads of the interactive worker lane: password checks, the final
+         * rename of an upload and TLS handshake tasks run there, off the loops.
+         * Checksums have a lane of their own ({@link #checksumThreads}), so they
+         * never delay these. Default: one per core, at least 2. Idle threads end
+         * after 30 s.
          */
         public Builder workerThreads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("workerThreads must be at least 1: " + n);
             }
             this.workerThreads = n;
+            return this;
+        }
+
+        /**
+         * Threads of the bulk lane, where checksums (HASH, XCRC, XMD5, XSHA1,
+         * XSHA256) run, apart from logins and upload commits. Default: one per
+         * core, at least 2. Idle threads end after 30 s.
+         */
+        public Builder checksumThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("checksumThreads must be at least 1: " + n);
+            }
+            this.checksumThreads = n;
+            return this;
+        }
+
+        /**
+         * Checksums one client address may have running or waiting at once;
+         * one more is answered {@code 450} at once, not queued. One session
+         * runs one at a time anyway (it reads no command until the reply).
+         * Default 4; 0: no limit.
+         */
+        public Builder maxChecksumsPerAddress(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxChecksumsPerAddress must not be negative: " + n);
+            }
+            this.maxChecksumsPerAddress = n;
+            return this;
+        }
+
+        /**
+         * Most bytes one checksum request may hash: a larger file (HASH) or
+         * range (XSHA256 path start end) is refused with {@code 504}. It bounds
+         * how long one request holds a bulk thread (SHA-256 reads about
+         * 0.5 GB/s per core: 16 GiB is some 35 s), so a handful of requests
+         * cannot hold the lane for hours with a huge sparse file. Default
+         * 16 GiB, enough for DVD and Blu-ray images and most disk images;
+         * 0: no limit.
+         */
+        public Builder maxHashBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxHashBytes must not be negative: " + bytes);
+            }
+            this.maxHashBytes = bytes;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package org.nioftpd.command;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,13 +14,16 @@ import java.util.Locale;
 import java.util.zip.CRC32;
 import org.nioftpd.data.LocalFileException;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.session.ChecksumLimits;
 import org.nioftpd.session.Session;
 
 /**
  * File checksums: HASH with OPTS HASH (draft-bryan-ftpext-hash) and the
  * older XCRC, XMD5, XSHA1, XSHA256 with an optional byte range. Hashing a
- * large file is CPU work measured in seconds, so it runs on the worker pool
- * with the session suspended, never on the loop.
+ * large file is CPU work measured in seconds, so it runs on the bulk lane
+ * (a pool of its own, never the one logins and commits use) with the session
+ * suspended, never on the loop; {@link ChecksumLimits} bounds what one
+ * address may ask for.
  */
 final class HashCommands {
 
@@ -68,12 +72,47 @@ final class HashCommands {
         }
         Algorithm a = Algorithm.byName(s.hashAlgorithm());
         long size = Files.size(r.real());
-        s.offload(() -> digest(r.real(), a, 0, size), (hex, failure) -> {
+        run(s, r.real(), a, 0, size, hex ->
+                s.reply(213, a.ftpName + " 0-" + Math.max(0, size - 1) + " " + hex + " " + r.virtual()));
+    }
+
+    /**
+     * Digests bytes [from, to) of {@code file} on the bulk lane, then
+     * {@code success} replies with the hex digest. Refused at once, nothing
+     * queued, when the request is larger than the byte cap (504: asking again
+     * cannot help, a smaller range can) or when the client's address already
+     * has its share of checksums running or queued (450: later it can). One
+     * job per session needs no count: the session is suspended until it ends.
+     */
+    private static void run(Session s, Path file, Algorithm a, long from, long to,
+                            java.util.function.Consumer<String> success) {
+        ChecksumLimits limits = s.context().checksums();
+        if (limits.maxBytes() > 0 && to - from > limits.maxBytes()) {
+            s.reply(504, "Refusing to hash more than " + limits.maxBytes()
+                    + " bytes in one request; ask for a range (XSHA256 path start end).");
+            return;
+        }
+        InetAddress client = s.remoteAddress().getAddress();
+        if (!limits.tryAcquire(client)) {
+            s.reply(450, "Too many checksums running for your address; try again later.");
+            return;
+        }
+        s.offloadBulk(() -> {
+            try {
+                return digest(file, a, from, to);
+            } finally {
+                limits.release(client); // here, not in the reply: a session closed meanwhile gets no reply
+            }
+        }, (hex, failure) -> {
             if (failure != null) {
                 s.reply(451, "Local error: " + LocalFileException.describe(failure)); // never the real path
             } else {
-                s.reply(213, a.ftpName + " 0-" + Math.max(0, size - 1) + " " + hex + " " + r.virtual());
+                success.accept(hex);
             }
+            s.resume();
+        }, () -> {
+            limits.release(client);
+            s.reply(450, "Too many checksums waiting; try again later.");
             s.resume();
         });
     }
@@ -159,14 +198,7 @@ final class HashCommands {
         }
         long from = start;
         long to = end;
-        s.offload(() -> digest(r.real(), a, from, to), (hex, failure) -> {
-            if (failure != null) {
-                s.reply(451, "Local error: " + LocalFileException.describe(failure)); // never the real path
-            } else {
-                s.reply(250, a == Algorithm.CRC32 ? hex.toUpperCase(Locale.ROOT) : hex);
-            }
-            s.resume();
-        });
+        run(s, r.real(), a, from, to, hex -> s.reply(250, a == Algorithm.CRC32 ? hex.toUpperCase(Locale.ROOT) : hex));
     }
 
     private static boolean exists(Session s, String arg) {

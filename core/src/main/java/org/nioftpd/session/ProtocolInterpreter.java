@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -327,9 +328,21 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
      * unless the session has closed. {@code then} must call {@link #resume}.
      */
     <T> void offload(Callable<T> work, BiConsumer<T, Exception> then) {
+        offload(context.workers(), work, then, () -> {
+            reply(421, "Service busy, closing control connection.");
+            closeAfterReplies();
+        });
+    }
+
+    /**
+     * {@link #offload(Callable, BiConsumer)} on {@code lane}; if the lane's
+     * queue is full, {@code rejected} runs instead (on the loop, the session
+     * suspended: it must reply and resume, or close).
+     */
+    <T> void offload(Executor lane, Callable<T> work, BiConsumer<T, Exception> then, Runnable rejected) {
         suspend();
         try {
-            context.workers().execute(() -> {
+            lane.execute(() -> {
                 T result = null;
                 Exception failure = null;
                 try {
@@ -346,8 +359,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
                 });
             });
         } catch (RejectedExecutionException e) {
-            reply(421, "Service busy, closing control connection.");
-            closeAfterReplies();
+            rejected.run();
         }
     }
 

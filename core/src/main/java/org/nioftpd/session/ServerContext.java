@@ -17,7 +17,8 @@ import org.nioftpd.tls.TlsConfig;
  * so that no two settings of the same type stand side by side to be swapped.
  *
  * @param authenticator  decides logins
- * @param workers        a small pool for CPU-heavy work (password hashes, checksums, upload commits), off the loops
+ * @param workers        the interactive lane: a small pool for short work off the loops that a client is
+ *                       waiting on (password checks, upload commits, TLS handshake tasks, temporary sweeps)
  * @param passiveAddress the address PASV announces, or null for the control connection's own
  * @param control        the control connection's policy
  * @param login          the login policy
@@ -28,11 +29,14 @@ import org.nioftpd.tls.TlsConfig;
  * @param tls            FTPS (RFC 4217): the TLS context and policy, or null when TLS is not configured
  * @param names          names hidden from or refused to users (dot files by default), narrowed per user at login
  * @param guards         limits against hostile load (MODE Z expansion, path depth) and the temporary-file sweeper
+ * @param bulkWorkers    the bulk lane: a pool of its own for checksums (HASH, XSHA256...), which may read
+ *                       gigabytes, so that a flood of them never delays a login, a commit or a handshake
+ * @param checksums      how many checksums an address may run, and how many bytes one may hash
  */
 public record ServerContext(Authenticator authenticator, Executor workers, InetAddress passiveAddress,
                             ControlPolicy control, LoginPolicy login, DataPolicy data, Admission admission,
                             FtpEvents events, UserLimits users, TlsConfig tls,
-                            Guards guards, NamePolicy names) {
+                            Guards guards, NamePolicy names, Executor bulkWorkers, ChecksumLimits checksums) {
 
     /**
      * @param idleTimeout  control connection idle, no transfer running

@@ -137,13 +137,24 @@ public final class Session {
     }
 
     /**
-     * Runs CPU-heavy {@code work} (a password hash, a file checksum) on the
-     * worker pool, never on the loop, with the session suspended; {@code then}
-     * runs on the loop with the result or the failure, unless the session has
-     * closed meanwhile. {@code then} must call {@link #resume}.
+     * Runs CPU-heavy {@code work} (a password hash) on the interactive lane
+     * ({@link ServerContext#workers}), never on the loop, with the session
+     * suspended; {@code then} runs on the loop with the result or the failure,
+     * unless the session has closed meanwhile. {@code then} must call
+     * {@link #resume}. A full queue closes the session with 421.
      */
     public <T> void offload(Callable<T> work, BiConsumer<T, Exception> then) {
         pi.offload(work, then);
+    }
+
+    /**
+     * As {@link #offload(Callable, BiConsumer)}, on the bulk lane
+     * ({@link ServerContext#bulkWorkers}) for long work such as a checksum of
+     * a whole file; a full queue runs {@code rejected} on the loop instead,
+     * which must reply and {@link #resume}.
+     */
+    public <T> void offloadBulk(Callable<T> work, BiConsumer<T, Exception> then, Runnable rejected) {
+        pi.offload(context.bulkWorkers(), work, then, rejected);
     }
 
     /** Suspended for {@code delayMillis} (on a loop timer the session owns), then {@code then} runs. */

@@ -191,6 +191,17 @@ final class Options {
             option(LIMITS, "max-path-depth", "N",
                     "deepest path below a root, in directories; deeper is refused with 550 (default 128)",
                     (o, v) -> o.builder.maxPathDepth(Values.positiveInt(v, 4096))),
+            option(LIMITS, "checksum-threads", "N",
+                    "threads hashing files (HASH, XSHA256...), apart from logins and uploads"
+                            + " (default: number of cores, at least 2)",
+                    (o, v) -> o.builder.checksumThreads(Values.positiveInt(v, 1024))),
+            option(LIMITS, "max-checksums-per-address", "N",
+                    "checksums one address may run at once; more get 450 (default 4; 0 for no limit)",
+                    (o, v) -> o.builder.maxChecksumsPerAddress(Values.intRange(v, 0, 100_000))),
+            option(LIMITS, "max-hash-bytes", "BYTES",
+                    "most bytes one checksum request may hash, as in 16G; more get 504"
+                            + " (default 16G; 0 for no limit)",
+                    (o, v) -> o.builder.maxHashBytes(Values.bytes(v))),
             flag(LIMITS, "allow-foreign-data",
                     "allow data connections to or from hosts other than the client's (FXP); default off",
                     (o, v) -> o.builder.allowForeignDataAddress(true)),

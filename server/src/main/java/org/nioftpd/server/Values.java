@@ -201,6 +201,18 @@ final class Values {
         }
     }
 
+    /** A size in bytes with an optional K, M or G (powers of 1024); {@code 0} for no limit. */
+    static long bytes(String text) throws BadValue {
+        if (text.equals("0")) {
+            return 0;
+        }
+        try {
+            return UsersFile.rate("size", text);
+        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            throw new BadValue("not a size (bytes, as in 512K, 10M or 16G; 0 for none): " + quote(text));
+        }
+    }
+
     /**
      * {@code --max-inflate-ratio RATIO[/ALLOWANCE]}: {@code 100/64M}, {@code 1000}
      * (allowance 0), {@code 0} for no limit. The allowance in bytes, with an

@@ -183,6 +183,10 @@ class OptionsTest {
         add(cases, "--max-sessions: not a positive integer: '0'", "--max-sessions", "0");
         add(cases, "--max-inflate-ratio: not a ratio (0 to 1000000, then /BYTES as in 100/64M): '1:100'",
                 "--max-inflate-ratio", "1:100");
+        add(cases, "--max-hash-bytes: not a size (bytes, as in 512K, 10M or 16G; 0 for none): 'lots'",
+                "--max-hash-bytes", "lots");
+        add(cases, "--max-checksums-per-address: not a whole number: '-1'",
+                "--max-checksums-per-address", "-1");
         add(cases, "--max-login-failures: not a positive integer: 'x'", "--max-login-failures", "x");
         add(cases, "--banner: banner has a control character", "--banner", "hi\r\n230 ok");
         add(cases, "--proxy-protocol: takes no value", "--proxy-protocol=true");
@@ -243,6 +247,9 @@ class OptionsTest {
         samples.put("log-format", "json");
         samples.put("dot-files", "users");
         samples.put("hide", "*.bak");
+        samples.put("checksum-threads", "2");
+        samples.put("max-checksums-per-address", "4");
+        samples.put("max-hash-bytes", "16G");
         samples.put("deny", "*.key");
         samples.put("xferlog", dir.resolve("xferlog").toString());
         samples.put("metrics-listen", "127.0.0.1:0");
