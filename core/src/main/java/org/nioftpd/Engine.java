@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nioftpd.command.Commands;
 import org.nioftpd.data.DataPolicy;
+import org.nioftpd.data.PassiveListeners;
 import org.nioftpd.data.Upload;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.fs.NamePolicy;
@@ -82,7 +83,8 @@ final class Engine {
         this.context = new ServerContext(b.authenticator(), workers, b.passiveAddress,
                 new ServerContext.ControlPolicy(b.idleTimeout, b.maxLineBytes, b.banner),
                 new ServerContext.LoginPolicy(b.loginTimeout, b.failedLoginDelay, b.maxLoginFailures),
-                new DataPolicy(b.passiveLow, b.passiveHigh, b.acceptTimeout, b.dataTimeout, b.allowForeignData),
+                new DataPolicy(b.passiveLow, b.passiveHigh, b.acceptTimeout, b.dataTimeout, b.allowForeignData,
+                        new PassiveListeners(b.maxPassivePerAddress)),
                 new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
                         b.banWindow.toNanos(), b.banDuration.toNanos()),
                 events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer(),

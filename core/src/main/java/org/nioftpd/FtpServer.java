@@ -130,6 +130,11 @@ public final class FtpServer implements AutoCloseable {
         return engine.context.admission().sessions();
     }
 
+    /** Passive listeners open now (PASV or EPSV sent, connection not yet come), on every loop. */
+    public int passiveListenerCount() {
+        return engine.context.data().passiveListeners().open();
+    }
+
     /**
      * One loop's figures, for monitoring; read racily from any thread.
      *
@@ -234,6 +239,7 @@ public final class FtpServer implements AutoCloseable {
         long uploadRate;
         int maxSessions = 10_000;
         int maxSessionsPerAddress = 50;
+        int maxPassivePerAddress = 32;
         int banAfterFailures = 10;
         java.util.function.Consumer<? super Throwable> onFatalError;
         org.nioftpd.session.Guards guards = org.nioftpd.session.Guards.DEFAULTS;
@@ -612,6 +618,21 @@ public final class FtpServer implements AutoCloseable {
         /** Sessions open at once from one client address (default 50). */
         public Builder maxSessionsPerAddress(int n) {
             this.maxSessionsPerAddress = atLeastOne(n, "max sessions per address");
+            return this;
+        }
+
+        /**
+         * Passive listeners open at once for one client address (default 32);
+         * beyond it PASV and EPSV get 425 and no port is taken, so that a few
+         * addresses cannot hold the whole passive range (issue 19, item 6). A
+         * listener lives from PASV to the client's connect, one round trip,
+         * and a session holds at most one, so 32 is more than an office behind
+         * one NAT address keeps open at once, and fewer than the 50 sessions
+         * one address may open. With a small range, keep it to a fraction of
+         * the range: at a quarter, it takes at least four addresses to fill it.
+         */
+        public Builder maxPassivePerAddress(int n) {
+            this.maxPassivePerAddress = atLeastOne(n, "max passive listeners per address");
             return this;
         }
 

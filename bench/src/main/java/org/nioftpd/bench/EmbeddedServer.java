@@ -90,6 +90,7 @@ public abstract class EmbeddedServer implements AutoCloseable {
                 // here every client is 127.0.0.1 and the idle scenario holds 10,000 and one
                 .maxSessions(100_000)
                 .maxSessionsPerAddress(100_000)
+                .maxPassivePerAddress(100_000) // 100 concurrent RETRs from one address may all be in PASV at once
                 .banFailedLogins(0, Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .build();
         server.start();

@@ -166,6 +166,11 @@ final class TransferCommands {
         } catch (DataTransferProcess.PassivePortsExhaustedException e) {
             s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
             return -1;
+        } catch (DataTransferProcess.PassiveListenerLimitException e) {
+            // Issue 19, item 6: a few addresses must not hold the whole passive range.
+            s.reply(425, "Too many passive connections from your address (" + e.limit()
+                    + "); use the ones you opened, or try again later.");
+            return -1;
         }
     }
 

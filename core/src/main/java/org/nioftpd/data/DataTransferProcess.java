@@ -86,6 +86,9 @@ public final class DataTransferProcess {
         /** The control connection's local address: passive listeners bind there, active connects leave from it. */
         InetSocketAddress controlLocalAddress();
 
+        /** The client's address as admission counts it (behind a PROXY header, the real client's): passive listeners are counted per address. */
+        InetAddress clientAddress();
+
         /** Whether {@code peer} is this session's client (or the proxy in front of it): data theft otherwise. */
         boolean isClient(InetAddress peer);
 
@@ -105,12 +108,36 @@ public final class DataTransferProcess {
         }
     }
 
+    /** Thrown when the client's address holds as many passive listeners as it may ({@link PassiveListeners}). */
+    public static final class PassiveListenerLimitException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int limit;
+
+        PassiveListenerLimitException(int limit) {
+            super("too many passive listeners for the client's address (" + limit + ")");
+            this.limit = limit;
+        }
+
+        /** The most passive listeners one client address may hold. */
+        public int limit() {
+            return limit;
+        }
+    }
+
     private final EventLoop loop;
     private final DataPolicy policy;
     private final Owner owner;
     private State state = State.IDLE;
     private ServerSocketChannel listener;
     private SelectionKey listenerKey;
+    /**
+     * The address whose count in {@link PassiveListeners} includes this DTP's
+     * listener; null when none is counted. Set with the listener and cleared,
+     * with exactly one {@link PassiveListeners#closed}, where it closes
+     * ({@link #closeListener}): accepted, timed out, failed, replaced, reset,
+     * aborted with the session.
+     */
+    private InetAddress counted;
     private InetSocketAddress activeTarget;
     private SocketChannel connecting;
     /** CONNECTED_EARLY: the connection that came first. */
@@ -164,8 +191,23 @@ public final class DataTransferProcess {
      * were all taken fail with 425 every other time, its own port still
      * looking busy. So when no other port is free, the session's own idle
      * listener is offered again: still one listener per session.
+     *
+     * <p>Each listener counts against the client address's cap
+     * ({@link PassiveListeners}), checked before anything is bound: over it,
+     * {@link PassiveListenerLimitException} and no port taken. A listener that
+     * replaces this session's own takes over its count, so a second PASV is
+     * never refused for the first one's sake.
      */
     public InetSocketAddress listen() throws IOException {
+        boolean fresh = counted == null;
+        if (fresh) {
+            InetAddress client = owner.clientAddress();
+            if (!policy.passiveListeners().tryOpen(client)) {
+                reset();
+                throw new PassiveListenerLimitException(policy.passiveListeners().maxPerAddress());
+            }
+            counted = client; // reset() below, or closeListener() on any failure, gives it back
+        }
         ServerSocketChannel ch;
         try {
             ch = bind(owner.controlLocalAddress().getAddress(), policy.passiveLow(), policy.passiveHigh());
@@ -177,15 +219,25 @@ public final class DataTransferProcess {
             }
             reset();
             throw full;
+        } catch (IOException | RuntimeException e) {
+            if (fresh) { // no listener holds it: the earlier setup, if any, stays as it was
+                policy.passiveListeners().closed(counted);
+                counted = null;
+            }
+            throw e;
         }
+        InetAddress carried = counted;
+        counted = null; // the old listener, closed by reset(), hands its count to the new one
         reset();
         try {
             listenerKey = loop.register(ch, SelectionKey.OP_ACCEPT, new PassiveAcceptor());
         } catch (IOException e) {
             ch.close();
+            policy.passiveListeners().closed(carried);
             throw e;
         }
         listener = ch;
+        counted = carried;
         enter(State.PASSIVE);
         armWaitTimer();
         return (InetSocketAddress) ch.getLocalAddress();
@@ -441,12 +493,17 @@ public final class DataTransferProcess {
         }
     }
 
+    /** Closes the listener, if any, and gives back its count: the one place a passive listener ends. */
     private void closeListener() {
         if (listener != null) {
             listenerKey.cancel();
             closeQuietly(listener);
             listener = null;
             listenerKey = null;
+        }
+        if (counted != null) {
+            policy.passiveListeners().closed(counted);
+            counted = null;
         }
     }
 

@@ -476,6 +476,12 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         return control.endPoint().localAddress();
     }
 
+    /** The address admission counted this session under: passive listeners are capped per address too. */
+    @Override
+    public InetAddress clientAddress() {
+        return session.remoteAddress().getAddress();
+    }
+
     /** Behind a PROXY-protocol load balancer the data connection may come through it too. */
     @Override
     public boolean isClient(InetAddress peer) {

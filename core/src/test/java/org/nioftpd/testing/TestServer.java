@@ -50,7 +50,9 @@ public final class TestServer implements AutoCloseable {
                 .user("ro", PASSWORD, false)
                 .anonymous(true)
                 .loops(2)
+                // Every test client is 127.0.0.1: the per-address caps would be the whole server's.
                 .maxSessionsPerAddress(1000)
+                .maxPassivePerAddress(1000)
                 .failedLoginDelay(Duration.ofMillis(50))
                 .idleTimeout(Duration.ofMinutes(1))
                 .acceptTimeout(Duration.ofSeconds(20));

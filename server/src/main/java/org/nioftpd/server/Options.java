@@ -159,6 +159,10 @@ final class Options {
             option(LIMITS, "max-sessions-per-address", "N",
                     "sessions at once from one address (default 50)",
                     (o, v) -> o.builder.maxSessionsPerAddress(Values.positiveInt(v, 1_000_000))),
+            option(LIMITS, "max-passive-per-address", "N",
+                    "passive listeners open at once for one address; beyond it PASV and EPSV get 425"
+                            + " (default 32; with a small --passive-ports range, a quarter of it or less)",
+                    (o, v) -> o.builder.maxPassivePerAddress(Values.positiveInt(v, 1_000_000))),
             option(LIMITS, "max-download-rate", "RATE",
                     "bytes per second sent, all sessions together: 512K, 10M (default 0, no limit)",
                     (o, v) -> o.downloadRate = Values.rate(v)),

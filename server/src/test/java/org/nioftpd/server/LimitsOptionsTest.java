@@ -72,6 +72,20 @@ class LimitsOptionsTest extends DaemonTestBase {
         }
     }
 
+    /** Issue 19, item 6, through the daemon: one address at its passive cap gets 425 and no port. */
+    @Test
+    void maxPassivePerAddress() throws Exception {
+        Daemon d = start("--max-passive-per-address", "1", "--user", "alice:pw");
+        try (RawClient a = new RawClient(d.server().port()).greetAndLogin("alice", "pw");
+             RawClient b = new RawClient(d.server().port()).greetAndLogin("alice", "pw")) {
+            a.pasv();
+            assertEquals("425 Too many passive connections from your address (1); use the ones you opened,"
+                    + " or try again later.", b.command("EPSV"));
+            a.pasv(); // a session at the cap replaces its own listener
+            assertEquals(1, d.server().passiveListenerCount());
+        }
+    }
+
     @Test
     void banAfterFailedLogins() throws Exception {
         Daemon d = start("--user", "alice:pw", "--ban", "2/600/900", "--max-login-failures", "5");

@@ -230,6 +230,7 @@ class OptionsTest {
         samples.put("anonymous-upload-dir", "/incoming");
         samples.put("max-sessions", "100");
         samples.put("max-sessions-per-address", "5");
+        samples.put("max-passive-per-address", "8");
         samples.put("max-download-rate", "10M");
         samples.put("max-upload-rate", "512K");
         samples.put("ban", "10/600/900");
