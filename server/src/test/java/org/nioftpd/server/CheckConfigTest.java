@@ -33,7 +33,7 @@ class CheckConfigTest extends DaemonTestBase {
     }
 
     private static final String ROOT_SKIP = "running as root, who may read, write and bind anything:"
-            + " the check cannot fail (run the tests as another user to cover it)";
+            + " the check cannot fail in-process; CheckConfigAsServiceUserIT runs it as nobody through setpriv";
 
     private Outcome check(String... args) {
         return runWithoutServer(withDefaults(concat(args, "--check-config")));
