@@ -241,6 +241,12 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private boolean taskRunning;
     /** The first handshake negotiated TLS 1.2: a handshake record after it is a renegotiation. */
     private boolean tls12;
+    /**
+     * What the engine wants to send on its own after the first handshake (the
+     * TLS 1.3 NewSessionTicket) waits for our first write or our shutdown:
+     * see {@link #finished}.
+     */
+    private boolean postHandshakeHeld;
     /** What the handler asked for. */
     private boolean wantRead;
     private boolean wantWrite;
@@ -413,7 +419,11 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                         throw new SSLHandshakeException("TLS handshake failed: the peer closed");
                     }
-                    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                    // TLS 1.3: the client's Finished read, the engine is done and asks to wrap
+                    // only its NewSessionTicket, a post-handshake message (see finished()).
+                    if (r.getHandshakeStatus() == HandshakeStatus.FINISHED
+                            || (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
+                                && "TLSv1.3".equals(engine.getSession().getProtocol()))) {
                         finished();
                         return;
                     }
@@ -440,8 +450,18 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             }
         }
         moveTo(Handshake.DONE);
-        serviceEngine(); // TLS 1.3: the session ticket goes out after the client's Finished
-        flushNetOut();
+        // TLS 1.3: the engine has a NewSessionTicket to send now, after the
+        // client's Finished. It waits until we send something ourselves (a reply,
+        // a download's first record, our close_notify), never alone (issue 16):
+        // a client that never reads an upload connection (rclone: Go's
+        // crypto/tls reads post-handshake messages only inside Read) had the
+        // ticket unread in its socket when it closed, so its kernel answered
+        // with an RST instead of a FIN, and ours threw away the part of the
+        // upload we had not read yet: "426 ... Connection reset", "0 bytes
+        // incomplete". Sent in front of our first record, the ticket comes with
+        // data the client reads anyway; on an upload, after the client's
+        // close_notify. (RFC 8446 4.6.1 lets the server send it "at any time".)
+        postHandshakeHeld = true;
         progressShutdown();
         updateInterest();
         if (wantRead && hasBufferedInput()) {
@@ -524,9 +544,13 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /**
      * After the first handshake: what the engine asks for on its own (TLS 1.3
-     * session tickets and key updates, the answer to a close_notify).
+     * session tickets and key updates, the answer to a close_notify); nothing
+     * before our first write or shutdown ({@code postHandshakeHeld}).
      */
     private void serviceEngine() throws IOException {
+        if (postHandshakeHeld) {
+            return;
+        }
         while (!closed() && !taskRunning) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
@@ -749,6 +773,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return 0;
         }
         int start = src.position();
+        postHandshakeHeld = false;
         wrap(src);
         flushNetOut();
         updateInterest();
@@ -768,6 +793,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         if (fileChunk == null) {
             fileChunk = ByteBuffer.allocate(MAX_PLAINTEXT);
         }
+        postHandshakeHeld = false;
         long sent = 0;
         while (sent < count && roomForRecord()) {
             fileChunk.clear();
@@ -808,6 +834,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         if (!output.shutting() || handshake != Handshake.DONE || taskRunning) {
             return;
         }
+        postHandshakeHeld = false;
         if (output == Output.SHUTDOWN_REQUESTED) {
             engine.closeOutbound();
             moveTo(Output.CLOSE_NOTIFY);
