@@ -7,20 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nioftpd.testing.TestServer;
 
 /**
- * rclone (Go crypto/tls) and wput (GnuTLS) over explicit FTPS, the two clients
- * of issue 16: files copied up, compared by SHA-256. Skipped when the client is
- * missing (Debian packages "rclone", "wput"); FtpsUploadCloseTest tests rclone's
- * failure without rclone.
+ * rclone (Go crypto/tls) over explicit FTPS, one of the two clients of issue
+ * 16: files copied up, compared by SHA-256 (it failed with 426 for any file
+ * the server had not read whole when rclone closed). Skipped when rclone is
+ * missing (Debian package "rclone"); FtpsUploadCloseTest tests the mechanism
+ * without it. wput, the other, still fails: see issue 16.
  */
 @Timeout(120)
-class RcloneWputFtpsTest {
+class RcloneFtpsTest {
 
     @TempDir
     Path dir;
@@ -46,25 +46,6 @@ class RcloneWputFtpsTest {
             assertEquals(0, r.exit(), r.output());
             assertEquals(TlsTesting.sha256(small), TlsTesting.sha256(root.resolve("dest/small.bin")), r.output());
             assertEquals(TlsTesting.sha256(large), TlsTesting.sha256(root.resolve("dest/large.bin")), r.output());
-        }
-    }
-
-    @Test
-    @Disabled("issue 16, not fixed yet: wput's GnuTLS read returns GNUTLS_E_AGAIN after a TLS 1.3"
-            + " NewSessionTicket on the control connection and wput gives up (\"Connection broke down\");"
-            + " with TLS 1.2 it logs in, but ends its upload without close_notify, a 426 truncation here")
-    void wputUploadsAFile() throws Exception {
-        assumeTrue(External.available("wput"), "wput not installed");
-        Path root = Files.createDirectories(dir.resolve("root"));
-        Path work = Files.createDirectories(dir.resolve("work"));
-        byte[] data = TlsTesting.randomBytes(300_001, 3);
-        Files.write(work.resolve("up.bin"), data);
-        try (TestServer server = TlsTesting.server(root)) {
-            External.Result r = External.run(work, Duration.ofSeconds(90), List.of("wput", "--tries=1",
-                    "--timeout=150", "--force-tls", "up.bin",
-                    "ftp://" + TestServer.USER + ":" + TestServer.PASSWORD + "@127.0.0.1:" + server.port() + "/up.bin"));
-            assertEquals(0, r.exit(), r.output());
-            assertEquals(TlsTesting.sha256(data), TlsTesting.sha256(root.resolve("up.bin")), r.output());
         }
     }
 }
