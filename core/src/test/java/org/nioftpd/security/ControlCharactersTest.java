@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,18 +30,6 @@ class ControlCharactersTest {
 
     @TempDir
     Path dir;
-
-    private static String listing(RawClient c, String command) throws IOException {
-        int port = c.pasv();
-        try (Socket data = c.connectData(port)) {
-            c.send(command);
-            String mark = c.reply();
-            assertTrue(mark.startsWith("150") || mark.startsWith("125"), command + ": " + mark);
-            String text = new String(RawClient.readAll(data), StandardCharsets.UTF_8);
-            assertTrue(c.reply().startsWith("226"), command);
-            return text;
-        }
-    }
 
     private List<String> names() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -77,7 +63,7 @@ class ControlCharactersTest {
         try (TestServer server = TestServer.start(dir); RawClient c = new RawClient(server.port())) {
             c.greetAndLogin(TestServer.USER, TestServer.PASSWORD);
             for (String command : new String[] {"LIST", "NLST", "MLSD"}) {
-                String text = listing(c, command);
+                String text = c.listing(command);
                 String[] lines = text.split("\r\n", -1);
                 assertEquals(5, lines.length, command + ": four entries and the final CRLF: " + text);
                 assertEquals("", lines[4]);
@@ -90,7 +76,7 @@ class ControlCharactersTest {
             }
             // A single entry too, named by the client.
             for (String command : new String[] {"LIST esc\u001b[31mred", "NLST esc\u001b[31mred"}) {
-                String one = listing(c, command);
+                String one = c.listing(command);
                 assertTrue(one.endsWith("esc?[31mred\r\n") && one.indexOf('\u001b') < 0, command + ": " + one);
             }
         }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -389,5 +391,28 @@ final class Ctl implements AutoCloseable {
             }
         }
         return sb.toString();
+    }
+
+    /** {@code n} consecutive ports outside the ephemeral range that are free now. */
+    static int freeRange(int n) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int p = base; p < base + n; p++) {
+                    ServerSocket s = new ServerSocket();
+                    held.add(s);
+                    s.bind(new InetSocketAddress(Ctl.LOCAL, p));
+                }
+                return base;
+            } catch (IOException taken) {
+                // try another base
+            } finally {
+                for (ServerSocket s : held) {
+                    s.close();
+                }
+            }
+        }
+        throw new IOException("no free port range of " + n);
     }
 }

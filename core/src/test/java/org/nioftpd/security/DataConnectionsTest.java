@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,29 +41,6 @@ class DataConnectionsTest {
 
     private static String port(String h, int port) {
         return "PORT " + h.replace('.', ',') + "," + (port >> 8) + "," + (port & 0xff);
-    }
-
-    /** {@code n} consecutive ports outside the ephemeral range that are free now. */
-    private static int freeRange(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (int p = base; p < base + n; p++) {
-                    ServerSocket s = new ServerSocket();
-                    held.add(s);
-                    s.bind(new InetSocketAddress(Ctl.LOCAL, p));
-                }
-                return base;
-            } catch (IOException taken) {
-                // try another base
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-        }
-        throw new IOException("no free port range of " + n);
     }
 
     /**
@@ -173,7 +149,7 @@ class DataConnectionsTest {
      */
     @Test
     void passivePortsAreRandomInTheRange() throws Exception {
-        int low = freeRange(100);
+        int low = Ctl.freeRange(100);
         int high = low + 99;
         try (TestServer server = TestServer.start(dir, b -> b.passivePorts(low, high));
              Ctl c = Ctl.login(server.port(), "u", "p")) {
@@ -229,7 +205,7 @@ class DataConnectionsTest {
      */
     @Test
     void exhaustedRangeIsAClear425() throws Exception {
-        int low = freeRange(2);
+        int low = Ctl.freeRange(2);
         try (TestServer server = TestServer.start(dir, b -> b.passivePorts(low, low + 1))) {
             Ctl a = Ctl.login(server.port(), "u", "p");
             Ctl b = Ctl.login(server.port(), "u", "p");
@@ -265,7 +241,7 @@ class DataConnectionsTest {
      */
     @Test
     void pasvAgainInAFullRangeKeepsTheSessionsOwnPort() throws Exception {
-        int low = freeRange(2);
+        int low = Ctl.freeRange(2);
         try (TestServer server = TestServer.start(dir, b -> b.passivePorts(low, low + 1));
              Ctl other = Ctl.login(server.port(), "u", "p");
              Ctl c = Ctl.login(server.port(), "u", "p")) {

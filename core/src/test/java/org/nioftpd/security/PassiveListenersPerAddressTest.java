@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,33 +35,10 @@ class PassiveListenersPerAddressTest {
     @TempDir
     Path dir;
 
-    /** {@code n} consecutive ports outside the ephemeral range that are free now. */
-    private static int freeRange(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (int p = base; p < base + n; p++) {
-                    ServerSocket s = new ServerSocket();
-                    held.add(s);
-                    s.bind(new InetSocketAddress(Ctl.LOCAL, p));
-                }
-                return base;
-            } catch (IOException taken) {
-                // try another base
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-        }
-        throw new IOException("no free range of " + n + " ports");
-    }
-
     /** A range of 8 ports, at most 2 listeners per address, and {@code more}. */
     private TestServer start(Consumer<FtpServer.Builder> more) throws IOException {
         Files.createDirectories(dir.resolve("root"));
-        int low = freeRange(8);
+        int low = Ctl.freeRange(8);
         return TestServer.start(dir.resolve("root"), b -> {
             b.passivePorts(low, low + 7).maxPassivePerAddress(2);
             more.accept(b);

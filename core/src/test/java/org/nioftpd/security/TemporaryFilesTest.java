@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,19 +36,6 @@ class TemporaryFilesTest {
     @TempDir
     Path dir;
 
-    /** A listing command's data, through PASV. */
-    private static String listing(RawClient c, String command) throws IOException {
-        int port = c.pasv();
-        try (Socket data = c.connectData(port)) {
-            c.send(command);
-            String mark = c.reply();
-            assertTrue(mark.startsWith("150") || mark.startsWith("125"), command + ": " + mark);
-            String text = new String(RawClient.readAll(data), StandardCharsets.UTF_8);
-            assertTrue(c.reply().startsWith("226"), command);
-            return text;
-        }
-    }
-
     @Test
     void aLeftoverTemporaryFileIsInNoListingAndMissingToEveryCommand() throws Exception {
         Files.writeString(dir.resolve("f.bin"), "the file");
@@ -61,10 +46,10 @@ class TemporaryFilesTest {
             c.greetAndLogin(TestServer.USER, TestServer.PASSWORD);
             for (String command : new String[] {"LIST -a", "LIST", "NLST", "NLST -a", "MLSD", "LIST .*",
                     "NLST .f*", "MLSD /sub", "LIST -a sub"}) {
-                String text = listing(c, command);
+                String text = c.listing(command);
                 assertFalse(text.contains("nioftpd-"), command + " shows a temporary file: " + text);
             }
-            assertTrue(listing(c, "NLST").contains("f.bin"));
+            assertTrue(c.listing("NLST").contains("f.bin"));
             String stat = c.command("STAT -a .");
             assertTrue(stat.contains("f.bin") && !stat.contains("nioftpd-"), stat);
             for (String command : new String[] {"RETR " + LEFT, "SIZE " + LEFT, "MDTM " + LEFT, "MLST " + LEFT,

@@ -164,6 +164,26 @@ public final class RawClient implements AutoCloseable {
         return connectData(port);
     }
 
+    /**
+     * A listing command ({@code LIST -a}, {@code NLST}, {@code MLSD}...) through
+     * PASV: checks its 150 (or 125) and its 226, returns the data as UTF-8.
+     */
+    public String listing(String command) throws IOException {
+        try (Socket data = connectData(pasv())) {
+            send(command);
+            String mark = reply();
+            if (!mark.startsWith("150") && !mark.startsWith("125")) {
+                throw new AssertionError(command + ": " + mark);
+            }
+            String text = new String(readAll(data), java.nio.charset.StandardCharsets.UTF_8);
+            String end = reply();
+            if (!end.startsWith("226")) {
+                throw new AssertionError(command + ": " + end);
+            }
+            return text;
+        }
+    }
+
     /** Reads {@code s} to end of stream. */
     public static byte[] readAll(Socket s) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
