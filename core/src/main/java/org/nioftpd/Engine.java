@@ -79,7 +79,8 @@ final class Engine {
         this.workers = lane(b.workerThreads, 10_000, "nioftpd-worker-");
         // The bulk queue is bounded by the per-address cap times the addresses; 10,000 more
         // are answered 450 at once rather than held.
-        this.bulkWorkers = lane(b.checksumThreads, 10_000, "nioftpd-checksum-");
+        this.bulkWorkers = b.bulkLaneForTests != null ? b.bulkLaneForTests
+                : lane(b.checksumThreads, 10_000, "nioftpd-checksum-");
         this.context = new ServerContext(b.authenticator(), workers, b.passiveAddress,
                 new ServerContext.ControlPolicy(b.idleTimeout, b.maxLineBytes, b.banner),
                 new ServerContext.LoginPolicy(b.loginTimeout, b.failedLoginDelay, b.maxLoginFailures),

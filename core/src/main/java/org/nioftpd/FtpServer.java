@@ -243,6 +243,8 @@ public final class FtpServer implements AutoCloseable {
         int banAfterFailures = 10;
         java.util.function.Consumer<? super Throwable> onFatalError;
         org.nioftpd.session.Guards guards = org.nioftpd.session.Guards.DEFAULTS;
+        /** Tests only (package-private, set through the test sources' ServerInternals): a bulk lane they hold. */
+        java.util.concurrent.ExecutorService bulkLaneForTests;
         NamePolicy.DotFiles dotFiles = NamePolicy.DotFiles.DENY;
         final List<String> hide = new ArrayList<>();
         final List<String> deny = new ArrayList<>();

@@ -38,4 +38,10 @@ public final class ServerInternals {
     public static int liveTimers(FtpServer server) {
         return server.loopStats().stream().mapToInt(FtpServer.LoopStats::liveTimers).sum();
     }
+
+    /** The checksum lane {@code b}'s server will use: one the test can hold busy, to order work deterministically. */
+    public static FtpServer.Builder bulkLane(FtpServer.Builder b, java.util.concurrent.ExecutorService lane) {
+        b.bulkLaneForTests = lane;
+        return b;
+    }
 }

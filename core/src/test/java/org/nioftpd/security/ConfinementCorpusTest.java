@@ -386,72 +386,42 @@ class ConfinementCorpusTest {
      * Regression: a checksum whose file vanished between the command (the
      * path resolved on the loop) and the worker's open answered
      * "451 Local error: /real/root/f.txt", the NoSuchFileException's
-     * message. The single worker is held by a slow login (an authenticator
-     * that blocks) so that the HASH waits in the queue; another session
-     * deletes the file meanwhile. The line's TRACE log marks the moment the
-     * loop has resolved the path and queued the work: the DELE sent after it
-     * can only run after that.
+     * message. The checksum lane is held busy so that the HASH waits in its
+     * queue (its length marks the moment the loop has resolved the path and
+     * queued the work); another session deletes the file meanwhile. Checksums
+     * have had a lane of their own since the worker-lanes change: the slow
+     * login this test used to hold the one shared worker no longer held them,
+     * and the test raced.
      */
     @Test
     void aChecksumOfAVanishedFileRevealsNoRealPath() throws Exception {
         freshRoot();
         Files.writeString(root.resolve("f.txt"), "checksum me");
-        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        // The checksum lane, held busy: HASH is resolved on the loop and queued; the file
+        // goes; then the lane is released and the digest meets a vanished file.
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch hashQueued = new java.util.concurrent.CountDownLatch(1);
-        org.nioftpd.auth.Authenticator slow = (user, password) -> {
-            if (user.equals("block")) {
-                entered.countDown();
-                try {
-                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
+        java.util.concurrent.ThreadPoolExecutor lane = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        lane.execute(() -> {
+            try {
+                release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            return user.equals("u") && password.equals("p") ? new org.nioftpd.auth.UserAccount("u", root, true) : null;
-        };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger("org.nioftpd.session.Session");
-        java.util.logging.Level oldLevel = log.getLevel();
-        java.util.logging.Handler watch = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                Object[] p = r.getParameters();
-                if (p != null && p.length > 1 && "HASH f.txt".equals(String.valueOf(p[1]))) {
-                    hashQueued.countDown();
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.setLevel(java.util.logging.Level.ALL);
-        log.addHandler(watch);
-        try (TestServer server = TestServer.start(root, b -> b.authenticator(slow).loops(1).workerThreads(1));
+        });
+        try (TestServer server = TestServer.start(root, b -> org.nioftpd.ServerInternals.bulkLane(b.loops(1), lane));
              Ctl hasher = Ctl.login(server.port(), "u", "p");
-             Ctl deleter = Ctl.login(server.port(), "u", "p");
-             Ctl blocker = Ctl.open(server.port())) {
-            Ctl.expect("220", blocker.reply());
-            Ctl.expect("331", blocker.command("USER block"));
-            blocker.send("PASS x");
-            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the worker is not held");
+             Ctl deleter = Ctl.login(server.port(), "u", "p")) {
             hasher.send("HASH f.txt");
-            assertTrue(hashQueued.await(10, java.util.concurrent.TimeUnit.SECONDS), "HASH was not run");
+            org.nioftpd.testing.Await.until(java.time.Duration.ofSeconds(10), "HASH queued behind the held lane",
+                    () -> lane.getQueue().size() == 1);
             Ctl.expect("250", deleter.command("DELE f.txt"));
             release.countDown();
             String r = hasher.reply();
             assertTrue(r.startsWith("451 ") || r.startsWith("550 "), r);
             assertFalse(r.contains(top.toString()), "reveals the real path: " + r);
-            Ctl.expect("530", blocker.reply());
         } finally {
             release.countDown();
-            log.removeHandler(watch);
-            log.setLevel(oldLevel);
         }
     }
 
