@@ -13,4 +13,5 @@ module org.nioftpd.core {
     exports org.nioftpd;
     exports org.nioftpd.auth;
     exports org.nioftpd.event;
+    exports org.nioftpd.extension;
 }

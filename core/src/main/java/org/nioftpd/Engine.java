@@ -71,7 +71,7 @@ final class Engine {
 
     Engine(FtpServer.Builder b, FtpEvents events, EventLoop.DeathHandler onLoopDeath) {
         this.config = b;
-        this.commands = Commands.table(b.tlsConfig != null);
+        this.commands = Commands.table(b.tlsConfig != null, b.extraCommands, b.extraSiteCommands, b.hooks);
         this.loops = new EventLoopGroup(b.loops, "nioftpd-loop", onLoopDeath);
         // Two lanes (issue 19): a checksum of a 4 GiB file holds a thread for seconds, and 50 of
         // them in one shared queue pushed logins past their timeout and a 1 KiB STOR's commit

@@ -12,6 +12,9 @@ import java.util.Objects;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.extension.CommandHook;
+import org.nioftpd.extension.Extension;
+import org.nioftpd.extension.ExtensionCommand;
 import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.tls.KeyMaterial;
 import org.nioftpd.tls.TlsConfig;
@@ -62,7 +65,11 @@ public final class FtpServer implements AutoCloseable {
 
     private FtpServer(Builder b) {
         this.config = b;
-        this.engine = new Engine(b, FtpEvents.fanOut(stats, b.events), this::loopDied);
+        List<FtpEvents> listeners = new ArrayList<>();
+        listeners.add(stats);
+        listeners.add(b.events);
+        listeners.addAll(b.extensionEvents);
+        this.engine = new Engine(b, FtpEvents.fanOut(listeners.toArray(FtpEvents[]::new)), this::loopDied);
     }
 
     public static Builder builder() {
@@ -225,6 +232,10 @@ public final class FtpServer implements AutoCloseable {
         String banner = "nioftpd ready.";
         Duration loginTimeout = Duration.ofMinutes(1);
         FtpEvents events = FtpEvents.NONE;
+        final List<FtpEvents> extensionEvents = new ArrayList<>();
+        final List<CommandHook> hooks = new ArrayList<>();
+        final List<ExtensionCommand> extraCommands = new ArrayList<>();
+        final List<ExtensionCommand> extraSiteCommands = new ArrayList<>();
         boolean proxyProtocol;
         final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
         Path tlsCertFile;
@@ -431,6 +442,40 @@ public final class FtpServer implements AutoCloseable {
         /** Who hears of logins, transfers and disconnects (a logger, a transfer log); called on loop threads. */
         public Builder events(FtpEvents listener) {
             this.events = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Adds everything {@code e} brings: its command hooks, commands, SITE
+         * sub-commands and events listener (told besides {@link #events}'s).
+         * May be called for several extensions; hooks are asked in the order added.
+         */
+        public Builder extension(Extension e) {
+            Objects.requireNonNull(e);
+            e.hooks().forEach(this::hook);
+            e.commands().forEach(this::command);
+            e.siteCommands().forEach(this::siteCommand);
+            if (e.events() != FtpEvents.NONE) {
+                extensionEvents.add(e.events());
+            }
+            return this;
+        }
+
+        /** A hook asked before every command (but ABOR, STAT, NOOP, QUIT); see {@link CommandHook}. */
+        public Builder hook(CommandHook h) {
+            hooks.add(Objects.requireNonNull(h));
+            return this;
+        }
+
+        /** A new command; HELP (and FEAT, with a FEAT line) list it. A built-in verb cannot be replaced. */
+        public Builder command(ExtensionCommand c) {
+            extraCommands.add(Objects.requireNonNull(c));
+            return this;
+        }
+
+        /** A new SITE sub-command; SITE HELP lists it. */
+        public Builder siteCommand(ExtensionCommand c) {
+            extraSiteCommands.add(Objects.requireNonNull(c));
             return this;
         }
 

@@ -11,6 +11,8 @@ import static org.nioftpd.session.Command.Arg.REQUIRED;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nioftpd.extension.CommandHook;
+import org.nioftpd.extension.ExtensionCommand;
 
 /**
  * The command table: one row per command, read at a glance. The dispatcher
@@ -32,11 +34,34 @@ public final class Commands {
      * PBSZ, PROT and CCC, so that FEAT offers TLS only where it can be had.
      */
     public static CommandTable table(boolean tls) {
+        return table(tls, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * The table with what extensions add: their commands after the built-in
+     * ones (a verb defined twice is refused), their SITE sub-commands after
+     * SITE's own, and their command hooks.
+     */
+    public static CommandTable table(boolean tls, List<ExtensionCommand> extra, List<ExtensionCommand> extraSite,
+                                     List<CommandHook> hooks) {
         List<Command> rows = new ArrayList<>(core());
         if (tls) {
             rows.addAll(security());
         }
-        return new CommandTable(rows);
+        extra.forEach(e -> rows.add(Extensions.row(e, false)));
+        List<Command> site = new ArrayList<>(site());
+        extraSite.forEach(e -> site.add(Extensions.row(e, true)));
+        return new CommandTable(rows, site, hooks);
+    }
+
+    /** SITE's sub-commands: the argument after the sub-command goes to the handler. */
+    private static List<Command> site() {
+        return List.of(
+            Command.of("CHMOD", WRITE, REQUIRED, "SITE CHMOD <sp> mode <sp> pathname", "de facto (Unix chmod)",
+                    SiteCommands::chmod),
+            Command.of("HELP", LOGGED_IN, OPTIONAL, "SITE HELP [<sp> sub-command]", "de facto",
+                    InfoCommands::siteHelp)
+        );
     }
 
     /** FTPS, explicit (RFC 4217, profiling the RFC 2228 security extensions for TLS). */
@@ -120,7 +145,7 @@ public final class Commands {
                     HashCommands::xsha1).feat("XSHA1"),
             Command.of("XSHA256", LOGGED_IN, REQUIRED, "XSHA256 <sp> pathname [<sp> start [<sp> end]]", "de facto",
                     HashCommands::xsha256).feat("XSHA256"),
-            Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> HELP | CHMOD <mode> <path>", "RFC 959 4.1.3",
+            Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> sub-command (SITE HELP lists them)", "RFC 959 4.1.3",
                     InfoCommands::site),
             Command.of("SYST", ANYONE, NONE, "SYST", "RFC 959 4.1.3", InfoCommands::syst),
             Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)

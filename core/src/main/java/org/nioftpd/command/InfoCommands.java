@@ -1,5 +1,6 @@
 package org.nioftpd.command;
 
+import org.nioftpd.protocol.Printable;
 import org.nioftpd.session.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -213,13 +214,51 @@ final class InfoCommands {
         s.reply(250, "Listing " + r.virtual(), List.of(facts + " " + r.virtual()), "End.");
     }
 
-    /** SITE HELP and SITE CHMOD. */
+    /**
+     * SITE: its sub-commands are a table of their own (built-in and extensions'),
+     * with the same checks as the main table's: 550 for a write without
+     * permission, 501 for a missing or unwanted argument.
+     */
     static void site(Session s, String arg) throws IOException {
-        String[] p = arg.trim().split(" +", 3);
-        switch (p[0].toUpperCase(Locale.ROOT)) {
-            case "HELP" -> s.reply(214, "SITE commands: CHMOD <mode> <path>, HELP.");
-            case "CHMOD" -> SiteCommands.chmod(s, p);
-            default -> s.reply(504, "Unknown SITE command.");
+        String[] p = arg.trim().split(" +", 2);
+        String name = p[0].toUpperCase(Locale.ROOT);
+        String rest = p.length > 1 ? p[1] : "";
+        Command c = s.commands().site(name);
+        if (c == null) {
+            s.reply(504, "Unknown SITE command " + Printable.forLog(name, 32) + " (SITE HELP lists them).");
+            return;
         }
+        if (c.access() == Command.Access.WRITE && !s.user().writable()) {
+            s.reply(550, "Permission denied.");
+            return;
+        }
+        if (c.arg() == Command.Arg.REQUIRED && rest.isBlank()) {
+            s.reply(501, "Syntax: " + c.help());
+            return;
+        }
+        if (c.arg() == Command.Arg.NONE && !rest.isBlank()) {
+            s.reply(501, "SITE " + c.name() + " takes no argument.");
+            return;
+        }
+        c.handler().handle(s, rest);
+    }
+
+    /** SITE HELP lists the sub-commands from their table; SITE HELP name gives one's syntax. */
+    static void siteHelp(Session s, String arg) {
+        String name = arg.trim().toUpperCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+            Command c = s.commands().site(name);
+            if (c == null) {
+                s.reply(504, "Unknown SITE command " + Printable.forLog(name, 32) + ".");
+            } else {
+                s.reply(214, "Syntax: " + c.help());
+            }
+            return;
+        }
+        List<String> body = new ArrayList<>();
+        for (Command c : s.commands().siteCommands()) {
+            body.add(c.help());
+        }
+        s.reply(214, "SITE commands:", body, "SITE HELP OK.");
     }
 }

@@ -15,11 +15,8 @@ final class SiteCommands {
     }
 
     /** SITE CHMOD 755 path: the nine permission bits; set-id and sticky bits are refused. */
-    static void chmod(Session s, String[] p) throws IOException {
-        if (!s.user().writable()) {
-            s.reply(550, "Permission denied.");
-            return;
-        }
+    static void chmod(Session s, String arg) throws IOException {
+        String[] p = ("CHMOD " + arg.trim()).split(" +", 3);
         if (p.length != 3) {
             s.reply(501, "Syntax: SITE CHMOD <mode> <path>.");
             return;

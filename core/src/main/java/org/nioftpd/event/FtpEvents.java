@@ -34,6 +34,13 @@ public interface FtpEvents {
     }
 
     /**
+     * An operation ended (a login, a transfer, a listing, a delete, a rename, a SITE command...),
+     * with its outcome: see {@link Operation}. Reported after {@link #transferred} for a transfer.
+     */
+    default void operation(Operation op) {
+    }
+
+    /**
      * One file transfer, with what the xferlog format needs.
      *
      * @param startMillis    when it started (epoch ms)
@@ -100,6 +107,11 @@ public interface FtpEvents {
             @Override
             public void transferred(TransferRecord record) {
                 all.forEach(e -> e.transferred(record));
+            }
+
+            @Override
+            public void operation(Operation op) {
+                all.forEach(e -> e.operation(op));
             }
         };
     }

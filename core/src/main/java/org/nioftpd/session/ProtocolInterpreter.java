@@ -15,6 +15,8 @@ import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Outcome;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.extension.CommandContext;
+import org.nioftpd.extension.Veto;
 import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.protocol.Printable;
@@ -69,6 +71,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     private final EventLoop loop;
     private final DataTransferProcess dtp;
     private final Runnable onClose;
+    private final Operations ops;
 
     private boolean suspended;
     private boolean processing;
@@ -95,6 +98,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         this.control.interpreter(this);
         this.dtp = new DataTransferProcess(loop, context.data(), this);
         this.onClose = onClose;
+        this.ops = new Operations(session);
     }
 
     /** Greets the client and starts reading. */
@@ -250,6 +254,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             reply(500, "Unknown command '" + Printable.forLog(verb, 32) + "'.");
             return;
         }
+        ops.begin(verb, arg);
         if (command.access() != Command.Access.ANYONE && !session.loggedIn()) {
             reply(530, "Please login with USER and PASS.");
             return;
@@ -266,6 +271,42 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             reply(550, "Permission denied.");
             return;
         }
+        if (!commands.hooks().isEmpty() && !command.runsDuringTransfer()) {
+            askHooks(command, verb, arg);
+            return;
+        }
+        dispatch(command, verb, arg);
+    }
+
+    /**
+     * The extensions' command hooks first: on the loop if all are cheap, else
+     * on the worker pool with the session suspended, as for a password check.
+     */
+    private void askHooks(Command command, String verb, String arg) {
+        CommandContext ctx = ops.context(verb, arg);
+        if (commands.hooksCheap()) {
+            afterHooks(command, verb, arg, Operations.ask(commands.hooks(), ctx));
+            return;
+        }
+        offload(() -> Operations.ask(commands.hooks(), ctx), (veto, failure) -> {
+            suspended = false;
+            afterHooks(command, verb, arg, failure != null ? Veto.of(451, "Local error in processing.") : veto);
+            processInput();
+        });
+    }
+
+    private void afterHooks(Command command, String verb, String arg, Veto veto) {
+        if (veto.allowed()) {
+            dispatch(command, verb, arg);
+            return;
+        }
+        session.beforeCommand();
+        reply(veto.code(), veto.text());
+        session.afterCommand(verb);
+    }
+
+    /** Runs the handler: every command answers, whatever failed under it. */
+    private void dispatch(Command command, String verb, String arg) {
         session.beforeCommand();
         try {
             command.handler().handle(session, arg);
@@ -297,6 +338,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2}", session.remoteAddress(), code, text);
         }
         control.write(Reply.encode(code, text));
+        ops.replied(code);
     }
 
     void reply(int code, String first, java.util.List<String> body, String last) {
@@ -305,6 +347,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
                     body.size() + 1);
         }
         control.write(Reply.encode(code, first, body, last));
+        ops.replied(code);
     }
 
     // --------------------------------------------------------- flow control
@@ -415,6 +458,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             return;
         }
         transfer = t;
+        ops.transferStarted();
         if (t.logEntry() != null) {
             t.throttle(context.users().throttle(session.user(), t.logEntry().incoming()));
         }
@@ -431,6 +475,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         lastActivityNanos = System.nanoTime();
         report(t, outcome.complete());
         FailureReplies.Answer a = FailureReplies.of(outcome);
+        ops.transferEnded(t, a.code());
         reply(a.code(), a.text());
         if (shuttingDown) {
             reply(421, "Server shutting down, closing control connection.");
@@ -453,6 +498,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             return false;
         }
         report(t, false);
+        ops.transferEnded(t, 426);
         reply(426, "Connection closed; transfer aborted.");
         return true;
     }
@@ -575,7 +621,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         dtp.abort();
         if (t != null) {
             report(t, false);
+            ops.transferEnded(t, 426);
         }
+        ops.closed(session.user() != null ? session.user().name() : null);
         onClose.run();
         events().disconnected(session.remoteAddress(), session.user() != null ? session.user().name() : null);
         session.logout();
