@@ -31,10 +31,11 @@ final class Operations {
     private boolean quit;
     private boolean loggedOut;
 
-    private record Pending(Operation.Kind kind, String verb, String path, String targetPath, Path file,
+    /** {@code user} is the name a LOGIN tries (a failed login forgets it before its 530), else null. */
+    private record Pending(Operation.Kind kind, String verb, String user, String path, String targetPath, Path file,
                            long startMillis, boolean transfer) {
         Pending asTransfer() {
-            return new Pending(kind, verb, path, targetPath, file, startMillis, true);
+            return new Pending(kind, verb, user, path, targetPath, file, startMillis, true);
         }
     }
 
@@ -68,7 +69,8 @@ final class Operations {
         } else {
             path = virtual(pathArgument(verb, arg));
         }
-        pending = new Pending(kind, verb, path, target, real(path), System.currentTimeMillis(), false);
+        String user = kind == Operation.Kind.LOGIN && !session.loggedIn() ? session.pendingUser() : null;
+        pending = new Pending(kind, verb, user, path, target, real(path), System.currentTimeMillis(), false);
     }
 
     /** The command in hand became a transfer: it ends with the transfer, not with a reply. */
@@ -111,17 +113,14 @@ final class Operations {
     void closed(String user) {
         if (user != null && !loggedOut) {
             loggedOut = true;
-            Pending p = new Pending(Operation.Kind.LOGOUT, quit ? "QUIT" : "", null, null, null,
+            Pending p = new Pending(Operation.Kind.LOGOUT, quit ? "QUIT" : "", user, null, null, null,
                     System.currentTimeMillis(), false);
-            emit(p, user, null, null, quit ? 221 : 0, 0);
+            emit(p, null, null, quit ? 221 : 0, 0);
         }
     }
 
     private void emit(Pending p, String path, Path file, int code, long bytes) {
-        emit(p, userName(), path, file, code, bytes);
-    }
-
-    private void emit(Pending p, String user, String path, Path file, int code, long bytes) {
+        String user = session.user() != null ? session.user().name() : p.user;
         try {
             events().operation(new Operation(p.kind, p.verb, session.remoteAddress(), user, path, p.targetPath,
                     file == null ? null : file.toString(), code, bytes, p.startMillis,
@@ -129,10 +128,6 @@ final class Operations {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "an events listener failed", e);
         }
-    }
-
-    private String userName() {
-        return session.user() != null ? session.user().name() : session.pendingUser();
     }
 
     // ------------------------------------------------------------ hooks
