@@ -17,6 +17,7 @@ import java.util.Objects;
  *                       a SITE command without one); for a rename the old name
  * @param targetPath     a rename's new virtual path, else null
  * @param file           the file on disk for {@code path} (as resolved under the user's root), or null
+ * @param targetFile     the file on disk for {@code targetPath}, or null
  * @param replyCode      the final reply: 2xx done; 4xx or 5xx failed; 0 for a {@link Kind#LOGOUT} by a closed
  *                       connection rather than by QUIT
  * @param bytes          bytes moved on the data connection (transfers and listings), else 0
@@ -24,8 +25,8 @@ import java.util.Objects;
  * @param durationMillis from the command to its final reply
  */
 public record Operation(Kind kind, String verb, InetSocketAddress client, String user, String path,
-                        String targetPath, String file, int replyCode, long bytes, long startMillis,
-                        long durationMillis) {
+                        String targetPath, String file, String targetFile, int replyCode, long bytes,
+                        long startMillis, long durationMillis) {
 
     /** What a client did. */
     public enum Kind {

@@ -123,11 +123,16 @@ final class Operations {
         String user = session.user() != null ? session.user().name() : p.user;
         try {
             events().operation(new Operation(p.kind, p.verb, session.remoteAddress(), user, path, p.targetPath,
-                    file == null ? null : file.toString(), code, bytes, p.startMillis,
+                    file == null ? null : file.toString(), targetFile(p), code, bytes, p.startMillis,
                     System.currentTimeMillis() - p.startMillis));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "an events listener failed", e);
         }
+    }
+
+    private String targetFile(Pending p) {
+        Path t = real(p.targetPath);
+        return t == null ? null : t.toString();
     }
 
     // ------------------------------------------------------------ hooks

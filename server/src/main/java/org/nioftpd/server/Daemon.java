@@ -26,13 +26,18 @@ final class Daemon implements AutoCloseable {
     private final Logins logins;
     private final XferLog xferlog;
     private final Metrics metrics;
+    private final Actions actions;
+    private final Webhook webhook;
     private boolean extrasClosed;
 
-    private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics) {
+    private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics, Actions actions,
+                   Webhook webhook) {
         this.server = server;
         this.logins = logins;
         this.xferlog = xferlog;
         this.metrics = metrics;
+        this.actions = actions;
+        this.webhook = webhook;
     }
 
     /**
@@ -56,10 +61,21 @@ final class Daemon implements AutoCloseable {
         }
         FtpServer server = null;
         Metrics metrics = null;
+        Actions actions = null;
+        Webhook webhook = null;
         try {
-            FtpEvents events = xferlog == null ? new EventLog() : FtpEvents.fanOut(new EventLog(), xferlog);
+            if (!options.actionCommands().isEmpty()) {
+                actions = new Actions(options.actionCommands(), options.actionConcurrency(), options.actionQueue(),
+                        options.actionTimeout());
+            }
+            if (options.webhook() != null) {
+                webhook = new Webhook(options.webhook(), options.webhookEvents(), options.webhookRetries(),
+                        options.actionQueue(), Duration.ofSeconds(1));
+            }
+            FtpEvents events = FtpEvents.fanOut(new EventLog(), xferlog == null ? FtpEvents.NONE : xferlog,
+                    actions == null ? FtpEvents.NONE : actions, webhook == null ? FtpEvents.NONE : webhook);
             server = options.builder().events(events).onFatalError(onFatalError).build();
-            metrics = new Metrics(server);
+            metrics = new Metrics(server, actions, webhook);
             if (options.metricsListen() != null) {
                 // before the FTP listeners: a port in use fails the start before anyone is served
                 try {
@@ -81,13 +97,19 @@ final class Daemon implements AutoCloseable {
             } catch (JMException e) {
                 LOG.log(System.Logger.Level.WARNING, "JMX MBeans not registered: " + e);
             }
-            return new Daemon(server, options.logins(), xferlog, metrics);
+            return new Daemon(server, options.logins(), xferlog, metrics, actions, webhook);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
             }
             if (server != null) {
                 server.close();
+            }
+            if (actions != null) {
+                actions.close();
+            }
+            if (webhook != null) {
+                webhook.close();
             }
             if (xferlog != null) {
                 xferlog.close();
@@ -195,6 +217,13 @@ final class Daemon implements AutoCloseable {
         metrics.close();
         if (xferlog != null) {
             xferlog.close(); // after the server: the last transfers' lines are written
+        }
+        // After the server too: the last uploads' actions and events are queued by now.
+        if (actions != null) {
+            actions.close();
+        }
+        if (webhook != null) {
+            webhook.close();
         }
     }
 

@@ -57,8 +57,18 @@ final class Metrics implements AutoCloseable {
     private final List<ObjectName> registered = new ArrayList<>();
     private HttpServer http;
 
+    private final Actions actions;
+    private final Webhook webhook;
+
     Metrics(FtpServer server) {
+        this(server, null, null);
+    }
+
+    /** With the daemon's actions and webhook (each may be null), whose counters are shown too. */
+    Metrics(FtpServer server, Actions actions, Webhook webhook) {
         this.server = server;
+        this.actions = actions;
+        this.webhook = webhook;
     }
 
     /** Registers the MBeans with the platform MBean server. */
@@ -165,6 +175,19 @@ final class Metrics implements AutoCloseable {
         counter(sb, "nioftpd_received_bytes_total", "Bytes received in uploads.", s.bytesIn());
         counter(sb, "nioftpd_sent_bytes_total", "Bytes sent in downloads.", s.bytesOut());
         counter(sb, "nioftpd_errors_total", "Local errors and broken connections.", s.errors());
+        if (actions != null) {
+            counter(sb, "nioftpd_actions_started_total", "Action commands started (--on-upload...).",
+                    actions.started());
+            counter(sb, "nioftpd_actions_failed_total", "Action commands that exited non-zero, timed out or"
+                    + " could not start.", actions.failed());
+            counter(sb, "nioftpd_actions_dropped_total", "Actions dropped: queue full.", actions.dropped());
+        }
+        if (webhook != null) {
+            counter(sb, "nioftpd_webhook_delivered_total", "Webhook events delivered.", webhook.delivered());
+            counter(sb, "nioftpd_webhook_failed_total", "Webhook events given up after the retries.",
+                    webhook.failed());
+            counter(sb, "nioftpd_webhook_dropped_total", "Webhook events dropped: queue full.", webhook.dropped());
+        }
         sb.append("# HELP nioftpd_loop_channels Channels registered on an event loop.\n");
         sb.append("# TYPE nioftpd_loop_channels gauge\n");
         List<FtpServer.LoopStats> loops = server.loopStats();

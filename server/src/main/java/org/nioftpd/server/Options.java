@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nioftpd.FtpServer;
+import org.nioftpd.event.Operation;
 import org.nioftpd.server.Values.BadValue;
 import org.nioftpd.server.Values.User;
 
@@ -76,6 +77,7 @@ final class Options {
     private static final String TLS = "FTPS (TLS):";
     private static final String LOGS = "Logs and monitoring:";
     private static final String RUNNING = "Running:";
+    private static final String ACTIONS = "Actions (after an operation succeeded):";
 
     private static Option option(String group, String name, String arg, String help, Setter setter) {
         return new Option(group, name, arg, false, Scope.ANYWHERE, help, setter);
@@ -262,6 +264,43 @@ final class Options {
                     "serve Prometheus metrics at http://HOST:PORT/metrics (JMX MBeans are always on)",
                     (o, v) -> o.metricsListen = Values.hostPort(v)),
 
+            option(ACTIONS, "on-upload", "CMD",
+                    "after each completed upload run CMD with /bin/sh -c, the file as $1 and NIOFTPD_PATH,"
+                            + " NIOFTPD_VIRTUAL_PATH, NIOFTPD_USER, NIOFTPD_ADDRESS, NIOFTPD_BYTES, NIOFTPD_EVENT in"
+                            + " its environment; never for an aborted or failed one",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.UPLOAD, Actions.command(v))),
+            option(ACTIONS, "on-delete", "CMD",
+                    "the same after each delete (DELE)",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.DELETE, Actions.command(v))),
+            option(ACTIONS, "on-rename", "CMD",
+                    "the same after each rename; the new name in NIOFTPD_TARGET_PATH, NIOFTPD_TARGET_VIRTUAL_PATH",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.RENAME, Actions.command(v))),
+            option(ACTIONS, "on-mkdir", "CMD",
+                    "the same after each directory made (MKD)",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.MKDIR, Actions.command(v))),
+            option(ACTIONS, "action-timeout", "S",
+                    "a command still running after S seconds is killed, with every process it started"
+                            + " (default 60)",
+                    (o, v) -> o.actionTimeout = Values.seconds(v, 1)),
+            option(ACTIONS, "action-concurrency", "N",
+                    "commands running at once (default 2)",
+                    (o, v) -> o.actionConcurrency = Values.positiveInt(v, 1024)),
+            option(ACTIONS, "action-queue", "N",
+                    "commands, and webhook events, waiting at most; more are dropped, logged and counted"
+                            + " (default 1000)",
+                    (o, v) -> o.actionQueue = Values.positiveInt(v, 1_000_000)),
+            option(ACTIONS, "webhook", "URL",
+                    "POST each operation of --webhook-events to URL as a JSON object",
+                    (o, v) -> o.webhook = Webhook.url(v)),
+            option(ACTIONS, "webhook-events", "LIST",
+                    "which operations: all, or some of login,logout,list,download,upload,delete,mkdir,rmdir,"
+                            + "rename,chmod,mfmt,site, comma-separated (default upload)",
+                    (o, v) -> o.webhookEvents = Webhook.kinds(v)),
+            option(ACTIONS, "webhook-retries", "N",
+                    "retries of a failed POST (no answer, or a status other than 2xx), waiting 1, 2, 4... s"
+                            + " between them (default 3)",
+                    (o, v) -> o.webhookRetries = Values.intRange(v, 0, 100)),
+
             commandLine("config", "FILE",
                     "read options from FILE, one 'name = value' a line; the command line overrides it",
                     (o, v) -> o.config = v),
@@ -308,6 +347,13 @@ final class Options {
     private Logging.Format logFormat = Logging.Format.TEXT;
     private Path xferlog;
     private InetSocketAddress metricsListen;
+    private final Map<Operation.Kind, String> actionCommands = new java.util.EnumMap<>(Operation.Kind.class);
+    private Duration actionTimeout = Duration.ofSeconds(60);
+    private int actionConcurrency = 2;
+    private int actionQueue = 1000;
+    private java.net.URI webhook;
+    private Set<Operation.Kind> webhookEvents = java.util.EnumSet.of(Operation.Kind.UPLOAD);
+    private int webhookRetries = 3;
     private Path tlsCert;
     private Path tlsKey;
     private Path tlsKeyStore;
@@ -533,6 +579,11 @@ final class Options {
 
     /** What needs more than one option: logins, the drop box, the rates. */
     private void finish() throws UsageError {
+        for (String name : List.of("webhook-events", "webhook-retries")) {
+            if (webhook == null && origins.containsKey(BY_NAME.get(name))) {
+                throw new UsageError(origin(name) + ": needs --webhook");
+            }
+        }
         builder.bandwidth(downloadRate, uploadRate);
         tls();
         Path anonRoot = anonymous() ? (anonymousRoot != null ? anonymousRoot : root) : null;
@@ -703,6 +754,36 @@ final class Options {
 
     InetSocketAddress metricsListen() {
         return metricsListen;
+    }
+
+    /** The --on-... commands, by kind; empty for none. */
+    Map<Operation.Kind, String> actionCommands() {
+        return Map.copyOf(actionCommands);
+    }
+
+    Duration actionTimeout() {
+        return actionTimeout;
+    }
+
+    int actionConcurrency() {
+        return actionConcurrency;
+    }
+
+    int actionQueue() {
+        return actionQueue;
+    }
+
+    /** --webhook, or null. */
+    java.net.URI webhook() {
+        return webhook;
+    }
+
+    Set<Operation.Kind> webhookEvents() {
+        return webhookEvents;
+    }
+
+    int webhookRetries() {
+        return webhookRetries;
     }
 
     boolean checkConfig() {
