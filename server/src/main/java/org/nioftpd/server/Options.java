@@ -293,8 +293,8 @@ final class Options {
                     "POST each operation of --webhook-events to URL as a JSON object",
                     (o, v) -> o.webhook = Webhook.url(v)),
             option(ACTIONS, "webhook-events", "LIST",
-                    "which operations: all, or some of login,logout,list,download,upload,delete,mkdir,rmdir,"
-                            + "rename,chmod,mfmt,site, comma-separated (default upload)",
+                    "which operations, comma-separated: all, or some of login, logout, list, download, upload,"
+                            + " delete, mkdir, rmdir, rename, chmod, mfmt, site (default upload)",
                     (o, v) -> o.webhookEvents = Webhook.kinds(v)),
             option(ACTIONS, "webhook-retries", "N",
                     "retries of a failed POST (no answer, or a status other than 2xx), waiting 1, 2, 4... s"
