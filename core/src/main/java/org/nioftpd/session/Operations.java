@@ -31,7 +31,10 @@ final class Operations {
     private boolean quit;
     private boolean loggedOut;
 
-    /** {@code user} is the name a LOGIN tries (a failed login forgets it before its 530), else null. */
+    /**
+     * {@code user} is the name when the command came: a failed LOGIN forgets the name it tried
+     * before its 530, and REIN the user before its 220.
+     */
     private record Pending(Operation.Kind kind, String verb, String user, String path, String targetPath, Path file,
                            long startMillis, boolean transfer) {
         Pending asTransfer() {
@@ -69,7 +72,7 @@ final class Operations {
         } else {
             path = virtual(pathArgument(verb, arg));
         }
-        String user = kind == Operation.Kind.LOGIN && !session.loggedIn() ? session.pendingUser() : null;
+        String user = session.user() != null ? session.user().name() : session.pendingUser();
         pending = new Pending(kind, verb, user, path, target, real(path), System.currentTimeMillis(), false);
     }
 

@@ -139,10 +139,16 @@ class OperationEventsTest {
         assertTrue(ops.stream().noneMatch(o -> o.kind() == Kind.LOGOUT), "nobody was logged in: " + ops);
 
         try (RawClient r = server.rawLoggedIn()) {
-            r.command("NOOP");
+            r.expect("REIN", 220);
+            r.login("u", "p");
         }
-        Operation gone = await(Kind.LOGOUT, 0);
+        Operation rein = await(Kind.LOGOUT, 0);
+        assertEquals(220, rein.replyCode());
+        assertEquals("REIN", rein.verb());
+        assertEquals("u", rein.user());
+        Operation gone = await(Kind.LOGOUT, 1);
         assertEquals(0, gone.replyCode(), "closed without QUIT");
+        assertEquals("u", gone.user());
     }
 
     @Test
