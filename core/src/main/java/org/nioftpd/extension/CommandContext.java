@@ -8,8 +8,9 @@ import java.nio.file.Path;
  *
  * @param user     the logged-in user's name, or null before login
  * @param client   the client's address
- * @param verb     the verb, upper case ({@code STOR}; for a SITE sub-command the sub-command, {@code SITE
- *                 CHMOD} is {@code SITE} with {@code CHMOD 644 a.txt} as argument to a hook)
+ * @param verb     the verb, upper case ({@code STOR}). A hook sees {@code SITE} with the rest as the
+ *                 argument ({@code CHMOD 644 a.txt}); an extension's SITE sub-command sees
+ *                 {@code SITE NAME} and the argument after the name
  * @param argument the argument as sent ("" if none; a PASS argument is never shown, it is "****")
  * @param path     the virtual path the command acts on, resolved against the current directory
  *                 ({@code /in/a.exe}), or null if it names none (or names an impossible one: the command itself
