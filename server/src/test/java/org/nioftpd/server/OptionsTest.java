@@ -258,6 +258,16 @@ class OptionsTest {
         samples.put("implicit-tls-listen", "127.0.0.1:0");
         samples.put("tls-cert", fixture("rsa-cert.pem").toString());
         samples.put("tls-key", fixture("rsa-key.pem").toString());
+        samples.put("on-upload", "/usr/local/bin/scan \"$1\"");
+        samples.put("on-delete", "logger deleted \"$NIOFTPD_VIRTUAL_PATH\"");
+        samples.put("on-rename", "true");
+        samples.put("on-mkdir", "true");
+        samples.put("action-timeout", "60");
+        samples.put("action-concurrency", "2");
+        samples.put("action-queue", "1000");
+        samples.put("webhook", "http://127.0.0.1:8080/ftp-events");
+        samples.put("webhook-events", "upload, delete");
+        samples.put("webhook-retries", "3");
         // The keystore is the other way to give the key: it has a run of its own below.
         Path p12 = fixture("server.p12");
         List<String> args = new ArrayList<>();
