@@ -91,6 +91,27 @@ class CommandHooksTest {
     }
 
     @Test
+    void transfersWorkBehindAWorkerHook() throws IOException {
+        List<String> verbs = new CopyOnWriteArrayList<>();
+        start(b -> b.hook(ctx -> {
+            verbs.add(ctx.verb());
+            return Veto.ALLOW;
+        }));
+        org.apache.commons.net.ftp.FTPClient c = server.client();
+        c.setFileType(org.apache.commons.net.ftp.FTP.BINARY_FILE_TYPE);
+        byte[] data = new byte[300_000];
+        new java.util.Random(7).nextBytes(data);
+        assertTrue(c.storeFile("f.bin", new java.io.ByteArrayInputStream(data)));
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        assertTrue(c.retrieveFile("f.bin", got));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(data, got.toByteArray());
+        assertEquals(1, c.listNames().length);
+        c.logout();
+        c.disconnect();
+        assertTrue(verbs.containsAll(List.of("STOR", "RETR", "NLST", "PASV")), verbs.toString());
+    }
+
+    @Test
     void aCheapHookRunsOnTheLoopAndAThrowingHookRefusesWith451() throws IOException {
         List<String> threads = new CopyOnWriteArrayList<>();
         start(b -> b.hook(CommandHook.cheap(ctx -> {
