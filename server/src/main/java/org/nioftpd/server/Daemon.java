@@ -59,7 +59,16 @@ final class Daemon implements AutoCloseable {
         try {
             FtpEvents events = xferlog == null ? new EventLog() : FtpEvents.fanOut(new EventLog(), xferlog);
             server = options.builder().events(events).onFatalError(onFatalError).build();
-            metrics = new Metrics(server);
+            String token = null;
+            if (options.metricsToken() != null) {
+                try {
+                    token = Metrics.readToken(options.metricsToken());
+                } catch (IOException e) {
+                    throw new IOException("cannot read the metrics token " + options.metricsToken() + ": "
+                            + reason(e), e);
+                }
+            }
+            metrics = new Metrics(server, token);
             if (options.metricsListen() != null) {
                 // before the FTP listeners: a port in use fails the start before anyone is served
                 try {

@@ -261,6 +261,11 @@ final class Options {
             option(LOGS, "metrics-listen", "HOST:PORT",
                     "serve Prometheus metrics at http://HOST:PORT/metrics (JMX MBeans are always on)",
                     (o, v) -> o.metricsListen = Values.hostPort(v)),
+            option(LOGS, "metrics-token", "FILE",
+                    "require 'Authorization: Bearer TOKEN' (or Basic with TOKEN as password) on the metrics"
+                            + " listener, TOKEN being FILE's first line; without it, /sessions, /who and kick"
+                            + " are served on a loopback listener only",
+                    (o, v) -> o.metricsToken = Values.existingFile(v)),
 
             commandLine("config", "FILE",
                     "read options from FILE, one 'name = value' a line; the command line overrides it",
@@ -308,6 +313,7 @@ final class Options {
     private Logging.Format logFormat = Logging.Format.TEXT;
     private Path xferlog;
     private InetSocketAddress metricsListen;
+    private Path metricsToken;
     private Path tlsCert;
     private Path tlsKey;
     private Path tlsKeyStore;
@@ -703,6 +709,11 @@ final class Options {
 
     InetSocketAddress metricsListen() {
         return metricsListen;
+    }
+
+    /** The file whose first line is the metrics listener's bearer token, or null. */
+    Path metricsToken() {
+        return metricsToken;
     }
 
     boolean checkConfig() {
