@@ -259,7 +259,8 @@ final class Options {
                     "append each file transfer to FILE in the xferlog format; reopened on SIGHUP",
                     (o, v) -> o.xferlog = Values.newFile(v)),
             option(LOGS, "metrics-listen", "HOST:PORT",
-                    "serve Prometheus metrics at http://HOST:PORT/metrics (JMX MBeans are always on)",
+                    "serve Prometheus metrics at http://HOST:PORT/metrics, and who is connected at"
+                            + " /sessions and /who (JMX MBeans are always on)",
                     (o, v) -> o.metricsListen = Values.hostPort(v)),
             option(LOGS, "metrics-token", "FILE",
                     "require 'Authorization: Bearer TOKEN' (or Basic with TOKEN as password) on the metrics"
@@ -593,6 +594,8 @@ final class Options {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar nioftpd.jar [OPTION]...\n");
         sb.append("       java -jar nioftpd.jar hash-password    (password on stdin, hash out)\n");
+        sb.append("       java -jar nioftpd.jar who              (who is connected: see who --help)\n");
+        sb.append("       java -jar nioftpd.jar kick ID|USER|ADDRESS   (end those sessions)\n");
         sb.append("Serve a directory over FTP. With no option: the current directory,\n");
         sb.append("read-only to anonymous, on 127.0.0.1:2121.\n");
         String group = null;
