@@ -36,12 +36,13 @@ final class ConnectionEvent extends jdk.jfr.Event {
     long connectedMillis;
 
     /** Commits an event when a recording wants it. Loop thread. */
-    static void emit(String action, String sessionId, String clientAddress, String userName, long connectedMillis) {
+    static void emit(String action, String sessionId, java.net.InetSocketAddress clientAddress, String userName,
+                     long connectedMillis) {
         ConnectionEvent e = new ConnectionEvent();
         if (e.shouldCommit()) {
             e.action = action;
             e.session = sessionId;
-            e.client = clientAddress;
+            e.client = String.valueOf(clientAddress); // formatted only when recorded
             e.user = userName;
             e.connectedMillis = connectedMillis;
             e.commit();

@@ -111,7 +111,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     /** Greets the client and starts reading. */
     void start() {
         events().connected(session.remoteAddress());
-        ConnectionEvent.emit("open", session.id(), String.valueOf(session.remoteAddress()), null, 0);
+        ConnectionEvent.emit("open", session.id(), session.remoteAddress(), null, 0);
         reply(220, context.control().banner());
         if (closed) {
             // The greeting could not be written: the client reset at once (a connect
@@ -535,7 +535,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
                 millis, session.remoteAddress(), t.bytes(), f.virtualPath(),
                 f.file().toString(), f.ascii(), f.incoming(), session.user().name(), session.user().anonymous(),
                 complete));
-        TransferEvent.emit(session.id(), String.valueOf(session.remoteAddress()), session.user().name(),
+        TransferEvent.emit(session.id(), session.remoteAddress(), session.user().name(),
                 f.virtualPath(), f.incoming(), t.bytes(), millis, complete);
     }
 
@@ -668,7 +668,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         onClose.run();
         String userName = session.user() != null ? session.user().name() : null;
         events().disconnected(session.remoteAddress(), userName);
-        ConnectionEvent.emit("close", session.id(), String.valueOf(session.remoteAddress()), userName,
+        ConnectionEvent.emit("close", session.id(), session.remoteAddress(), userName,
                 System.currentTimeMillis() - session.sinceMillis());
         session.logout();
     }

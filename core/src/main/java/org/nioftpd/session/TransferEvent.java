@@ -54,12 +54,13 @@ final class TransferEvent extends jdk.jfr.Event {
     boolean complete;
 
     /** Commits an event when a recording wants it. Loop thread. */
-    static void emit(String sessionId, String clientAddress, String userName, String virtualPath, boolean upload,
+    static void emit(String sessionId, java.net.InetSocketAddress clientAddress, String userName, String virtualPath,
+                     boolean upload,
                      long bytes, long millis, boolean complete) {
         TransferEvent e = new TransferEvent();
         if (e.shouldCommit()) {
             e.session = sessionId;
-            e.client = clientAddress;
+            e.client = String.valueOf(clientAddress); // formatted only when recorded
             e.user = userName;
             e.file = virtualPath;
             e.direction = upload ? "upload" : "download";

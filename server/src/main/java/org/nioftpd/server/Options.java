@@ -594,8 +594,8 @@ final class Options {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar nioftpd.jar [OPTION]...\n");
         sb.append("       java -jar nioftpd.jar hash-password    (password on stdin, hash out)\n");
-        sb.append("       java -jar nioftpd.jar who              (who is connected: see who --help)\n");
-        sb.append("       java -jar nioftpd.jar kick ID|USER|ADDRESS   (end those sessions)\n");
+        sb.append("       java -jar nioftpd.jar who              (who is connected; who --help)\n");
+        sb.append("       java -jar nioftpd.jar kick ID|USER|IP  (end those sessions)\n");
         sb.append("Serve a directory over FTP. With no option: the current directory,\n");
         sb.append("read-only to anonymous, on 127.0.0.1:2121.\n");
         String group = null;

@@ -354,4 +354,24 @@ class WhoIsConnectedTest extends DaemonTestBase {
             data.close();
         }
     }
+
+    @Test
+    void checkConfigWarnsOfAnOpenListenerAndATokenOthersCanRead() throws Exception {
+        Outcome open = runWithoutServer(withDefaults("--metrics-listen", "0.0.0.0:0", "--check-config"));
+        assertEquals(0, open.status(), open.err());
+        assertTrue(open.err().contains("is not a loopback address and has no --metrics-token"), open.err());
+
+        Path token = Files.writeString(dir.resolve("token"), "abc\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Outcome readable = runWithoutServer(withDefaults("--metrics-listen", "127.0.0.1:0", "--metrics-token",
+                token.toString(), "--check-config"));
+        assertEquals(0, readable.status(), readable.err());
+        assertTrue(readable.err().contains("is readable by every local user"), readable.err());
+
+        Files.writeString(token, "\n");
+        Outcome empty = runWithoutServer(withDefaults("--metrics-listen", "127.0.0.1:0", "--metrics-token",
+                token.toString(), "--check-config"));
+        assertEquals(2, empty.status(), empty.err());
+        assertTrue(empty.err().contains("is empty"), empty.err());
+    }
 }
