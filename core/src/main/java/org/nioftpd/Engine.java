@@ -269,6 +269,7 @@ final class Engine {
      */
     List<String> kick(String target, Duration timeout) {
         String t = target.strip();
+        java.net.InetAddress ip = ipLiteral(t);
         java.util.concurrent.ConcurrentLinkedQueue<String> kicked = new java.util.concurrent.ConcurrentLinkedQueue<>();
         java.util.Map<EventLoop, List<Session>> byLoop = byLoop();
         CountDownLatch done = new CountDownLatch(byLoop.size());
@@ -277,7 +278,7 @@ final class Engine {
             e.getKey().execute(() -> {
                 try {
                     for (Session s : mine) {
-                        if (!s.isClosed() && matches(s, t)) {
+                        if (!s.isClosed() && matches(s, t, ip)) {
                             kicked.add(s.id());
                             s.kick();
                         }
@@ -299,8 +300,12 @@ final class Engine {
         return ids;
     }
 
-    /** On the session's loop: does {@code target} name it (id, user, client address or address:port)? */
-    private static boolean matches(Session s, String target) {
+    /**
+     * On the session's loop: does {@code target} name it (id, user, client
+     * address, or address:port)? {@code targetIp} is the target read as an IP
+     * literal beforehand, off the loop, or null.
+     */
+    private static boolean matches(Session s, String target, java.net.InetAddress targetIp) {
         if (s.id().equals(target)) {
             return true;
         }
@@ -308,30 +313,45 @@ final class Engine {
             return true;
         }
         InetSocketAddress client = s.remoteAddress();
+        if (targetIp != null && targetIp.equals(client.getAddress())) {
+            return true;
+        }
         String host = client.getAddress().getHostAddress();
         int zone = host.indexOf('%');
         if (zone >= 0) {
             host = host.substring(0, zone);
         }
-        if (target.equals(host)) {
-            return true;
-        }
-        String withPort = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + client.getPort();
-        if (target.equals(withPort)) {
-            return true;
-        }
-        // an IPv6 literal written another way (::1 and 0:0:0:0:0:0:0:1), or in brackets
-        String literal = target.startsWith("[") && target.endsWith("]") ? target.substring(1, target.length() - 1)
+        return target.equals((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + client.getPort());
+    }
+
+    /**
+     * {@code target} as an IP literal (192.0.2.7, ::1, [::1]), or null. Never
+     * a name lookup: an IPv6 candidate is parsed in brackets, which the JDK
+     * refuses rather than resolves when it is not a literal.
+     */
+    static java.net.InetAddress ipLiteral(String target) {
+        String t = target.startsWith("[") && target.endsWith("]") ? target.substring(1, target.length() - 1)
                 : target;
-        if (literal.indexOf(':') >= 0 && literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':'
-                || c == '.')) {
-            try {
-                return java.net.InetAddress.getByName(literal).equals(client.getAddress());
-            } catch (java.net.UnknownHostException e) {
-                return false; // a literal only, never a name lookup on a loop
+        try {
+            if (t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                byte[] quad = new byte[4];
+                String[] parts = t.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int b = Integer.parseInt(parts[i]);
+                    if (b > 255) {
+                        return null;
+                    }
+                    quad[i] = (byte) b;
+                }
+                return java.net.InetAddress.getByAddress(quad);
             }
+            if (t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.]+")) {
+                return java.net.InetAddress.getByName("[" + t + "]");
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null;
         }
-        return false;
+        return null;
     }
 
     private java.util.Map<EventLoop, List<Session>> byLoop() {

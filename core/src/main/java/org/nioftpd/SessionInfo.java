@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param client   the client: the socket's peer, or the address a PROXY header gave
  * @param listener the local address the client connected to
  * @param since    when the control connection was admitted
- * @param idle     time since the last command (zero while a transfer moves bytes)
+ * @param idle     time since the last command or, while a transfer runs, since it last moved a byte
  * @param command  the last command line, arguments included ({@code PASS ****}), printable; null before any
  * @param tls      whether the control connection is TLS
  * @param transfer the file transfer in hand, or null (listings are not shown as file transfers)

@@ -196,4 +196,15 @@ class SessionsTest {
             assertThrows(NullPointerException.class, () -> ts.server().kick(null));
         }
     }
+
+    @Test
+    void kickTargetsAreReadAsIpLiteralsWithoutANameLookup() throws Exception {
+        assertEquals(java.net.InetAddress.getByName("127.0.0.1"), Engine.ipLiteral("127.0.0.1"));
+        assertEquals(java.net.InetAddress.getByName("::1"), Engine.ipLiteral("::1"));
+        assertEquals(java.net.InetAddress.getByName("::1"), Engine.ipLiteral("[0:0:0:0:0:0:0:1]"));
+        assertNull(Engine.ipLiteral("999.1.1.1"), "not an address, and not looked up as a name");
+        assertNull(Engine.ipLiteral("a::b::c"));
+        assertNull(Engine.ipLiteral("alice"));
+        assertNull(Engine.ipLiteral("12"));
+    }
 }

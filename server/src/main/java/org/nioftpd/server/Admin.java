@@ -125,7 +125,7 @@ final class Admin {
                 return 0;
             }
             String body = r.body();
-            int open = body.indexOf("\"kicked\":[");
+            int open = body.lastIndexOf("\"kicked\":[");
             String ids = open < 0 ? "" : body.substring(open + 10, body.indexOf(']', open)).replace("\"", "")
                     .replace(",", ", ");
             if (ids.isEmpty()) {
