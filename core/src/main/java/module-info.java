@@ -11,6 +11,9 @@
  * compiler warning, and {@code -Werror} makes it a failed build.
  */
 module org.nioftpd.core {
+    // Flight-recorder events (connections, commands, transfers, slow loop turns): part of the JDK.
+    requires jdk.jfr;
+
     exports org.nioftpd;
     exports org.nioftpd.auth;
     exports org.nioftpd.event;

@@ -64,7 +64,14 @@ final class Engine {
     private final List<Acceptor> acceptors = new ArrayList<>();
     final List<InetSocketAddress> bound = new ArrayList<>();
     final List<InetSocketAddress> boundImplicitTls = new ArrayList<>();
+    /**
+     * The live sessions: the registry behind {@link #drain}, {@link #snapshot}
+     * and {@link #kick}. A session leaves it in its close, so it holds no
+     * ended session. Touched from every loop (add, remove) and read by
+     * monitoring threads, which only ever reach a session through its loop.
+     */
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong sessionIds = new java.util.concurrent.atomic.AtomicLong();
     /** Set by a graceful shutdown, counted down when the last session has closed. */
     private volatile CountDownLatch drainedLatch;
     private boolean started;
@@ -205,11 +212,173 @@ final class Engine {
             }
         });
         holder[0] = session;
+        session.id(Long.toString(sessionIds.incrementAndGet()));
         sessions.add(session);
         if (implicitTls) {
             session.implicitTls(); // PBSZ 0 and PROT P assumed, as implicit FTPS clients expect
         }
         session.start(); // on implicit TLS the 220 waits for the handshake, and goes inside it
+    }
+
+    /**
+     * A snapshot of every live session, each taken on its own loop: one task
+     * per loop (a loop is never locked or waited on by another loop), and the
+     * calling thread waits for the answers up to {@code timeout}. A loop that
+     * does not answer in time (it is stuck) leaves its sessions out.
+     * Not from a loop thread: a loop must not wait.
+     */
+    List<SessionInfo> snapshot(Duration timeout) {
+        java.util.Map<EventLoop, List<Session>> byLoop = byLoop();
+        List<java.util.concurrent.CompletableFuture<List<SessionInfo>>> answers = new ArrayList<>();
+        for (java.util.Map.Entry<EventLoop, List<Session>> e : byLoop.entrySet()) {
+            java.util.concurrent.CompletableFuture<List<SessionInfo>> answer =
+                    new java.util.concurrent.CompletableFuture<>();
+            answers.add(answer);
+            List<Session> mine = e.getValue();
+            e.getKey().execute(() -> {
+                List<SessionInfo> infos = new ArrayList<>(mine.size());
+                for (Session s : mine) {
+                    if (!s.isClosed()) {
+                        infos.add(info(s));
+                    }
+                }
+                answer.complete(infos);
+            });
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<SessionInfo> all = new ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<List<SessionInfo>> answer : answers) {
+            try {
+                all.addAll(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                LOG.log(System.Logger.Level.WARNING, "a loop did not answer for its sessions: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(i -> Long.parseLong(i.id())));
+        return List.copyOf(all);
+    }
+
+    /**
+     * Ends every live session that {@code target} names: its id, its user
+     * name, or its client's address (an IP literal, or IP:port); each on its
+     * own loop. Returns the ids kicked, once their loops have answered (or the
+     * timeout passed). Not from a loop thread.
+     */
+    List<String> kick(String target, Duration timeout) {
+        String t = target.strip();
+        java.net.InetAddress ip = ipLiteral(t);
+        java.util.concurrent.ConcurrentLinkedQueue<String> kicked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.Map<EventLoop, List<Session>> byLoop = byLoop();
+        CountDownLatch done = new CountDownLatch(byLoop.size());
+        for (java.util.Map.Entry<EventLoop, List<Session>> e : byLoop.entrySet()) {
+            List<Session> mine = e.getValue();
+            e.getKey().execute(() -> {
+                try {
+                    for (Session s : mine) {
+                        if (!s.isClosed() && matches(s, t, ip)) {
+                            kicked.add(s.id());
+                            s.kick();
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        try {
+            if (!done.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "a loop did not answer a kick within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> ids = new ArrayList<>(kicked);
+        ids.sort(java.util.Comparator.comparingLong(Long::parseLong));
+        return ids;
+    }
+
+    /**
+     * On the session's loop: does {@code target} name it (id, user, client
+     * address, or address:port)? {@code targetIp} is the target read as an IP
+     * literal beforehand, off the loop, or null.
+     */
+    private static boolean matches(Session s, String target, java.net.InetAddress targetIp) {
+        if (s.id().equals(target)) {
+            return true;
+        }
+        if (s.user() != null && s.user().name().equals(target)) {
+            return true;
+        }
+        InetSocketAddress client = s.remoteAddress();
+        if (targetIp != null && targetIp.equals(client.getAddress())) {
+            return true;
+        }
+        String host = client.getAddress().getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        return target.equals((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + client.getPort());
+    }
+
+    /**
+     * {@code target} as an IP literal (192.0.2.7, ::1, [::1]), or null. Never
+     * a name lookup: an IPv6 candidate is parsed in brackets, which the JDK
+     * refuses rather than resolves when it is not a literal.
+     */
+    static java.net.InetAddress ipLiteral(String target) {
+        String t = target.startsWith("[") && target.endsWith("]") ? target.substring(1, target.length() - 1)
+                : target;
+        try {
+            if (t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                byte[] quad = new byte[4];
+                String[] parts = t.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int b = Integer.parseInt(parts[i]);
+                    if (b > 255) {
+                        return null;
+                    }
+                    quad[i] = (byte) b;
+                }
+                return java.net.InetAddress.getByAddress(quad);
+            }
+            if (t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.]+")) {
+                return java.net.InetAddress.getByName("[" + t + "]");
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private java.util.Map<EventLoop, List<Session>> byLoop() {
+        java.util.Map<EventLoop, List<Session>> byLoop = new java.util.LinkedHashMap<>();
+        for (Session s : sessions) {
+            byLoop.computeIfAbsent(s.loop(), l -> new ArrayList<>()).add(s);
+        }
+        return byLoop;
+    }
+
+    /** On the session's loop. */
+    private static SessionInfo info(Session s) {
+        org.nioftpd.data.Transfer t = s.transfer();
+        SessionInfo.Transfer transfer = null;
+        if (t != null && t.logEntry() != null) {
+            long now = System.currentTimeMillis();
+            boolean moving = t.isMoving();
+            long elapsed = now - t.startMillis();
+            transfer = new SessionInfo.Transfer(t.logEntry().virtualPath(), t.logEntry().incoming(), t.bytes(),
+                    t.expectedBytes(), moving ? java.time.Instant.ofEpochMilli(t.startMillis()) : null,
+                    moving && elapsed > 0 ? t.bytes() * 1000.0 / elapsed : 0);
+        }
+        String line = s.lastCommandLine();
+        return new SessionInfo(s.id(), s.user() != null ? s.user().name() : null, s.remoteAddress(),
+                s.localAddress(), java.time.Instant.ofEpochMilli(s.sinceMillis()),
+                Duration.ofNanos(Math.max(0, s.idleNanos())),
+                line == null ? null : org.nioftpd.protocol.Printable.forLog(line, 200), s.controlSecure(), transfer);
     }
 
     void stopAccepting() {

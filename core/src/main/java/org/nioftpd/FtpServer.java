@@ -137,6 +137,49 @@ public final class FtpServer implements AutoCloseable {
         return engine.context.admission().sessions();
     }
 
+    /**
+     * The live sessions, each an immutable snapshot taken on its own loop
+     * thread (who, from where, since when, idle for how long, the last
+     * command, TLS, the file transfer in hand with its progress), in the
+     * order they connected. For monitoring: JMX, {@code nioftpd who}. Waits
+     * (at most 5 s) for the loops to answer, so call it from a program's
+     * thread, never from an event loop or an events listener.
+     *
+     * @throws IllegalStateException on an event-loop thread
+     */
+    public List<SessionInfo> sessions() {
+        notOnLoop();
+        return engine.snapshot(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Ends the sessions {@code target} names: a session id
+     * ({@link SessionInfo#id}), a user name, or a client address (an IP
+     * literal, or IP:port as {@link SessionInfo#client} shows it). Each gets
+     * {@code 421 Session ended by the administrator.} and is closed; a
+     * transfer in flight is aborted first (426, data connection closed, a
+     * partial upload treated as an abort treats it). Returns the ids ended.
+     * Not from an event loop.
+     *
+     * @throws IllegalStateException on an event-loop thread
+     */
+    public List<String> kick(String target) {
+        Objects.requireNonNull(target);
+        notOnLoop();
+        if (target.isBlank()) {
+            return List.of();
+        }
+        return engine.kick(target, Duration.ofSeconds(5));
+    }
+
+    private void notOnLoop() {
+        for (org.nioftpd.reactor.EventLoop l : engine.loops.loops()) {
+            if (l.inLoop()) {
+                throw new IllegalStateException("not from an event loop: it would wait for the loops");
+            }
+        }
+    }
+
     /** Passive listeners open now (PASV or EPSV sent, connection not yet come), on every loop. */
     public int passiveListenerCount() {
         return engine.context.data().passiveListeners().open();

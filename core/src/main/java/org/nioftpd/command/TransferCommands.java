@@ -292,6 +292,9 @@ final class TransferCommands {
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
         t.logEntry(new Transfer.LogEntry(r.virtual(), r.real(), false, !image));
+        if (image && !s.deflate()) {
+            t.expectedBytes(size - offset); // what `nioftpd who` shows progress against
+        }
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
     }

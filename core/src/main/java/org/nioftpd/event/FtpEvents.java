@@ -29,6 +29,16 @@ public interface FtpEvents {
     default void error(InetSocketAddress client, String what) {
     }
 
+    /**
+     * A command got its final reply, {@code nanos} after its line began to run
+     * (for RETR, STOR, LIST..., after the data and the 226). {@code command} is
+     * the command table's name (aliases folded, e.g. XPWD is PWD). Called for
+     * every command: keep it cheap (the server's own latency histograms are a
+     * few lock-free counters).
+     */
+    default void commandCompleted(InetSocketAddress client, String command, int replyCode, long nanos) {
+    }
+
     /** A file transfer ended, well or not. Listings are not file transfers and are not reported. */
     default void transferred(TransferRecord record) {
     }
@@ -102,6 +112,13 @@ public interface FtpEvents {
             @Override
             public void error(InetSocketAddress client, String what) {
                 all.forEach(e -> e.error(client, what));
+            }
+
+            @Override
+            public void commandCompleted(InetSocketAddress client, String command, int replyCode, long nanos) {
+                for (FtpEvents e : all) {
+                    e.commandCompleted(client, command, replyCode, nanos);
+                }
             }
 
             @Override

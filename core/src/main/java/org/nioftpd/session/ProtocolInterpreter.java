@@ -87,6 +87,17 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     private IdleTimer idleTimer;
     private Timer loginTimer;
     private Timer delayTimer;
+    /** The last command line, for monitoring ({@code nioftpd who}); PASS's argument never kept. */
+    private String lastLine;
+    // The command awaiting its final reply (suspended, or its transfer running), for the latency
+    // histograms and the flight recorder: its table name, when its line ran, its JFR event or null.
+    private int lastReplyCode;
+    private String commandName;
+    private long commandStart;
+    private CommandEvent commandEvent;
+    private String transferCommandName;
+    private long transferCommandStart;
+    private CommandEvent transferCommandEvent;
 
     ProtocolInterpreter(Session session, ServerContext context, CommandTable commands, EndPoint endPoint,
                         ByteBuffer initial, Runnable onClose) {
@@ -104,6 +115,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     /** Greets the client and starts reading. */
     void start() {
         events().connected(session.remoteAddress());
+        ConnectionEvent.emit("open", session.id(), session.remoteAddress(), null, 0);
         reply(220, context.control().banner());
         if (closed) {
             // The greeting could not be written: the client reset at once (a connect
@@ -233,19 +245,60 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
 
     /** Runs one command line. */
     private void run(String line) {
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
         if (line == LineDecoder.TOO_LONG) {
+            lastLine = "(too long)";
             reply(500, "Command line too long.");
             return;
         }
         int space = line.indexOf(' ');
         String verb = verbOf(line);
         String arg = space < 0 ? "" : line.substring(space + 1);
+        lastLine = verb.equals("PASS") ? "PASS ****" : line;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
-            LOG.log(System.Logger.Level.TRACE, "{0} <- {1}", session.remoteAddress(),
-                    verb.equals("PASS") ? "PASS ****" : line);
+            LOG.log(System.Logger.Level.TRACE, "{0} <- {1}", session.remoteAddress(), lastLine);
         }
-        execute(commands.get(verb), verb, arg);
+        Command command = commands.get(verb);
+        String name = command == null ? "UNKNOWN" : command.name();
+        if (commandName == null) { // else a suspended command is still in hand: this cannot run (see suspend)
+            commandName = name;
+            commandStart = now;
+            commandEvent = CommandEvent.start(name);
+        }
+        execute(command, verb, arg);
+        if (commandName != null && !suspended) {
+            commandEnded(lastReplyCode); // answered at once (a transfer command moved itself aside)
+        }
+    }
+
+    /** The command in hand got its final reply {@code code}: its duration goes to the histograms and JFR. */
+    private void commandEnded(int code) {
+        String name = commandName;
+        CommandEvent ev = commandEvent;
+        commandName = null;
+        commandEvent = null;
+        commandEnded(name, commandStart, ev, code);
+    }
+
+    /** The transfer's command got its final reply (226, 426, 451...). */
+    private void transferCommandEnded(int code) {
+        String name = transferCommandName;
+        if (name == null) {
+            return;
+        }
+        CommandEvent ev = transferCommandEvent;
+        transferCommandName = null;
+        transferCommandEvent = null;
+        commandEnded(name, transferCommandStart, ev, code);
+    }
+
+    private void commandEnded(String name, long start, CommandEvent ev, int code) {
+        events().commandCompleted(session.remoteAddress(), name, code, System.nanoTime() - start);
+        if (ev != null) {
+            ev.finish(code, session.id(), String.valueOf(session.remoteAddress()),
+                    session.user() != null ? session.user().name() : null);
+        }
     }
 
     /** The common checks, once for every command (500, 530, 501, 550), then its handler. */
@@ -334,6 +387,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     // ---------------------------------------------------------------- replies
 
     void reply(int code, String text) {
+        lastReplyCode = code;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2}", session.remoteAddress(), code, text);
         }
@@ -342,6 +396,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     }
 
     void reply(int code, String first, java.util.List<String> body, String last) {
+        lastReplyCode = code;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2} (+{3} lines)", session.remoteAddress(), code, first,
                     body.size() + 1);
@@ -362,6 +417,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     void resume() {
         suspended = false;
         lastActivityNanos = System.nanoTime();
+        if (commandName != null && transfer == null) {
+            commandEnded(lastReplyCode); // the suspended command has given its final reply
+        }
         processInput();
     }
 
@@ -459,6 +517,13 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         }
         transfer = t;
         ops.transferStarted();
+        if (commandName != null) { // the command's final reply comes when the transfer ends
+            transferCommandName = commandName;
+            transferCommandStart = commandStart;
+            transferCommandEvent = commandEvent;
+            commandName = null;
+            commandEvent = null;
+        }
         if (t.logEntry() != null) {
             t.throttle(context.users().throttle(session.user(), t.logEntry().incoming()));
         }
@@ -477,6 +542,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         FailureReplies.Answer a = FailureReplies.of(outcome);
         ops.transferEnded(t, a.code());
         reply(a.code(), a.text());
+        transferCommandEnded(a.code());
         if (shuttingDown) {
             reply(421, "Server shutting down, closing control connection.");
             closeAfterReplies();
@@ -500,6 +566,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         report(t, false);
         ops.transferEnded(t, 426);
         reply(426, "Connection closed; transfer aborted.");
+        transferCommandEnded(426);
         return true;
     }
 
@@ -509,10 +576,13 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         if (f == null || session.user() == null) {
             return;
         }
+        long millis = System.currentTimeMillis() - t.startMillis();
         events().transferred(new FtpEvents.TransferRecord(t.startMillis(),
-                System.currentTimeMillis() - t.startMillis(), session.remoteAddress(), t.bytes(), f.virtualPath(),
+                millis, session.remoteAddress(), t.bytes(), f.virtualPath(),
                 f.file().toString(), f.ascii(), f.incoming(), session.user().name(), session.user().anonymous(),
                 complete));
+        TransferEvent.emit(session.id(), session.remoteAddress(), session.user().name(),
+                f.virtualPath(), f.incoming(), t.bytes(), millis, complete);
     }
 
     // ---------------------------------------------------- the DTP's questions
@@ -570,6 +640,21 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         closeAfterReplies();
     }
 
+    /**
+     * The administrator ended this session ({@code FtpServer.kick}): a transfer
+     * in flight is aborted as ABOR would (426, data connection closed, a
+     * partial upload handled as an abort is), then 421 and close.
+     */
+    void kick() {
+        if (closed) {
+            return;
+        }
+        abortTransfer();
+        held.clear();
+        reply(421, "Session ended by the administrator.");
+        closeAfterReplies();
+    }
+
     /** Closes once the replies already queued are written; a client that does not read them gets one idle timeout. */
     void closeAfterReplies() {
         if (closed) {
@@ -624,13 +709,30 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             ops.transferEnded(t, 426);
         }
         ops.closed(session.user() != null ? session.user().name() : null);
+        if (commandName != null) {
+            commandEnded(lastReplyCode);
+        }
+        transferCommandEnded(lastReplyCode);
         onClose.run();
-        events().disconnected(session.remoteAddress(), session.user() != null ? session.user().name() : null);
+        String userName = session.user() != null ? session.user().name() : null;
+        events().disconnected(session.remoteAddress(), userName);
+        ConnectionEvent.emit("close", session.id(), session.remoteAddress(), userName,
+                System.currentTimeMillis() - session.sinceMillis());
         session.logout();
     }
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** The last command line (PASS's argument hidden), or null before any. */
+    String lastLine() {
+        return lastLine;
+    }
+
+    /** Nanoseconds since the last command, or since the running transfer last moved a byte. */
+    long idleNanos() {
+        return System.nanoTime() - lastActivityNanos();
     }
 
     ControlConnection control() {

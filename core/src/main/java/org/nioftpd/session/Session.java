@@ -37,6 +37,10 @@ public final class Session {
     private final CommandTable commands;
     private final InetSocketAddress client;
     private final ProtocolInterpreter pi;
+    /** When the connection was admitted (epoch ms), for monitoring. */
+    private final long sinceMillis = System.currentTimeMillis();
+    /** The server-unique id monitoring shows and kicks by; set once, before {@link #start}. */
+    private String id = "-";
 
     // --- login
     private String pendingUser;
@@ -200,6 +204,14 @@ public final class Session {
     /** Closes once the replies already queued are written. */
     public void closeAfterReplies() {
         pi.closeAfterReplies();
+    }
+
+    /**
+     * The administrator ended the session: a transfer in flight is aborted
+     * (426), then {@code 421 Session ended by the administrator.} and close.
+     */
+    public void kick() {
+        pi.kick();
     }
 
     /** Closes at once: the control connection, any data connection, any open file. */
@@ -431,6 +443,30 @@ public final class Session {
     }
 
     // --------------------------------------------------------------- queries
+
+    /** Sets the server-unique id, once, before {@link #start}. */
+    public void id(String value) {
+        this.id = value;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** When the connection was admitted (epoch ms). */
+    public long sinceMillis() {
+        return sinceMillis;
+    }
+
+    /** The last command line, PASS's argument hidden; null before any. */
+    public String lastCommandLine() {
+        return pi.lastLine();
+    }
+
+    /** Nanoseconds since the last command, or since the running transfer last moved a byte. */
+    public long idleNanos() {
+        return pi.idleNanos();
+    }
 
     public ServerContext context() {
         return context;

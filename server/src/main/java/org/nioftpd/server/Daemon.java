@@ -75,7 +75,16 @@ final class Daemon implements AutoCloseable {
             FtpEvents events = FtpEvents.fanOut(new EventLog(), xferlog == null ? FtpEvents.NONE : xferlog,
                     actions == null ? FtpEvents.NONE : actions, webhook == null ? FtpEvents.NONE : webhook);
             server = options.builder().events(events).onFatalError(onFatalError).build();
-            metrics = new Metrics(server, actions, webhook);
+            String token = null;
+            if (options.metricsToken() != null) {
+                try {
+                    token = Metrics.readToken(options.metricsToken());
+                } catch (IOException e) {
+                    throw new IOException("cannot read the metrics token " + options.metricsToken() + ": "
+                            + reason(e), e);
+                }
+            }
+            metrics = new Metrics(server, token, actions, webhook);
             if (options.metricsListen() != null) {
                 // before the FTP listeners: a port in use fails the start before anyone is served
                 try {

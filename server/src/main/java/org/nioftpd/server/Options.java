@@ -261,8 +261,14 @@ final class Options {
                     "append each file transfer to FILE in the xferlog format; reopened on SIGHUP",
                     (o, v) -> o.xferlog = Values.newFile(v)),
             option(LOGS, "metrics-listen", "HOST:PORT",
-                    "serve Prometheus metrics at http://HOST:PORT/metrics (JMX MBeans are always on)",
+                    "serve Prometheus metrics at http://HOST:PORT/metrics, and who is connected at"
+                            + " /sessions and /who (JMX MBeans are always on)",
                     (o, v) -> o.metricsListen = Values.hostPort(v)),
+            option(LOGS, "metrics-token", "FILE",
+                    "require 'Authorization: Bearer TOKEN' (or Basic with TOKEN as password) on the metrics"
+                            + " listener, TOKEN being FILE's first line; without it, /sessions, /who and kick"
+                            + " are served on a loopback listener only",
+                    (o, v) -> o.metricsToken = Values.existingFile(v)),
 
             option(ACTIONS, "on-upload", "CMD",
                     "after each completed upload run CMD with /bin/sh -c, the file as $1 and NIOFTPD_PATH,"
@@ -354,6 +360,7 @@ final class Options {
     private java.net.URI webhook;
     private Set<Operation.Kind> webhookEvents = java.util.EnumSet.of(Operation.Kind.UPLOAD);
     private int webhookRetries = 3;
+    private Path metricsToken;
     private Path tlsCert;
     private Path tlsKey;
     private Path tlsKeyStore;
@@ -638,6 +645,8 @@ final class Options {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar nioftpd.jar [OPTION]...\n");
         sb.append("       java -jar nioftpd.jar hash-password    (password on stdin, hash out)\n");
+        sb.append("       java -jar nioftpd.jar who              (who is connected; who --help)\n");
+        sb.append("       java -jar nioftpd.jar kick ID|USER|IP  (end those sessions)\n");
         sb.append("Serve a directory over FTP. With no option: the current directory,\n");
         sb.append("read-only to anonymous, on 127.0.0.1:2121.\n");
         String group = null;
@@ -784,6 +793,11 @@ final class Options {
 
     int webhookRetries() {
         return webhookRetries;
+    }
+
+    /** The file whose first line is the metrics listener's bearer token, or null. */
+    Path metricsToken() {
+        return metricsToken;
     }
 
     boolean checkConfig() {

@@ -53,6 +53,7 @@ final class Preflight {
         p.directories(o);
         p.checkUsersFile(o.logins().usersPath());
         p.xferlog(o);
+        p.metrics(o);
         if (probePorts) {
             for (InetSocketAddress a : o.listen()) {
                 p.port(a, "--listen");
@@ -65,6 +66,37 @@ final class Preflight {
             }
         }
         return List.copyOf(p.problems);
+    }
+
+    /** The metrics listener: open to a network without a token, or a token file that cannot serve. */
+    private void metrics(Options o) {
+        InetSocketAddress listen = o.metricsListen();
+        Path token = o.metricsToken();
+        if (token == null) {
+            if (listen != null && (listen.getAddress() == null || !listen.getAddress().isLoopbackAddress())) {
+                warning("--metrics-listen " + Values.format(listen) + " is not a loopback address and has no"
+                        + " --metrics-token: /metrics is open to that network, and who is connected (/sessions,"
+                        + " /who, kick) is refused there");
+            }
+            return;
+        }
+        if (listen == null) {
+            warning("--metrics-token " + token + " without --metrics-listen: there is no listener to protect");
+        }
+        try {
+            Metrics.readToken(token);
+        } catch (IOException e) {
+            error("--metrics-token " + token + ": " + Daemon.reason(e) + ": the daemon would not start");
+            return;
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(token);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                warning("--metrics-token " + token + " is readable by every local user: chmod o-r");
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not POSIX: nothing to say
+        }
     }
 
     private void error(String text) {

@@ -254,6 +254,9 @@ class OptionsTest {
         samples.put("deny", "*.key");
         samples.put("xferlog", dir.resolve("xferlog").toString());
         samples.put("metrics-listen", "127.0.0.1:0");
+        Path token = Files.writeString(dir.resolve("metrics.token"), "t0ken\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        samples.put("metrics-token", token.toString());
         samples.put("config", conf.toString());
         samples.put("implicit-tls-listen", "127.0.0.1:0");
         samples.put("tls-cert", fixture("rsa-cert.pem").toString());
