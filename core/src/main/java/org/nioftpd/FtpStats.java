@@ -22,6 +22,17 @@ public final class FtpStats implements FtpEvents {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+
+    @Override
+    public void refused(java.net.InetSocketAddress client, String reason) {
+        refused.increment();
+    }
+
+    /** Connections refused before a session began: address rules, bans, session caps. */
+    public long refusedConnections() {
+        return refused.sum();
+    }
 
     @Override
     public void error(java.net.InetSocketAddress client, String what) {

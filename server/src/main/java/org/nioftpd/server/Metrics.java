@@ -42,6 +42,8 @@ final class Metrics implements AutoCloseable {
         long getBytesOut();
 
         long getErrors();
+
+        long getRefusedConnections();
     }
 
     /** One event loop's numbers. */
@@ -100,6 +102,10 @@ final class Metrics implements AutoCloseable {
 
             public long getErrors() {
                 return s.errors();
+            }
+
+            public long getRefusedConnections() {
+                return s.refusedConnections();
             }
         };
         register(mbs, new javax.management.StandardMBean(bean, ServerMBean.class), "org.nioftpd:type=Server");
@@ -165,6 +171,8 @@ final class Metrics implements AutoCloseable {
         counter(sb, "nioftpd_received_bytes_total", "Bytes received in uploads.", s.bytesIn());
         counter(sb, "nioftpd_sent_bytes_total", "Bytes sent in downloads.", s.bytesOut());
         counter(sb, "nioftpd_errors_total", "Local errors and broken connections.", s.errors());
+        counter(sb, "nioftpd_refused_connections_total",
+                "Connections refused before a session: address rules, bans, caps.", s.refusedConnections());
         sb.append("# HELP nioftpd_loop_channels Channels registered on an event loop.\n");
         sb.append("# TYPE nioftpd_loop_channels gauge\n");
         List<FtpServer.LoopStats> loops = server.loopStats();
