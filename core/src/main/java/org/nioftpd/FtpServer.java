@@ -437,26 +437,26 @@ public final class FtpServer implements AutoCloseable {
          * accept (behind {@link #proxyProtocol}, right after the header, by the
          * client's address in it).
          */
-        public Builder allow(String... networks) {
+        public Builder allowFrom(String... networks) {
             allRules = allRules.plus(new AddressRules(cidrs(networks), List.of()));
             return this;
         }
 
-        /** Client networks refused at accept; repeatable. See {@link #allow(String...)} for how rules combine. */
-        public Builder deny(String... networks) {
+        /** Client networks refused at accept; repeatable. See {@link #allowFrom(String...)} for how rules combine. */
+        public Builder denyFrom(String... networks) {
             allRules = allRules.plus(new AddressRules(List.of(), cidrs(networks)));
             return this;
         }
 
-        /** {@link #allow(String...)} on one listener only, decided together with the global rules. */
-        public Builder allow(InetSocketAddress listener, String... networks) {
+        /** {@link #allowFrom(String...)} on one listener only, decided together with the global rules. */
+        public Builder allowFrom(InetSocketAddress listener, String... networks) {
             listenerRules.merge(Objects.requireNonNull(listener), new AddressRules(cidrs(networks), List.of()),
                     AddressRules::plus);
             return this;
         }
 
-        /** {@link #deny(String...)} on one listener only, decided together with the global rules. */
-        public Builder deny(InetSocketAddress listener, String... networks) {
+        /** {@link #denyFrom(String...)} on one listener only, decided together with the global rules. */
+        public Builder denyFrom(InetSocketAddress listener, String... networks) {
             listenerRules.merge(Objects.requireNonNull(listener), new AddressRules(List.of(), cidrs(networks)),
                     AddressRules::plus);
             return this;

@@ -114,6 +114,9 @@ public final class Admission {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<Key, Failures> failures = new ConcurrentHashMap<>();
     private final Map<Cidr, Manual> manual = new ConcurrentHashMap<>();
+    /** The prefix lengths of the manual bans, per family, longest first. */
+    private volatile int[] manualPrefixes4 = new int[0];
+    private volatile int[] manualPrefixes6 = new int[0];
     private final Map<InetAddress, Long> refusalsLogged = new ConcurrentHashMap<>();
 
     /**
@@ -258,11 +261,14 @@ public final class Admission {
             throw new IllegalArgumentException("ban duration must be positive");
         }
         long now = System.nanoTime();
-        manual.values().removeIf(m -> m.untilNanos() - now <= 0);
+        if (manual.values().removeIf(m -> m.untilNanos() - now <= 0)) {
+            manualChanged();
+        }
         if (manual.size() >= MAX_MANUAL_BANS && !manual.containsKey(network)) {
             throw new IllegalStateException("too many manual bans (" + MAX_MANUAL_BANS + "); lift some first");
         }
         manual.put(network, new Manual(now + clamp(duration).toNanos(), reason == null ? "banned by hand" : reason));
+        manualChanged();
     }
 
     /**
@@ -283,6 +289,7 @@ public final class Admission {
             }
             return false;
         });
+        manualChanged();
         failures.entrySet().removeIf(e -> {
             if (network.contains(e.getKey().network())) {
                 if (e.getValue().banned(now)) {
@@ -316,14 +323,32 @@ public final class Admission {
         return out;
     }
 
+    /**
+     * The manual ban holding {@code address}, or null: one hash lookup per
+     * prefix length in use (a handful), not a pass over thousands of bans, since
+     * it is asked on every accepted connection.
+     */
     private Manual manualBan(InetAddress address) {
         long now = System.nanoTime();
-        for (Map.Entry<Cidr, Manual> e : manual.entrySet()) {
-            if (e.getValue().untilNanos() - now > 0 && e.getKey().contains(address)) {
-                return e.getValue();
+        boolean v4 = Cidr.host(address).isIpv4();
+        for (int len : v4 ? manualPrefixes4 : manualPrefixes6) {
+            Manual m = manual.get(Cidr.of(address, v4 && address.getAddress().length == 16 ? len + 96 : len));
+            if (m != null && m.untilNanos() - now > 0) {
+                return m;
             }
         }
         return null;
+    }
+
+    /** Recomputes the prefix lengths manual bans use; after every change to {@link #manual}. */
+    private synchronized void manualChanged() {
+        java.util.TreeSet<Integer> v4 = new java.util.TreeSet<>();
+        java.util.TreeSet<Integer> v6 = new java.util.TreeSet<>();
+        for (Cidr c : manual.keySet()) {
+            (c.isIpv4() ? v4 : v6).add(c.prefixLength());
+        }
+        manualPrefixes4 = v4.descendingSet().stream().mapToInt(Integer::intValue).toArray();
+        manualPrefixes6 = v6.descendingSet().stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static Duration clamp(Duration d) {

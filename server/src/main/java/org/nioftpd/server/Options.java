@@ -554,18 +554,18 @@ final class Options {
         }
         if (at < 0) {
             if (allow) {
-                builder.allow(networks);
+                builder.allowFrom(networks);
             } else {
-                builder.deny(networks);
+                builder.denyFrom(networks);
             }
             return;
         }
         InetSocketAddress listener = Values.hostPort(value.substring(at + 1));
         perListener.putIfAbsent(listener, allow ? "allow-from" : "deny-from");
         if (allow) {
-            builder.allow(listener, networks);
+            builder.allowFrom(listener, networks);
         } else {
-            builder.deny(listener, networks);
+            builder.denyFrom(listener, networks);
         }
     }
 
