@@ -253,13 +253,16 @@ public final class Acceptor implements IoHandler, AutoCloseable {
     private boolean admitted(SocketChannel ch) {
         InetSocketAddress remote;
         try {
-            remote = (InetSocketAddress) ch.getRemoteAddress();
+            remote = (InetSocketAddress) ch.getRemoteAddress(); // the address accept(2) returned: no system call
         } catch (IOException e) {
+            remote = null;
+        }
+        if (remote == null) {
             closeQuietly(ch); // gone already
             return false;
         }
-        if (remote == null || gate.admits(remote)) {
-            return remote != null || closed(ch);
+        if (gate.admits(remote)) {
+            return true;
         }
         gateRefusals++;
         try {
@@ -267,11 +270,6 @@ public final class Acceptor implements IoHandler, AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // closed either way
         }
-        closeQuietly(ch);
-        return false;
-    }
-
-    private static boolean closed(SocketChannel ch) {
         closeQuietly(ch);
         return false;
     }
