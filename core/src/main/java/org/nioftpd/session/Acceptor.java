@@ -61,8 +61,6 @@ public final class Acceptor implements IoHandler, AutoCloseable {
     private final SessionFactory sessions;
     private final AcceptFunction accept;
     private final Gate gate;
-    /** Connections the gate refused (for tests and monitoring). */
-    private long gateRefusals;
     private SelectionKey key;
     /** The descriptor in reserve; null if it could not be opened (then no 421). */
     private FileChannel reserve;
@@ -264,7 +262,6 @@ public final class Acceptor implements IoHandler, AutoCloseable {
         if (gate.admits(remote)) {
             return true;
         }
-        gateRefusals++;
         try {
             ch.setOption(StandardSocketOptions.SO_LINGER, 0); // RST: no TIME_WAIT per refused connection
         } catch (IOException | RuntimeException ignored) {
@@ -272,11 +269,6 @@ public final class Acceptor implements IoHandler, AutoCloseable {
         }
         closeQuietly(ch);
         return false;
-    }
-
-    /** Connections the gate refused so far. */
-    long gateRefusals() {
-        return gateRefusals;
     }
 
     private void handOff(SocketChannel ch) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nioftpd.protocol.Cidr;
+import org.nioftpd.protocol.Printable;
 
 /**
  * Who may open a session: caps on sessions in all and per client address,
@@ -34,6 +35,8 @@ import org.nioftpd.protocol.Cidr;
  * banned at once) a new network's failures are not counted until room comes.
  */
 public final class Admission {
+
+    private static final System.Logger LOG = System.getLogger(Admission.class.getName());
 
     /** Keys remembered for failed logins at most; beyond this, expired ones are swept first. */
     static final int MAX_TRACKED = 100_000;
@@ -184,15 +187,23 @@ public final class Admission {
                 return false; // every slot holds a live ban: this network waits for room
             }
         }
+        boolean[] started = {false};
         Failures f = failures.compute(key, (k, old) -> {
             if (old == null || now - old.windowStart() > banWindowNanos) {
                 old = new Failures(0, now, old == null ? 0 : old.bannedUntil());
             }
             int count = old.count() + 1;
-            return count >= policy.failures()
-                    ? new Failures(0, now, now + banNanos)   // banned; a new window starts
-                    : new Failures(count, old.windowStart(), old.bannedUntil());
+            if (count >= policy.failures()) {
+                started[0] = true;
+                return new Failures(0, now, now + banNanos);   // banned; a new window starts
+            }
+            return new Failures(count, old.windowStart(), old.bannedUntil());
         });
+        if (started[0]) { // one line per ban, however many failures led to it
+            LOG.log(System.Logger.Level.WARNING, "banned " + key.network()
+                    + (key.user() != null ? " for user " + Printable.forLog(key.user(), 64) : "") + " for "
+                    + policy.duration().toSeconds() + " s after " + policy.failures() + " failed logins");
+        }
         return f.banned(now);
     }
 
