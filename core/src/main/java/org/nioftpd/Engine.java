@@ -202,10 +202,10 @@ final class Engine {
     }
 
     private void admit(SocketEndPoint endPoint, InetSocketAddress client, ByteBuffer initial, boolean implicitTls,
-                       ServerContext context) {
-        String refusal = context.admission().admit(client.getAddress());
+                       ServerContext ctx) {
+        String refusal = ctx.admission().admit(client.getAddress());
         if (refusal != null) {
-            context.events().refused(client, refusal);
+            ctx.events().refused(client, refusal);
             if (!implicitTls) { // on implicit TLS a plaintext 421 would only garble the client's handshake
                 try {
                     endPoint.flush(ByteBuffer.wrap(Reply.encode(421, refusal)));
@@ -219,19 +219,19 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = TlsEndPoint.forControl(endPoint, context.tls().newEngine(), context.workers(), initial);
+                control = TlsEndPoint.forControl(endPoint, ctx.tls().newEngine(), ctx.workers(), initial);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
-                context.admission().release(client.getAddress());
+                ctx.admission().release(client.getAddress());
                 endPoint.close();
                 return;
             }
             initial = null; // the TLS engine has them
         }
         Session[] holder = new Session[1];
-        Session session = new Session(context, commands, control, client, initial, () -> {
+        Session session = new Session(ctx, commands, control, client, initial, () -> {
             if (sessions.remove(holder[0])) {
-                context.admission().release(client.getAddress());
+                ctx.admission().release(client.getAddress());
                 CountDownLatch drained = drainedLatch;
                 if (drained != null && sessions.isEmpty()) {
                     drained.countDown(); // wakes the graceful shutdown waiting for the last session
