@@ -19,14 +19,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nioftpd.command.Commands;
 import org.nioftpd.data.DataPolicy;
+import org.nioftpd.data.PassiveAddresses;
 import org.nioftpd.data.PassiveListeners;
 import org.nioftpd.data.Upload;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.fs.NamePolicy;
+import org.nioftpd.protocol.Cidr;
 import org.nioftpd.protocol.Reply;
 import org.nioftpd.reactor.EventLoop;
 import org.nioftpd.reactor.EventLoopGroup;
 import org.nioftpd.session.Acceptor;
+import org.nioftpd.session.AddressRules;
 import org.nioftpd.session.Admission;
 import org.nioftpd.session.ChecksumLimits;
 import org.nioftpd.session.CommandTable;
@@ -88,13 +91,13 @@ final class Engine {
         // are answered 450 at once rather than held.
         this.bulkWorkers = b.bulkLaneForTests != null ? b.bulkLaneForTests
                 : lane(b.checksumThreads, 10_000, "nioftpd-checksum-");
-        this.context = new ServerContext(b.authenticator(), workers, b.passiveAddress,
+        this.context = new ServerContext(b.authenticator(), workers, b.passiveAddresses,
                 new ServerContext.ControlPolicy(b.idleTimeout, b.maxLineBytes, b.banner),
                 new ServerContext.LoginPolicy(b.loginTimeout, b.failedLoginDelay, b.maxLoginFailures),
                 new DataPolicy(b.passiveLow, b.passiveHigh, b.acceptTimeout, b.dataTimeout, b.allowForeignData,
                         new PassiveListeners(b.maxPassivePerAddress)),
-                new Admission(b.maxSessions, b.maxSessionsPerAddress, b.banAfterFailures,
-                        b.banWindow.toNanos(), b.banDuration.toNanos()),
+                new Admission(b.maxSessions, b.maxSessionsPerAddress, new Admission.BanPolicy(b.banAfterFailures,
+                        b.banWindow, b.banDuration, b.banExempt, b.banIpv6Prefix, b.banMode)),
                 events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer(),
                 NamePolicy.of(b.dotFiles, b.hide, b.deny), bulkWorkers,
                 new ChecksumLimits(b.maxChecksumsPerAddress, b.maxHashBytes));
@@ -142,8 +145,16 @@ final class Engine {
         for (int i = 0; i < channels.size(); i++) {
             EventLoop loop = loops.get(i);
             boolean implicitTls = i >= explicit;
+            // Each listener: the global address rules plus its own, and its own passive addresses if it has any.
+            AddressRules rules = config.allRules.plus(config.listenerRules.getOrDefault(all.get(i), AddressRules.NONE));
+            PassiveAddresses passive = config.listenerPassive.getOrDefault(all.get(i), config.passiveAddresses);
+            passive.prime(workers); // host names are looked up on the worker pool, never on a loop
+            ServerContext ctx = passive == context.passiveAddresses() ? context : context.withPassiveAddresses(passive);
+            // Behind PROXY the socket's peer is the proxy: the rules are asked after the header instead.
+            Acceptor.Gate gate = rules.isEmpty() || config.proxyProtocol ? Acceptor.Gate.ALL
+                    : remote -> permitted(rules, remote);
             Acceptor acceptor = new Acceptor(channels.get(i), loop, loops,
-                    (l, endPoint) -> openSession(endPoint, implicitTls));
+                    (l, endPoint) -> openSession(endPoint, implicitTls, ctx, rules), gate);
             acceptors.add(acceptor);
             CountDownLatch registered = new CountDownLatch(1);
             loop.execute(() -> {
@@ -165,20 +176,43 @@ final class Engine {
         }
     }
 
+    /**
+     * The address rules' verdict on {@code client}; a refusal is counted
+     * (every one) and logged (once per address per minute). On a loop.
+     */
+    private boolean permitted(AddressRules rules, InetSocketAddress client) {
+        if (rules.permits(client.getAddress())) {
+            return true;
+        }
+        context.events().refused(client, "address rules");
+        if (context.admission().logRefusal(client.getAddress())) {
+            LOG.log(System.Logger.Level.WARNING, "refused " + client.getAddress().getHostAddress()
+                    + " by the address rules (" + rules + "); further refusals of it are not logged for a minute");
+        }
+        return false;
+    }
+
     /** A new connection, on the loop that will own it. */
-    private void openSession(SocketEndPoint endPoint, boolean implicitTls) {
+    private void openSession(SocketEndPoint endPoint, boolean implicitTls, ServerContext ctx, AddressRules rules) {
         if (config.proxyProtocol) {
             // The PROXY header comes first, in plaintext, even before an implicit TLS handshake.
-            Session.awaitProxyHeader(endPoint, 10_000,
-                    (client, initial) -> admit(endPoint, client, initial, implicitTls));
+            Session.awaitProxyHeader(endPoint, 10_000, (client, initial) -> {
+                if (!rules.isEmpty() && !permitted(rules, client)) {
+                    endPoint.close(); // no greeting: the rules refuse before any byte
+                    return;
+                }
+                admit(endPoint, client, initial, implicitTls, ctx);
+            });
         } else {
-            admit(endPoint, endPoint.remoteAddress(), null, implicitTls);
+            admit(endPoint, endPoint.remoteAddress(), null, implicitTls, ctx);
         }
     }
 
-    private void admit(SocketEndPoint endPoint, InetSocketAddress client, ByteBuffer initial, boolean implicitTls) {
-        String refusal = context.admission().admit(client.getAddress());
+    private void admit(SocketEndPoint endPoint, InetSocketAddress client, ByteBuffer initial, boolean implicitTls,
+                       ServerContext ctx) {
+        String refusal = ctx.admission().admit(client.getAddress());
         if (refusal != null) {
+            ctx.events().refused(client, refusal);
             if (!implicitTls) { // on implicit TLS a plaintext 421 would only garble the client's handshake
                 try {
                     endPoint.flush(ByteBuffer.wrap(Reply.encode(421, refusal)));
@@ -192,19 +226,19 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = TlsEndPoint.forControl(endPoint, context.tls().newEngine(), context.workers(), initial);
+                control = TlsEndPoint.forControl(endPoint, ctx.tls().newEngine(), ctx.workers(), initial);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
-                context.admission().release(client.getAddress());
+                ctx.admission().release(client.getAddress());
                 endPoint.close();
                 return;
             }
             initial = null; // the TLS engine has them
         }
         Session[] holder = new Session[1];
-        Session session = new Session(context, commands, control, client, initial, () -> {
+        Session session = new Session(ctx, commands, control, client, initial, () -> {
             if (sessions.remove(holder[0])) {
-                context.admission().release(client.getAddress());
+                ctx.admission().release(client.getAddress());
                 CountDownLatch drained = drainedLatch;
                 if (drained != null && sessions.isEmpty()) {
                     drained.countDown(); // wakes the graceful shutdown waiting for the last session
@@ -379,6 +413,25 @@ final class Engine {
                 s.localAddress(), java.time.Instant.ofEpochMilli(s.sinceMillis()),
                 Duration.ofNanos(Math.max(0, s.idleNanos())),
                 line == null ? null : org.nioftpd.protocol.Printable.forLog(line, 200), s.controlSecure(), transfer);
+    }
+
+    /**
+     * A manual ban: refuses new connections from {@code network} (in
+     * {@link Admission}) and ends the sessions already open from it, each with
+     * a 421. Any thread: each session is closed on its own loop.
+     */
+    void ban(Cidr network, Duration duration, String reason) {
+        context.admission().ban(network, duration, reason);
+        for (Session s : sessions) {
+            if (network.contains(s.remoteAddress().getAddress())) {
+                s.loop().execute(() -> {
+                    if (!s.isClosed()) {
+                        s.reply(421, "Your address has been banned; closing control connection.");
+                        s.closeAfterReplies();
+                    }
+                });
+            }
+        }
     }
 
     void stopAccepting() {

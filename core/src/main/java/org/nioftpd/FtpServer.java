@@ -6,11 +6,18 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.data.PassiveAddresses;
+import org.nioftpd.protocol.Cidr;
+import org.nioftpd.session.AddressRules;
+import org.nioftpd.session.Admission;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.extension.CommandHook;
 import org.nioftpd.extension.Extension;
@@ -203,6 +210,76 @@ public final class FtpServer implements AutoCloseable {
                 .toList();
     }
 
+    // ------------------------------------------------------------------ bans
+
+    /** What failed logins are counted against ({@link Builder#banMode}). */
+    public enum BanMode {
+        /** The client's address (an IPv6 client's /64, see {@link Builder#banIpv6Prefix}): a ban refuses every connection from it. Default. */
+        ADDRESS,
+        /**
+         * The client's address and the user name: a banned pair's PASS gets
+         * 530 without its password being checked, while other users from the
+         * same address (one NAT for a whole office) still log in.
+         */
+        ADDRESS_AND_USER
+    }
+
+    /**
+     * A ban in force, as {@link #bans()} lists it.
+     *
+     * @param network the banned network in CIDR form ({@code 192.0.2.7/32}, {@code 2001:db8:1:2::/64})
+     * @param user    in {@link BanMode#ADDRESS_AND_USER} mode the user banned from that network; else null
+     * @param until   when the ban ends
+     * @param reason  the failed logins that caused it, or the reason given to {@link #ban}
+     * @param manual  whether it was set with {@link #ban} rather than by failed logins
+     */
+    public record Ban(String network, String user, Instant until, String reason, boolean manual) {
+    }
+
+    /**
+     * Bans {@code cidrOrAddress} ({@code 192.0.2.7}, {@code 10.0.0.0/8},
+     * {@code 2001:db8::/48}) for {@code duration}: new connections from it
+     * are refused with 421, and every session open from it now gets 421 and
+     * is closed, whatever it is doing (a transfer is cut). It applies to
+     * networks exempt from automatic bans too: an operator asked for it.
+     * Banning the same network again replaces its ban. Any thread.
+     *
+     * @param duration positive; at most about 100 years, longer is taken as that (a ban "for ever")
+     * @throws IllegalArgumentException if the network is not CIDR or an IP literal, or the duration is not positive
+     * @throws IllegalStateException    if 10,000 manual bans are in force already
+     */
+    public void ban(String cidrOrAddress, Duration duration, String reason) {
+        Cidr network = Cidr.parse(cidrOrAddress);
+        engine.ban(network, Objects.requireNonNull(duration), reason == null ? "banned by the operator" : reason);
+        LOG.log(System.Logger.Level.WARNING, "banned " + network + " until " + Instant.now().plus(
+                duration.compareTo(Admission.LONGEST_BAN) > 0 ? Admission.LONGEST_BAN : duration)
+                + ": " + (reason == null ? "by the operator" : reason));
+    }
+
+    /** {@link #ban(String, Duration, String)} with the reason "banned by the operator". */
+    public void ban(String cidrOrAddress, Duration duration) {
+        ban(cidrOrAddress, duration, null);
+    }
+
+    /**
+     * Lifts every ban, manual or caused by failed logins, on
+     * {@code cidrOrAddress} or on any network inside it ({@code unban("0.0.0.0/0")}
+     * lifts every IPv4 ban), and forgets the failed logins counted there.
+     * Returns how many bans were lifted. Any thread.
+     */
+    public int unban(String cidrOrAddress) {
+        int n = engine.context.admission().unban(Cidr.parse(cidrOrAddress));
+        LOG.log(System.Logger.Level.INFO, "unbanned " + cidrOrAddress + ": " + n + " ban(s) lifted");
+        return n;
+    }
+
+    /** The bans in force now, manual and automatic, soonest to end first. Any thread. */
+    public List<Ban> bans() {
+        return engine.context.admission().bans().stream()
+                .map(b -> new Ban(b.network().toString(), b.user(), b.until(), b.reason(), b.manual()))
+                .toList();
+    }
+
     /** Test access to the loops, for the tests in this package only. */
     org.nioftpd.reactor.EventLoopGroup loops() {
         return engine.loops;
@@ -259,7 +336,13 @@ public final class FtpServer implements AutoCloseable {
          */
         int passiveLow = 49152;
         int passiveHigh = 65535;
-        InetAddress passiveAddress;
+        PassiveAddresses passiveAddresses = PassiveAddresses.LOCAL;
+        final Map<InetSocketAddress, PassiveAddresses> listenerPassive = new HashMap<>();
+        AddressRules allRules = AddressRules.NONE;
+        final Map<InetSocketAddress, AddressRules> listenerRules = new HashMap<>();
+        List<Cidr> banExempt = List.of();
+        int banIpv6Prefix = 64;
+        Admission.BanMode banMode = Admission.BanMode.ADDRESS;
         int loops = Runtime.getRuntime().availableProcessors();
         int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         int checksumThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -364,9 +447,112 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
-        /** The address PASV announces (behind NAT); default the control connection's local address. */
+        /**
+         * The address PASV announces to every client (behind NAT); default the
+         * control connection's local address. Null: back to the default.
+         */
         public Builder passiveAddress(InetAddress address) {
-            this.passiveAddress = address;
+            this.passiveAddresses = address == null ? PassiveAddresses.LOCAL : PassiveAddresses.of(address);
+            return this;
+        }
+
+        /**
+         * The address PASV announces, chosen by the client's network: an IP
+         * literal or a host name for everyone, or rules
+         * {@code CIDR=TARGET[,CIDR=TARGET...]}, the first whose network holds
+         * the client winning, as in
+         * {@code 192.168.0.0/16=local,0.0.0.0/0=ftp.example.com}. TARGET is
+         * {@code local} (the control connection's local address), an IP literal
+         * or a host name (looked up on the worker pool, kept 60 s, never on a
+         * loop). A client no rule matches is told the local address. If the
+         * announced address belongs to this host, the passive listener binds
+         * there; else on the control connection's local address (for a NAT).
+         * EPSV names no address and is not affected.
+         *
+         * @throws IllegalArgumentException naming the part that does not parse
+         */
+        public Builder passiveAddresses(String spec) {
+            this.passiveAddresses = PassiveAddresses.parse(spec);
+            return this;
+        }
+
+        /** {@link #passiveAddresses(String)} for one listener only (an address given to {@link #listen} or {@link #implicitTlsListen}). */
+        public Builder passiveAddresses(InetSocketAddress listener, String spec) {
+            listenerPassive.put(Objects.requireNonNull(listener), PassiveAddresses.parse(spec));
+            return this;
+        }
+
+        /**
+         * Client networks allowed to connect ({@code 10.0.0.0/8},
+         * {@code 2001:db8::/32}, a bare address for one host); repeatable. With
+         * any allow rule, an address no rule names is refused. The most specific
+         * rule (longest prefix) decides; an allow and a deny of the same length:
+         * deny. A refused client gets no greeting: the connection is reset at
+         * accept (behind {@link #proxyProtocol}, right after the header, by the
+         * client's address in it).
+         */
+        public Builder allowFrom(String... networks) {
+            allRules = allRules.plus(new AddressRules(cidrs(networks), List.of()));
+            return this;
+        }
+
+        /** Client networks refused at accept; repeatable. See {@link #allowFrom(String...)} for how rules combine. */
+        public Builder denyFrom(String... networks) {
+            allRules = allRules.plus(new AddressRules(List.of(), cidrs(networks)));
+            return this;
+        }
+
+        /** {@link #allowFrom(String...)} on one listener only, decided together with the global rules. */
+        public Builder allowFrom(InetSocketAddress listener, String... networks) {
+            listenerRules.merge(Objects.requireNonNull(listener), new AddressRules(cidrs(networks), List.of()),
+                    AddressRules::plus);
+            return this;
+        }
+
+        /** {@link #denyFrom(String...)} on one listener only, decided together with the global rules. */
+        public Builder denyFrom(InetSocketAddress listener, String... networks) {
+            listenerRules.merge(Objects.requireNonNull(listener), new AddressRules(List.of(), cidrs(networks)),
+                    AddressRules::plus);
+            return this;
+        }
+
+        private static List<Cidr> cidrs(String... networks) {
+            List<Cidr> out = new ArrayList<>();
+            for (String n : networks) {
+                out.add(Cidr.parse(n));
+            }
+            return out;
+        }
+
+        /**
+         * Networks never banned for failed logins (a monitoring host, a
+         * trusted office); replaces any earlier list. Default: none, so a
+         * local proxy without PROXY protocol cannot turn bans off for everyone
+         * behind it. Their failed logins still close the session after
+         * {@link #maxLoginFailures} and still wait {@link #failedLoginDelay}.
+         */
+        public Builder banExempt(String... networks) {
+            this.banExempt = cidrs(networks);
+            return this;
+        }
+
+        /**
+         * IPv6 clients are counted and banned by their network of this many
+         * bits (default 64: a subscriber gets a whole /64, and stepping through
+         * it costs an attacker nothing); 128 bans single addresses.
+         */
+        public Builder banIpv6Prefix(int bits) {
+            if (bits < 1 || bits > 128) {
+                throw new IllegalArgumentException("IPv6 ban prefix must be 1-128: " + bits);
+            }
+            this.banIpv6Prefix = bits;
+            return this;
+        }
+
+        /** Counts failed logins per address (default) or per address and user name; see {@link BanMode}. */
+        public Builder banMode(BanMode mode) {
+            this.banMode = Objects.requireNonNull(mode) == BanMode.ADDRESS ? Admission.BanMode.ADDRESS
+                    : Admission.BanMode.ADDRESS_AND_USER;
             return this;
         }
 
@@ -783,11 +969,23 @@ public final class FtpServer implements AutoCloseable {
             return plain.anonymous(anon ? (anonymousRoot != null ? anonymousRoot : root) : null, anonymousUploadOnly);
         }
 
+        private static java.util.Set<InetSocketAddress> union(java.util.Set<InetSocketAddress> a,
+                                                              java.util.Set<InetSocketAddress> b) {
+            java.util.Set<InetSocketAddress> all = new java.util.HashSet<>(a);
+            all.addAll(b);
+            return all;
+        }
+
         public FtpServer build() {
             if (listen.isEmpty() && implicitTlsListen.isEmpty()) {
                 listen.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2121));
             }
             tlsConfig = tls();
+            for (InetSocketAddress l : union(listenerRules.keySet(), listenerPassive.keySet())) {
+                if (!listen.contains(l) && !implicitTlsListen.contains(l)) {
+                    throw new IllegalArgumentException("rules for " + l + ", which is not a listen address");
+                }
+            }
             if (!Files.isDirectory(root)) {
                 throw new IllegalArgumentException("root is not a directory: " + root);
             }

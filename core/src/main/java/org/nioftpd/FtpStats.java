@@ -56,6 +56,18 @@ public final class FtpStats implements FtpEvents {
         return uploads;
     }
 
+    private final LongAdder refused = new LongAdder();
+
+    @Override
+    public void refused(java.net.InetSocketAddress client, String reason) {
+        refused.increment();
+    }
+
+    /** Connections refused before a session began: address rules, bans, session caps. */
+    public long refusedConnections() {
+        return refused.sum();
+    }
+
     @Override
     public void error(java.net.InetSocketAddress client, String what) {
         errors.increment();

@@ -21,6 +21,7 @@ import org.nioftpd.data.FileSource;
 import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
+import org.nioftpd.data.PassiveAddresses;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
@@ -117,20 +118,43 @@ final class TransferCommands {
 
     // ------------------------------------------------------ data connection setup
 
-    /** RFC 959 4.1.2: 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2). IPv4 only. */
+    /**
+     * RFC 959 4.1.2: 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2). IPv4 only.
+     * The address is chosen by the client's network (issue 15, item 4); a host
+     * name not yet resolved is looked up off the loop, with the session suspended.
+     */
     static void pasv(Session s, String arg) throws IOException {
         if (refusedByEpsvAll(s)) {
             return;
         }
-        InetAddress announce = s.context().passiveAddress();
-        if (announce == null) {
-            announce = s.localAddress().getAddress();
+        PassiveAddresses.Answer answer = s.context().passiveAddresses()
+                .answer(s.remoteAddress().getAddress(), s.localAddress().getAddress());
+        if (answer.pending() == null) {
+            enterPassive(s, answer);
+            return;
         }
+        s.offload(answer.pending(), (resolved, failure) -> {
+            try {
+                if (resolved == null) {
+                    s.reply(425, "Can't open passive connection: the passive address does not resolve ("
+                            + (failure == null ? "no address" : failure.getMessage()) + ").");
+                } else if (!s.isClosed()) {
+                    enterPassive(s, resolved);
+                }
+            } catch (IOException e) {
+                s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
+            }
+            s.resume();
+        });
+    }
+
+    private static void enterPassive(Session s, PassiveAddresses.Answer answer) throws IOException {
+        InetAddress announce = answer.announce();
         if (!(announce instanceof Inet4Address)) {
             s.reply(425, "PASV needs IPv4; use EPSV.");
             return;
         }
-        int port = listen(s);
+        int port = listen(s, answer.bind());
         if (port < 0) {
             return;
         }
@@ -161,8 +185,12 @@ final class TransferCommands {
     }
 
     private static int listen(Session s) throws IOException {
+        return listen(s, s.localAddress().getAddress());
+    }
+
+    private static int listen(Session s, InetAddress bind) throws IOException {
         try {
-            return s.data().listen().getPort();
+            return s.data().listen(bind).getPort();
         } catch (DataTransferProcess.PassivePortsExhaustedException e) {
             s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
             return -1;

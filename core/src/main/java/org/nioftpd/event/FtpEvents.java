@@ -13,6 +13,16 @@ public interface FtpEvents {
     default void connected(InetSocketAddress client) {
     }
 
+    /**
+     * A connection was refused before any session began: by the address
+     * rules (no greeting at all), a ban or a session cap (421). Every refusal
+     * is told, though the server logs one line per address per minute.
+     *
+     * @param reason {@code address rules}, {@code banned}, or the 421's text
+     */
+    default void refused(InetSocketAddress client, String reason) {
+    }
+
     /** A user logged in. */
     default void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
     }
@@ -92,6 +102,11 @@ public interface FtpEvents {
             @Override
             public void connected(InetSocketAddress client) {
                 all.forEach(e -> e.connected(client));
+            }
+
+            @Override
+            public void refused(InetSocketAddress client, String reason) {
+                all.forEach(e -> e.refused(client, reason));
             }
 
             @Override

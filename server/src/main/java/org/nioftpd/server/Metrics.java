@@ -54,6 +54,8 @@ final class Metrics implements AutoCloseable {
         long getBytesOut();
 
         long getErrors();
+
+        long getRefusedConnections();
     }
 
     /** One event loop's numbers. */
@@ -151,6 +153,10 @@ final class Metrics implements AutoCloseable {
 
             public long getErrors() {
                 return s.errors();
+            }
+
+            public long getRefusedConnections() {
+                return s.refusedConnections();
             }
         };
         register(mbs, new javax.management.StandardMBean(bean, ServerMBean.class), "org.nioftpd:type=Server");
@@ -418,6 +424,8 @@ final class Metrics implements AutoCloseable {
                     webhook.failed());
             counter(sb, "nioftpd_webhook_dropped_total", "Webhook events dropped: queue full.", webhook.dropped());
         }
+        counter(sb, "nioftpd_refused_connections_total",
+                "Connections refused before a session: address rules, bans, caps.", s.refusedConnections());
         sb.append("# HELP nioftpd_loop_channels Channels registered on an event loop.\n");
         sb.append("# TYPE nioftpd_loop_channels gauge\n");
         List<FtpServer.LoopStats> loops = server.loopStats();

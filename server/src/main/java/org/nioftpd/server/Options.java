@@ -110,9 +110,12 @@ final class Options {
                         int[] range = Values.portRange(v);
                         o.builder.passivePorts(range[0], range[1]);
                     }),
-            option(SERVING, "passive-address", "IP",
-                    "address announced in PASV replies (behind NAT)",
-                    (o, v) -> o.builder.passiveAddress(Values.ipLiteral(v))),
+            repeatable(SERVING, "passive-address", "ADDR|CIDR=ADDR,...[@LISTEN]",
+                    "address announced in PASV replies (behind NAT): an IP or host name for everyone, or"
+                            + " CIDR=ADDR rules, first match wins, ADDR an IP, a host name or 'local' (the"
+                            + " control connection's address), as 10.0.0.0/8=local,0.0.0.0/0=ftp.example.com;"
+                            + " @LISTEN: for that --listen only",
+                    (o, v) -> o.passiveAddress(v)),
             flag(SERVING, "proxy-protocol",
                     "each connection starts with a PROXY protocol v1 or v2 header (HAProxy, a load balancer),"
                             + " whose client address counts; a connection without one is closed",
@@ -178,6 +181,26 @@ final class Options {
                         Values.Ban ban = Values.ban(v);
                         o.builder.banFailedLogins(ban.failures(), ban.window(), ban.duration());
                     }),
+            repeatable(LIMITS, "ban-exempt", "CIDR[,CIDR...]",
+                    "networks never banned for failed logins, as a monitoring host (default none);"
+                            + " repeatable",
+                    (o, v) -> o.banExempt(v)),
+            option(LIMITS, "ban-ipv6-prefix", "BITS",
+                    "count and ban IPv6 clients by their network of BITS bits (default 64; 128: one address)",
+                    (o, v) -> o.builder.banIpv6Prefix(Values.intRange(v, 1, 128))),
+            option(LIMITS, "ban-mode", "MODE",
+                    "address (default): failed logins ban the client's address; address-and-user: they ban"
+                            + " that user from that address only (PASS gets 530), so one NAT address does not lock"
+                            + " out everyone behind it",
+                    (o, v) -> o.builder.banMode(banMode(v))),
+            repeatable(LIMITS, "allow-from", "CIDR[,CIDR...][@LISTEN]",
+                    "only these client networks may connect (others get no greeting); the longest matching"
+                            + " prefix of --allow-from and --deny-from decides, deny on a tie; @LISTEN: on that"
+                            + " --listen only; repeatable",
+                    (o, v) -> o.addressRule(v, true)),
+            repeatable(LIMITS, "deny-from", "CIDR[,CIDR...][@LISTEN]",
+                    "client networks refused at connect, without a greeting; repeatable",
+                    (o, v) -> o.addressRule(v, false)),
             option(LIMITS, "max-login-failures", "N",
                     "failed logins before disconnecting (default 3)",
                     (o, v) -> o.builder.maxLoginFailures(Values.positiveInt(v, 1000))),
@@ -342,6 +365,10 @@ final class Options {
     private String dotFiles = "none";
     private final List<String> hide = new ArrayList<>();
     private final List<String> deny = new ArrayList<>();
+    private final List<String> banExempt = new ArrayList<>();
+    private boolean passiveAddressGiven;
+    /** Listeners named after '@' by a per-listener option, and the first option that named each. */
+    private final Map<InetSocketAddress, String> perListener = new LinkedHashMap<>();
     private Path usersFile;
     private boolean anonymous;
     private Path anonymousRoot;
@@ -551,6 +578,58 @@ final class Options {
         }
     }
 
+    private void passiveAddress(String value) throws BadValue {
+        int at = value.lastIndexOf('@');
+        if (at >= 0) {
+            InetSocketAddress listener = Values.hostPort(value.substring(at + 1));
+            builder.passiveAddresses(listener, value.substring(0, at));
+            perListener.putIfAbsent(listener, "passive-address");
+            return;
+        }
+        if (passiveAddressGiven) {
+            throw new BadValue("given more than once for all listeners (several networks go in one value:"
+                    + " CIDR=ADDR,CIDR=ADDR)");
+        }
+        passiveAddressGiven = true;
+        builder.passiveAddresses(value);
+    }
+
+    private void banExempt(String value) {
+        banExempt.addAll(List.of(value.split(",", -1)));
+        builder.banExempt(banExempt.stream().map(String::strip).toArray(String[]::new));
+    }
+
+    private void addressRule(String value, boolean allow) throws BadValue {
+        int at = value.lastIndexOf('@');
+        String[] networks = (at < 0 ? value : value.substring(0, at)).split(",", -1);
+        for (int i = 0; i < networks.length; i++) {
+            networks[i] = networks[i].strip();
+        }
+        if (at < 0) {
+            if (allow) {
+                builder.allowFrom(networks);
+            } else {
+                builder.denyFrom(networks);
+            }
+            return;
+        }
+        InetSocketAddress listener = Values.hostPort(value.substring(at + 1));
+        perListener.putIfAbsent(listener, allow ? "allow-from" : "deny-from");
+        if (allow) {
+            builder.allowFrom(listener, networks);
+        } else {
+            builder.denyFrom(listener, networks);
+        }
+    }
+
+    private static FtpServer.BanMode banMode(String v) throws BadValue {
+        return switch (v) {
+            case "address" -> FtpServer.BanMode.ADDRESS;
+            case "address-and-user" -> FtpServer.BanMode.ADDRESS_AND_USER;
+            default -> throw new BadValue("expected address or address-and-user: " + Values.quote(v));
+        };
+    }
+
     private <T> T add(List<T> list, T value) {
         list.add(value);
         return value;
@@ -592,6 +671,12 @@ final class Options {
             }
         }
         builder.bandwidth(downloadRate, uploadRate);
+        for (Map.Entry<InetSocketAddress, String> e : perListener.entrySet()) {
+            if (!listen().contains(e.getKey()) && !implicitTlsListen.contains(e.getKey())) {
+                throw new UsageError(origin(e.getValue()) + ": @" + Logging.address(e.getKey())
+                        + " is not a --listen or --implicit-tls-listen address");
+            }
+        }
         tls();
         Path anonRoot = anonymous() ? (anonymousRoot != null ? anonymousRoot : root) : null;
         if (anonymousUploadDir != null) {
