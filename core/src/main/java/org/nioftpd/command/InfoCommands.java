@@ -172,7 +172,7 @@ final class InfoCommands {
         if (Files.isDirectory(r.real())) {
             try (DirectoryStream<Path> ds = s.fs().openDirectory(r, entry -> true)) {
                 for (Path p : ds) {
-                    FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
+                    FileInfo info = FileInfo.read(p, FileSystemView.nameOf(ds, p), r.root());
                     if (info != null) {
                         line.clear();
                         ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
@@ -185,7 +185,7 @@ final class InfoCommands {
                 }
             }
         } else {
-            FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+            FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
             if (info != null) {
                 ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
                 body.add(withoutCrlf(line));
@@ -203,7 +203,7 @@ final class InfoCommands {
     /** RFC 3659 section 7: MLST path, facts over the control connection. */
     static void mlst(Session s, String arg) throws IOException {
         FileSystemView.Resolved r = s.fs().resolveExisting(arg);
-        FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+        FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;
@@ -217,9 +217,29 @@ final class InfoCommands {
     static void site(Session s, String arg) throws IOException {
         String[] p = arg.trim().split(" +", 3);
         switch (p[0].toUpperCase(Locale.ROOT)) {
-            case "HELP" -> s.reply(214, "SITE commands: CHMOD <mode> <path>, HELP.");
+            case "HELP" -> s.reply(214, "SITE commands: CHMOD <mode> <path>, QUOTA [RESCAN], HELP.");
             case "CHMOD" -> SiteCommands.chmod(s, p);
+            case "QUOTA" -> SiteCommands.quota(s, p);
             default -> s.reply(504, "Unknown SITE command.");
         }
+    }
+
+    /**
+     * AVBL [path] (draft-peterson-streamlined-ftp-command-extensions 4):
+     * 213 and the bytes that may still be stored in that directory: the
+     * smaller of what its quota leaves and what its disk has free.
+     */
+    static void avbl(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isDirectory(r.real())) {
+            s.reply(550, "Not a directory.");
+            return;
+        }
+        long free = Files.getFileStore(r.real()).getUsableSpace();
+        org.nioftpd.fs.QuotaUsage q = s.fs().quotaFor(r.virtual());
+        if (q != null) {
+            free = Math.min(free, q.available());
+        }
+        s.reply(213, Long.toString(free));
     }
 }

@@ -32,6 +32,9 @@ final class FailureReplies {
 
     /** What a command that failed with {@code e} answers. */
     static Answer of(Exception e) {
+        if (e instanceof org.nioftpd.fs.QuotaCharge.QuotaExceededException) {
+            return new Answer(552, "Exceeded storage allocation: " + e.getMessage() + ".", false);
+        }
         if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
             return new Answer(550, "No such file or directory.", false);
         }
