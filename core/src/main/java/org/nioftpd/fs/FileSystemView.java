@@ -616,7 +616,7 @@ public final class FileSystemView {
      */
     public Resolved resolveEntry(String arg) throws IOException {
         Resolved r = resolveEntryUnchecked(arg);
-        checkRights(r.virtual(), Files.exists(r.real(), LinkOption.NOFOLLOW_LINKS));
+        checkRights(r.virtual(), false); // the entry acted on itself: RNFR's source needs no OVERWRITE
         return r;
     }
 
