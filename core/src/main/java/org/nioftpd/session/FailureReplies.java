@@ -38,6 +38,10 @@ final class FailureReplies {
         if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
             return new Answer(550, "No such file or directory.", false);
         }
+        if (e instanceof AccessDeniedException ade && ade.getReason() != null && ade.getReason().endsWith("mount point")) {
+            // the reason names the virtual path the client sent, never a real one
+            return new Answer(550, ade.getReason() + ": it cannot be deleted, removed or renamed.", false);
+        }
         if (e instanceof AccessDeniedException) {
             return new Answer(550, "Permission denied.", false);
         }
