@@ -129,20 +129,6 @@ final class Options {
                     "hide names matching PATTERN and refuse them (550) to every command, for everyone;"
                             + " repeatable",
                     (o, v) -> o.builder.deny(o.add(o.deny, Values.namePattern(v)))),
-            repeatable(FOLDERS, "mount", "/VIRTUAL DIR",
-                    "a virtual folder in every user's tree: /VIRTUAL is the directory DIR, listed in its parent as a"
-                            + " directory; repeatable (per user: mount= in the users file)",
-                    (o, v) -> o.folders = Options.mount(o.folders, v)),
-            repeatable(FOLDERS, "rights", "/PATH RIGHTS",
-                    "what users may do under /PATH (inherited below it): list, read, write, create, overwrite, append,"
-                            + " delete, rename, mkdir, rmdir, chmod, times, or all, none, read-only, upload-only;"
-                            + " +right / -right change the inherited set; hidden leaves /PATH out of listings;"
-                            + " repeatable",
-                    (o, v) -> o.folders = o.folders.with("rights", v)),
-            repeatable(FOLDERS, "quota", "[/PATH] LIMITS",
-                    "per-user quota on / or a mount: SIZE (100M, 2G), files=N, max-file=SIZE; enforced while data"
-                            + " arrives (552); repeatable",
-                    (o, v) -> o.folders = o.folders.with("quota", v)),
             option(SERVING, "banner", "TEXT",
                     "greeting sent with 220 (default 'nioftpd ready.')",
                     (o, v) -> o.builder.banner(Values.banner(v))),
@@ -168,6 +154,21 @@ final class Options {
                     "upload-only drop box for anonymous, as /incoming: new files may be stored there,"
                             + " nothing listed or read; implies --anonymous",
                     (o, v) -> o.anonymousUploadDir = Values.virtualDirectory(v)),
+
+            repeatable(FOLDERS, "mount", "/VIRTUAL DIR",
+                    "a virtual folder in every user's tree: /VIRTUAL is the directory DIR, listed in its parent as a"
+                            + " directory; repeatable (per user: mount= in the users file)",
+                    (o, v) -> o.folders = Options.mount(o.folders, v)),
+            repeatable(FOLDERS, "rights", "/PATH RIGHTS",
+                    "what users may do under /PATH (inherited below it): list, read, write, create, overwrite, append,"
+                            + " delete, rename, mkdir, rmdir, chmod, times, or all, none, read-only, upload-only;"
+                            + " +right / -right change the inherited set; hidden leaves /PATH out of listings;"
+                            + " repeatable",
+                    (o, v) -> o.folders = o.folders.with("rights", v)),
+            repeatable(FOLDERS, "quota", "[/PATH] LIMITS",
+                    "per-user quota on / or a mount: SIZE (100M, 2G), files=N, max-file=SIZE; enforced while data"
+                            + " arrives (552); repeatable; these three are re-read from --config on SIGHUP",
+                    (o, v) -> o.folders = o.folders.with("quota", v)),
 
             option(LIMITS, "max-sessions", "N",
                     "sessions at once, in all (default 10000)",
