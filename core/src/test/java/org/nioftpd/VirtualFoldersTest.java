@@ -167,6 +167,29 @@ class VirtualFoldersTest {
         }
     }
 
+    /** hide= and deny= name patterns hold below their folder only (vsftpd's hide_file and deny_file, per path). */
+    @Test
+    void namePatternsPerFolder() throws IOException {
+        Files.writeString(shared.resolve("a.tmp"), "temp\n");
+        Files.writeString(shared.resolve("b.exe"), "exe\n");
+        Files.writeString(home.resolve("c.exe"), "home exe\n");
+        FolderPolicy p = FolderPolicy.NONE.with("mount", "/a " + shared)
+                .with("rights", "/a hide=*.tmp deny=*.exe");
+        try (TestServer rw = TestServer.start(home, b -> b.authenticator((user, password) ->
+                new UserAccount("w", home, true, false, UserAccount.Limits.NONE, null, p)));
+             RawClient c = new RawClient(rw.port()).greetAndLogin("w", "x")) {
+            c.expect("TYPE I", 200);
+            assertEquals(List.of("s.txt"), lines(c.listing("NLST /a")));
+            assertEquals("temp\n", download(c, "RETR /a/a.tmp"), "hidden, not refused");
+            assertTrue(download(c, "RETR /a/b.exe").startsWith("550"));
+            assertTrue(upload(c, "STOR /a/new.exe", "x").startsWith("550"));
+            assertTrue(c.command("RNFR /a/b.exe").startsWith("550"));
+            assertEquals("home exe\n", download(c, "RETR /c.exe"), "the patterns hold below /a only");
+            assertTrue(lines(c.listing("NLST /")).contains("c.exe"));
+        }
+        assertFalse(Files.exists(shared.resolve("new.exe")));
+    }
+
     /** A link inside a mount that points out of it is as missing, even into the home. */
     @Test
     void linksLeavingAMountAreMissing() throws IOException {

@@ -2,10 +2,12 @@ package org.nioftpd.auth;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +21,7 @@ import java.util.Set;
  * rights = /incoming upload-only        rights replace what /incoming inherits
  * rights = /pub -delete,-rename         or change it: + adds, - removes
  * rights = /private none hidden         hidden: left out of its parent's listing
+ * rights = /pub hide=*.tmp deny=*.exe   name patterns below /pub: left out of listings, or refused too
  * quota  = /incoming 100M files=1000 max-file=10M
  * quota  = 1G                           no path: the user's whole tree (/)
  * </pre>
@@ -38,12 +41,22 @@ public final class FolderPolicy {
      * @param add      rights added to the inherited ones
      * @param remove   rights taken from the inherited ones
      * @param hidden   the path is left out of its parent's listings
+     * @param hide     name patterns ({@code *}, {@code ?}) left out of listings below the path (vsftpd's hide_file)
+     * @param deny     name patterns hidden and refused below the path (vsftpd's deny_file)
      */
-    public record Rule(Set<Right> set, Set<Right> add, Set<Right> remove, boolean hidden) {
+    public record Rule(Set<Right> set, Set<Right> add, Set<Right> remove, boolean hidden, List<String> hide,
+                       List<String> deny) {
         public Rule {
             set = set == null ? null : Set.copyOf(set);
             add = Set.copyOf(add);
             remove = Set.copyOf(remove);
+            hide = List.copyOf(hide);
+            deny = List.copyOf(deny);
+        }
+
+        /** A rule without name patterns. */
+        public Rule(Set<Right> set, Set<Right> add, Set<Right> remove, boolean hidden) {
+            this(set, add, remove, hidden, List.of(), List.of());
         }
 
         /** The rights under this rule's path, given those inherited from above it. */
@@ -172,12 +185,22 @@ public final class FolderPolicy {
         EnumSet<Right> add = EnumSet.noneOf(Right.class);
         EnumSet<Right> remove = EnumSet.noneOf(Right.class);
         boolean hidden = false;
+        List<String> hide = new ArrayList<>();
+        List<String> deny = new ArrayList<>();
         for (int i = from; i < words.length; i++) {
             String w = words[i];
             if (w.isEmpty()) {
                 continue;
             }
-            if (w.equalsIgnoreCase("hidden")) {
+            if (w.startsWith("hide=") || w.startsWith("deny=")) {
+                String pattern = w.substring(5);
+                if (pattern.isEmpty() || pattern.indexOf('/') >= 0 || pattern.indexOf('\0') >= 0
+                        || pattern.length() > 255) {
+                    throw new IllegalArgumentException("a name pattern is one file name with * and ?, no '/': '"
+                            + pattern + "'");
+                }
+                (w.startsWith("hide=") ? hide : deny).add(pattern);
+            } else if (w.equalsIgnoreCase("hidden")) {
                 hidden = true;
             } else if (w.startsWith("+")) {
                 add.addAll(Right.named(w.substring(1)));
@@ -190,10 +213,10 @@ public final class FolderPolicy {
                 set.addAll(Right.named(w));
             }
         }
-        if (set == null && add.isEmpty() && remove.isEmpty() && !hidden) {
+        if (set == null && add.isEmpty() && remove.isEmpty() && !hidden && hide.isEmpty() && deny.isEmpty()) {
             throw new IllegalArgumentException("rights: name at least one right");
         }
-        return new Rule(set, add, remove, hidden);
+        return new Rule(set, add, remove, hidden, hide, deny);
     }
 
     /** Checks what holds between lines: quotas on "/" or a mount only. Returns this. */

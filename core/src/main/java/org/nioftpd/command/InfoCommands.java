@@ -175,7 +175,7 @@ final class InfoCommands {
                     FileInfo info = FileInfo.read(p, FileSystemView.nameOf(ds, p), r.root());
                     if (info != null) {
                         line.clear();
-                        ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                        ListFormat.LIST.append(line, info, s.fs().writableAt(r.virtual()), now, s.mlstFacts());
                         body.add(withoutCrlf(line));
                     }
                     if (body.size() >= MAX_CONTROL_LISTING) {
@@ -187,7 +187,7 @@ final class InfoCommands {
         } else {
             FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
             if (info != null) {
-                ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                ListFormat.LIST.append(line, info, s.fs().writableAt(r.virtual()), now, s.mlstFacts());
                 body.add(withoutCrlf(line));
             }
         }
@@ -209,7 +209,7 @@ final class InfoCommands {
             return;
         }
         LineBuffer facts = new LineBuffer();
-        ListFormat.appendFacts(facts, info, s.user().writable(), info.isDirectory() ? "dir" : "file", s.mlstFacts());
+        ListFormat.appendFacts(facts, info, s.fs().writableAt(r.virtual()), info.isDirectory() ? "dir" : "file", s.mlstFacts());
         s.reply(250, "Listing " + r.virtual(), List.of(facts + " " + r.virtual()), "End.");
     }
 

@@ -525,7 +525,7 @@ final class TransferCommands {
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                compressed(s, new ListingSource(List.of(info), format, s.user().writable(), s.mlstFacts()))),
+                compressed(s, new ListingSource(List.of(info), format, s.fs().writableAt(r.virtual()), s.mlstFacts()))),
                 "Here comes the listing.");
     }
 
@@ -536,7 +536,7 @@ final class TransferCommands {
         }
         DirectoryStream<Path> stream = s.fs().openDirectory(dir, filter); // hidden names out, sorted by name
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                compressed(s, new ListingSource(stream, dir.root(), format, s.user().writable(),
+                compressed(s, new ListingSource(stream, dir.root(), format, s.fs().writableAt(dir.virtual()),
                         s.mlstFacts()))), "Here comes the listing.");
     }
 

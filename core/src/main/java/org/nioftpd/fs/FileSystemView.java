@@ -86,6 +86,8 @@ public final class FileSystemView {
     /** Quota root (virtual) to its usage. */
     private final Map<String, QuotaUsage> quotas;
     private final boolean mayWrite;
+    /** Rule path to the name patterns (hide=, deny=) that hold below it; empty for most users. */
+    private final Map<String, NamePolicy> folderNames;
     private Op op = Op.NONE;
     private String cwd = "/";
     private int maxDepth = DEFAULT_MAX_DEPTH;
@@ -166,6 +168,14 @@ public final class FileSystemView {
             }
         }
         this.rights = effective;
+        Map<String, NamePolicy> patterns = new HashMap<>();
+        for (Map.Entry<String, FolderPolicy.Rule> r : rules.entrySet()) {
+            if (!r.getValue().hide().isEmpty() || !r.getValue().deny().isEmpty()) {
+                patterns.put(r.getKey(), NamePolicy.of(NamePolicy.DotFiles.ALL, r.getValue().hide(),
+                        r.getValue().deny()));
+            }
+        }
+        this.folderNames = Map.copyOf(patterns);
         this.hidden = Set.copyOf(hiddenPaths);
         this.mayWrite = anyWrite;
 
@@ -232,6 +242,16 @@ public final class FileSystemView {
     /** What the user may do at {@code virtual} (an absolute, normal virtual path). */
     public Set<Right> rightsAt(String virtual) {
         return rightsIn(rights, virtual);
+    }
+
+    /** Whether any change is allowed at {@code virtual}: what the perm facts and LIST's mode bits say. */
+    public boolean writableAt(String virtual) {
+        for (Right r : rightsAt(virtual)) {
+            if (r.writes()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** False if no path of the tree allows any change: write commands are refused before their handler. */
@@ -331,6 +351,9 @@ public final class FileSystemView {
      * asked anything: the reply is the same whether the name exists or not.
      */
     private void checkNames(String virtual) throws AccessDeniedException {
+        if (!folderNames.isEmpty()) {
+            checkFolderNames(virtual);
+        }
         if (names.isEmpty()) {
             return;
         }
@@ -343,6 +366,40 @@ public final class FileSystemView {
             }
             if (names.denied(virtual.substring(i, j))) {
                 throw new AccessDeniedException(virtual, null, "name not allowed");
+            }
+            i = j + 1;
+        }
+    }
+
+    /** The name patterns of the rules at or above {@code dir}: what holds for the names in it. */
+    private List<NamePolicy> folderNamesIn(String dir) {
+        if (folderNames.isEmpty()) {
+            return List.of();
+        }
+        List<NamePolicy> in = new ArrayList<>();
+        for (Map.Entry<String, NamePolicy> e : folderNames.entrySet()) {
+            if (under(dir, e.getKey())) {
+                in.add(e.getValue());
+            }
+        }
+        return in;
+    }
+
+    /** Refuses a component that a deny= pattern of a folder above it names. */
+    private void checkFolderNames(String virtual) throws AccessDeniedException {
+        int i = 1;
+        int n = virtual.length();
+        while (i < n) {
+            int j = virtual.indexOf('/', i);
+            if (j < 0) {
+                j = n;
+            }
+            String parent = i == 1 ? "/" : virtual.substring(0, i - 1);
+            String name = virtual.substring(i, j);
+            for (NamePolicy p : folderNamesIn(parent)) {
+                if (p.denied(name)) {
+                    throw new AccessDeniedException(virtual, null, "name not allowed");
+                }
             }
             i = j + 1;
         }
@@ -381,12 +438,18 @@ public final class FileSystemView {
             }
         }
         boolean checkHidden = !hidden.isEmpty();
+        List<NamePolicy> here = folderNamesIn(dir.virtual());
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), entry -> {
             Path name = entry.getFileName();
             if (name == null) {
                 return filter.accept(entry);
             }
             String n = name.toString();
+            for (NamePolicy p : here) {
+                if (p.hidden(n)) {
+                    return false;
+                }
+            }
             return !names.hidden(n) && !shadowed.contains(n)
                     && (!checkHidden || !hidden.contains(prefix + n)) && filter.accept(entry);
         });
