@@ -131,6 +131,7 @@ final class Daemon implements AutoCloseable {
      * stay. Returns false on such an error. Any thread.
      */
     boolean reload() {
+        boolean foldersOk = true;
         if (logins != null && logins.reloadsFolders()) {
             try {
                 FolderPolicy f = logins.reloadFolders();
@@ -138,14 +139,12 @@ final class Daemon implements AutoCloseable {
                         + f.mounts().size() + " mounts, " + f.rules().size() + " rights, " + f.quotas().size()
                         + " quotas");
             } catch (Options.UsageError e) {
+                foldersOk = false;
                 LOG.log(System.Logger.Level.ERROR, "mount, rights and quota lines not reloaded, the previous"
                         + " stay: " + e.getMessage());
-                if (!logins.hasUsersFile() && xferlog == null) {
-                    return false;
-                }
             }
             if (!logins.hasUsersFile() && xferlog == null) {
-                return true;
+                return foldersOk;
             }
         }
         if ((logins == null || !logins.hasUsersFile()) && xferlog == null) {
@@ -171,7 +170,7 @@ final class Daemon implements AutoCloseable {
         if (xferlog != null) {
             xferlog.reopen();
         }
-        return ok;
+        return ok && foldersOk;
     }
 
     /**

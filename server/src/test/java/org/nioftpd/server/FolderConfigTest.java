@@ -88,7 +88,7 @@ class FolderConfigTest extends DaemonTestBase {
         assertFalse(before.storeFile("y", new ByteArrayInputStream(new byte[] {1})), "a session keeps its rights");
         // a bad file changes nothing
         conf("rights = / nonsense");
-        d.reload();
+        assertFalse(d.reload(), "a bad line is a failed reload");
         FTPClient third = login(d, "u", "pw");
         assertTrue(third.storeFile("z", new ByteArrayInputStream(new byte[] {1})), third.getReplyString());
     }
