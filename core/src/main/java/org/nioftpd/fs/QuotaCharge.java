@@ -41,7 +41,7 @@ public final class QuotaCharge {
      * Opens the account of an upload, before its file is created: refused
      * (an {@link QuotaExceededException}) when the file count is full.
      *
-     * @param usage       the quota root's usage; null for none (then only nothing is checked)
+     * @param usage       the quota root's usage; null for none (nothing to count)
      * @param existing    the size of the file there now, or -1 if there is none
      * @param start       where the writing starts (the REST offset, the end for APPE, 0 for a new file)
      * @param inPlace     written into the file itself (APPE, REST + STOR), not a temporary
