@@ -173,10 +173,10 @@ final class InfoCommands {
         if (Files.isDirectory(r.real())) {
             try (DirectoryStream<Path> ds = s.fs().openDirectory(r, entry -> true)) {
                 for (Path p : ds) {
-                    FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
+                    FileInfo info = FileInfo.read(p, FileSystemView.nameOf(ds, p), r.root());
                     if (info != null) {
                         line.clear();
-                        ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                        ListFormat.LIST.append(line, info, s.fs().writableAt(r.virtual()), now, s.mlstFacts());
                         body.add(withoutCrlf(line));
                     }
                     if (body.size() >= MAX_CONTROL_LISTING) {
@@ -186,9 +186,9 @@ final class InfoCommands {
                 }
             }
         } else {
-            FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+            FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
             if (info != null) {
-                ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                ListFormat.LIST.append(line, info, s.fs().writableAt(r.virtual()), now, s.mlstFacts());
                 body.add(withoutCrlf(line));
             }
         }
@@ -204,13 +204,13 @@ final class InfoCommands {
     /** RFC 3659 section 7: MLST path, facts over the control connection. */
     static void mlst(Session s, String arg) throws IOException {
         FileSystemView.Resolved r = s.fs().resolveExisting(arg);
-        FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+        FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;
         }
         LineBuffer facts = new LineBuffer();
-        ListFormat.appendFacts(facts, info, s.user().writable(), info.isDirectory() ? "dir" : "file", s.mlstFacts());
+        ListFormat.appendFacts(facts, info, s.fs().writableAt(r.virtual()), info.isDirectory() ? "dir" : "file", s.mlstFacts());
         s.reply(250, "Listing " + r.virtual(), List.of(facts + " " + r.virtual()), "End.");
     }
 
@@ -228,7 +228,9 @@ final class InfoCommands {
             s.reply(504, "Unknown SITE command " + Printable.forLog(name, 32) + " (SITE HELP lists them).");
             return;
         }
-        if (c.access() == Command.Access.WRITE && !s.user().writable()) {
+        // The sub-command's own op: the paths it resolves are checked for it, as the main table's are.
+        s.fs().op(c.op() == null ? org.nioftpd.fs.Op.NONE : c.op());
+        if (c.access() == Command.Access.WRITE && !s.fs().mayWrite()) {
             s.reply(550, "Permission denied.");
             return;
         }
@@ -260,5 +262,24 @@ final class InfoCommands {
             body.add(c.help());
         }
         s.reply(214, "SITE commands:", body, "SITE HELP OK.");
+    }
+
+    /**
+     * AVBL [path] (draft-peterson-streamlined-ftp-command-extensions 4):
+     * 213 and the bytes that may still be stored in that directory: the
+     * smaller of what its quota leaves and what its disk has free.
+     */
+    static void avbl(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isDirectory(r.real())) {
+            s.reply(550, "Not a directory.");
+            return;
+        }
+        long free = Files.getFileStore(r.real()).getUsableSpace();
+        org.nioftpd.fs.QuotaUsage q = s.fs().quotaFor(r.virtual());
+        if (q != null) {
+            free = Math.min(free, q.available());
+        }
+        s.reply(213, Long.toString(free));
     }
 }

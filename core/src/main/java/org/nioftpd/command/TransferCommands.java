@@ -26,6 +26,7 @@ import org.nioftpd.data.Transfer;
 import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.QuotaCharge;
 import org.nioftpd.fs.Glob;
 import org.nioftpd.fs.TemporaryFiles;
 import org.nioftpd.protocol.IpLiteral;
@@ -349,15 +350,36 @@ final class TransferCommands {
                 s.reply(554, "Restart offset " + offset + " is past the end of the file.");
                 return;
             }
+            QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existingSize(r.real()), offset, true);
             FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
             file.truncate(offset);
             file.position(offset);
-            upload(s, r, "STOR", file, null);
+            upload(s, r, "STOR", file, null, charge);
             return;
         }
+        QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existingSize(r.real()), 0, false);
         Path temporary = temporaryBeside(s, r.real());
-        FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-        upload(s, r, "STOR", file, temporary);
+        FileChannel file;
+        try {
+            file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        } catch (IOException | RuntimeException e) {
+            if (charge != null) {
+                charge.abandoned(null);
+            }
+            throw e;
+        }
+        upload(s, r, "STOR", file, temporary, charge);
+    }
+
+    /** The size of the regular file at {@code p}, or -1 if there is none (a new name, for the quota). */
+    private static long existingSize(Path p) throws IOException {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a =
+                    Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.isRegularFile() ? a.size() : -1;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -1;
+        }
     }
 
     /**
@@ -373,6 +395,7 @@ final class TransferCommands {
         }
         Path dir = r.real().getParent();
         String name = r.real().getFileName().toString();
+        QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), -1, 0, false);
         for (int i = 0; i < 1000; i++) {
             Path candidate = dir.resolve(i == 0 ? name : name + "." + i);
             FileChannel file;
@@ -380,11 +403,20 @@ final class TransferCommands {
                 file = FileChannel.open(candidate, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 continue;
+            } catch (IOException | RuntimeException e) {
+                if (charge != null) {
+                    charge.abandoned(null);
+                }
+                throw e;
             }
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
-            upload(s, s.fs().toVirtual(candidate), candidate, "STOU", file, candidate,
-                    "FILE: " + candidate.getFileName());
+            String parent = r.virtual().substring(0, r.virtual().lastIndexOf('/'));
+            upload(s, parent + "/" + candidate.getFileName(), candidate, "STOU", file, candidate,
+                    "FILE: " + candidate.getFileName(), charge);
             return;
+        }
+        if (charge != null) {
+            charge.abandoned(null);
         }
         s.reply(553, "Could not find a unique name.");
     }
@@ -399,9 +431,11 @@ final class TransferCommands {
         if (refusedWithoutDataSetup(s)) {
             return;
         }
+        long existing = existingSize(r.real());
+        QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existing, Math.max(existing, 0), true);
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        upload(s, r, "APPE", file, null);
+        upload(s, r, "APPE", file, null, charge);
     }
 
     /**
@@ -425,8 +459,9 @@ final class TransferCommands {
         }
     }
 
-    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
-        upload(s, r.virtual(), r.real(), verb, file, temporary, null);
+    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary,
+                               QuotaCharge charge) {
+        upload(s, r.virtual(), r.real(), verb, file, temporary, null, charge);
     }
 
     /**
@@ -435,12 +470,13 @@ final class TransferCommands {
      * {@code announce} is the 150 text, or null for the usual one.
      */
     private static void upload(Session s, String virtual, Path target, String verb, FileChannel file,
-                               Path temporary, String announce) {
+                               Path temporary, String announce, QuotaCharge charge) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
                 .inflateLimit(s.context().guards().maxInflateRatio(), s.context().guards().inflateAllowance())
                 .commitOn(s.context().workers())
+                .quota(charge)
                 .logEntry(new Transfer.LogEntry(virtual, target, true, ascii != null));
         s.startTransfer(t, announce != null ? announce
                 : "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
@@ -514,13 +550,13 @@ final class TransferCommands {
             return;
         }
         FileInfo info = FileInfo.read(r.real(),
-                org.nioftpd.protocol.Printable.name(format == ListFormat.NLST ? path : r.name()), s.fs().root());
+                org.nioftpd.protocol.Printable.name(format == ListFormat.NLST ? path : r.name()), r.root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                compressed(s, new ListingSource(List.of(info), format, s.user().writable(), s.mlstFacts()))),
+                compressed(s, new ListingSource(List.of(info), format, s.fs().writableAt(r.virtual()), s.mlstFacts()))),
                 "Here comes the listing.");
     }
 
@@ -531,7 +567,7 @@ final class TransferCommands {
         }
         DirectoryStream<Path> stream = s.fs().openDirectory(dir, filter); // hidden names out, sorted by name
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
+                compressed(s, new ListingSource(stream, dir.root(), format, s.fs().writableAt(dir.virtual()),
                         s.mlstFacts()))), "Here comes the listing.");
     }
 

@@ -3,6 +3,7 @@ package org.nioftpd.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import org.nioftpd.fs.QuotaCharge;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -64,6 +65,8 @@ public final class Upload extends Transfer {
     private Executor committer;
     /** The commit runs on a worker: the file and the temporary are its until it posts back. */
     private boolean committing;
+    /** The quota this upload counts against, or null. */
+    private QuotaCharge quota;
 
     /**
      * A new file is written to {@code temporary} beside its {@code target} and
@@ -102,6 +105,16 @@ public final class Upload extends Transfer {
     public Upload inflateLimit(long ratio, long allowance) {
         this.maxInflateRatio = ratio;
         this.inflateAllowance = allowance;
+        return this;
+    }
+
+    /**
+     * Counts every chunk against {@code charge} before writing it: past the
+     * limit the upload ends with 552, its temporary removed (or, in place, the
+     * file cut back to where it started); null for none.
+     */
+    public Upload quota(QuotaCharge charge) {
+        this.quota = charge;
         return this;
     }
 
@@ -298,6 +311,13 @@ public final class Upload extends Transfer {
     }
 
     private void writeFully(ByteBuffer b) throws LocalFileException {
+        if (quota != null && b.hasRemaining()) {
+            try {
+                quota.beforeWrite(b.remaining());
+            } catch (QuotaCharge.QuotaExceededException e) {
+                throw LocalFileException.overLimit(e.getMessage());
+            }
+        }
         try {
             while (b.hasRemaining()) {
                 file.write(b);
@@ -369,6 +389,9 @@ public final class Upload extends Transfer {
                 }
             }
             complete = true;
+            if (quota != null) {
+                quota.committed();
+            }
         } catch (IOException e) {
             throw new LocalFileException(e);
         }
@@ -381,6 +404,9 @@ public final class Upload extends Transfer {
         }
         if (committing) {
             return; // a worker is closing and renaming: the file and the temporary are its
+        }
+        if (!complete && quota != null) {
+            quota.abandoned(file);
         }
         try {
             file.close();

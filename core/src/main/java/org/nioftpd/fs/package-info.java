@@ -1,5 +1,7 @@
 /**
  * One user's view of the disk: {@code FileSystemView} confines every path in two steps (as text, then after links),
- * plus listing formats and wildcards; its calls block as page-cached disk I/O does, on the loop.
+ * per mount (virtual folders), checks the user's rights for the command's {@code Op} on every path it resolves (the one
+ * decision point), and counts quotas ({@code QuotaUsage}, {@code QuotaCharge}); plus listing formats and wildcards.
+ * Its calls block as page-cached disk I/O does, on the loop. Reads the policy types of {@code auth}.
  */
 package org.nioftpd.fs;

@@ -2,6 +2,7 @@ package org.nioftpd.session;
 
 import java.io.IOException;
 import java.util.List;
+import org.nioftpd.fs.Op;
 
 /**
  * One row of the command table: everything the dispatcher needs to know about
@@ -17,9 +18,12 @@ import java.util.List;
  * @param runsDuringTransfer whether it runs while a transfer is in progress (ABOR,
  *                 STAT, NOOP, QUIT); every other command waits for the transfer's end
  * @param handler  what it does
+ * @param op       what it does to the paths it names: the user's rights there are checked for it
+ *                 whenever the handler resolves a path ({@link org.nioftpd.fs.FileSystemView#op});
+ *                 null until declared, which the table test refuses and the dispatcher treats as NONE
  */
 public record Command(String name, List<String> aliases, Access access, Arg arg, String feat, String help,
-                      String rfc, boolean runsDuringTransfer, Handler handler) {
+                      String rfc, boolean runsDuringTransfer, Handler handler, Op op) {
 
     /** Who may send a command. */
     public enum Access {
@@ -43,18 +47,23 @@ public record Command(String name, List<String> aliases, Access access, Arg arg,
     }
 
     public static Command of(String name, Access access, Arg arg, String help, String rfc, Handler handler) {
-        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler);
+        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler, null);
     }
 
     public Command alias(String... more) {
-        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler);
+        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler, op);
     }
 
     public Command feat(String line) {
-        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler);
+        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler, op);
     }
 
     public Command duringTransfer() {
-        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler);
+        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler, op);
+    }
+
+    /** Declares what the command does to the paths it names (its rights column). */
+    public Command op(Op what) {
+        return new Command(name, aliases, access, arg, feat, help, rfc, runsDuringTransfer, handler, what);
     }
 }

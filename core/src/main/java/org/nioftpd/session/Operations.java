@@ -237,7 +237,7 @@ final class Operations {
             return null;
         }
         try {
-            return virtual.equals("/") ? fs.root() : fs.root().resolve(virtual.substring(1));
+            return fs.lexical(virtual); // through the mount the path is in
         } catch (InvalidPathException e) {
             return null;
         }

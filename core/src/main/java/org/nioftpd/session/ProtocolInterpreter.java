@@ -17,6 +17,9 @@ import org.nioftpd.data.Transfer;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.extension.CommandContext;
 import org.nioftpd.extension.Veto;
+import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.Op;
+import org.nioftpd.fs.QuotaUsage;
 import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.protocol.Printable;
@@ -320,9 +323,18 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             reply(501, command.name() + " takes no argument.");
             return;
         }
-        if (command.access() == Command.Access.WRITE && !session.user().writable() && !mayDropFile(command)) {
-            reply(550, "Permission denied.");
-            return;
+        Op op = command.op() == null ? Op.NONE : command.op();
+        FileSystemView fs = session.fs();
+        if (fs != null) {
+            // The one decision point for rights: every path the handler resolves is checked for this op.
+            fs.op(op);
+            if (command.access() == Command.Access.WRITE && !fs.mayWrite()) {
+                reply(550, "Permission denied.");
+                return;
+            }
+            if (op.writes() && quotaScanFirst(fs, command, verb, arg)) {
+                return;
+            }
         }
         if (!commands.hooks().isEmpty() && !command.runsDuringTransfer()) {
             askHooks(command, verb, arg);
@@ -378,10 +390,45 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     }
 
 
-    /** A read-only user with a drop box may store new files there (the view checks where). */
-    private boolean mayDropFile(Command command) {
-        return session.user().uploadOnly() != null
-                && (command.name().equals("STOR") || command.name().equals("STOU"));
+    /**
+     * Quota usage is counted from a scan of the user's directories, made on
+     * first use: before a command that may store, the scan runs on the bulk
+     * lane with the session suspended, and the command runs when it is done
+     * (REST and RNFR still hold: it has not started). True if it was deferred.
+     */
+    private boolean quotaScanFirst(FileSystemView fs, Command command, String verb, String arg) {
+        boolean stale = false;
+        for (QuotaUsage q : fs.quotas()) {
+            stale |= !q.ready();
+        }
+        if (!stale) {
+            return false;
+        }
+        offload(context.bulkWorkers(), () -> {
+            for (QuotaUsage q : fs.quotas()) {
+                if (!q.ready()) {
+                    q.scan();
+                }
+            }
+            return null;
+        }, (ignored, failure) -> {
+            suspended = false;
+            if (failure != null) {
+                events().error(session.remoteAddress(), "quota scan: " + failure);
+                reply(451, "Local error: cannot count quota usage.");
+            } else if (session.fs() == fs) {
+                execute(command, verb, arg);
+            } else {
+                reply(451, "Local error: the session changed during the quota scan.");
+            }
+            if (!suspended) {
+                resume();
+            }
+        }, () -> {
+            reply(450, "Server busy counting quota usage; try again.");
+            resume();
+        });
+        return true;
     }
 
     // ---------------------------------------------------------------- replies

@@ -239,7 +239,8 @@ public final class Session {
      */
     public boolean login(UserAccount account) throws IOException {
         FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly(),
-                context.names().forUser(account.anonymous())).maxDepth(context.guards().maxPathDepth());
+                context.names().forUser(account.anonymous()), account.folders(), account.name(),
+                context.users()::quota).maxDepth(context.guards().maxPathDepth());
         if (!context.users().login(account)) {
             return false;
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import javax.management.JMException;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.FtpServer;
+import org.nioftpd.auth.FolderPolicy;
 
 /**
  * A running nioftpd as the daemon runs it: the server, and around it what
@@ -161,6 +162,22 @@ final class Daemon implements AutoCloseable {
      * stay. Returns false on such an error. Any thread.
      */
     boolean reload() {
+        boolean foldersOk = true;
+        if (logins != null && logins.reloadsFolders()) {
+            try {
+                FolderPolicy f = logins.reloadFolders();
+                LOG.log(System.Logger.Level.INFO, "reloaded mount, rights and quota lines for new sessions: "
+                        + f.mounts().size() + " mounts, " + f.rules().size() + " rights, " + f.quotas().size()
+                        + " quotas");
+            } catch (Options.UsageError e) {
+                foldersOk = false;
+                LOG.log(System.Logger.Level.ERROR, "mount, rights and quota lines not reloaded, the previous"
+                        + " stay: " + e.getMessage());
+            }
+            if (!logins.hasUsersFile() && xferlog == null) {
+                return foldersOk;
+            }
+        }
         if ((logins == null || !logins.hasUsersFile()) && xferlog == null) {
             LOG.log(System.Logger.Level.INFO, "reload: nothing to reload (no --users, no --xferlog)");
             return true;
@@ -171,7 +188,7 @@ final class Daemon implements AutoCloseable {
                 logins.reload();
                 LOG.log(System.Logger.Level.INFO, "reloaded " + logins.usersPath() + ": " + logins.size() + " users");
                 // a home that does not exist would only show as a 530 at that user's next login
-                for (Preflight.Problem p : Preflight.usersFile(logins.usersPath())) {
+                for (Preflight.Problem p : Preflight.usersFile(logins.usersPath(), logins.folders())) {
                     LOG.log(p.severity() == Preflight.Severity.ERROR ? System.Logger.Level.ERROR
                             : System.Logger.Level.WARNING, p.text());
                 }
@@ -184,7 +201,7 @@ final class Daemon implements AutoCloseable {
         if (xferlog != null) {
             xferlog.reopen();
         }
-        return ok;
+        return ok && foldersOk;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nioftpd.FtpServer;
 import org.nioftpd.event.Operation;
+import org.nioftpd.auth.FolderPolicy;
 import org.nioftpd.server.Values.BadValue;
 import org.nioftpd.server.Values.User;
 
@@ -73,6 +74,7 @@ final class Options {
     private static final String SERVING = "Serving:";
     private static final String LOGINS = "Logins:";
     private static final String LIMITS = "Limits:";
+    private static final String FOLDERS = "Folders, rights and quotas:";
     private static final String TIMEOUTS = "Timeouts (seconds):";
     private static final String TLS = "FTPS (TLS):";
     private static final String LOGS = "Logs and monitoring:";
@@ -157,6 +159,21 @@ final class Options {
                     "upload-only drop box for anonymous, as /incoming: new files may be stored there,"
                             + " nothing listed or read; implies --anonymous",
                     (o, v) -> o.anonymousUploadDir = Values.virtualDirectory(v)),
+
+            repeatable(FOLDERS, "mount", "/VIRTUAL DIR",
+                    "a virtual folder in every user's tree: /VIRTUAL is the directory DIR, listed in its parent as a"
+                            + " directory; repeatable (per user: mount= in the users file)",
+                    (o, v) -> o.folders = Options.mount(o.folders, v)),
+            repeatable(FOLDERS, "rights", "/PATH RIGHTS",
+                    "what users may do under /PATH (inherited below it): list, read, write, create, overwrite, append,"
+                            + " delete, rename, mkdir, rmdir, chmod, times, or all, none, read-only, upload-only;"
+                            + " +right / -right change the inherited set; hidden leaves /PATH out of listings;"
+                            + " repeatable",
+                    (o, v) -> o.folders = o.folders.with("rights", v)),
+            repeatable(FOLDERS, "quota", "[/PATH] LIMITS",
+                    "per-user quota on / or a mount: SIZE (100M, 2G), files=N, max-file=SIZE; enforced while data"
+                            + " arrives (552); repeatable; these three are re-read from --config on SIGHUP",
+                    (o, v) -> o.folders = o.folders.with("quota", v)),
 
             option(LIMITS, "max-sessions", "N",
                     "sessions at once, in all (default 10000)",
@@ -398,6 +415,8 @@ final class Options {
     private boolean help;
     private boolean version;
     private Logins logins;
+    /** mount, rights and quota lines: every user's, under each user's own (users file). */
+    private FolderPolicy folders = FolderPolicy.NONE;
     /** For each option applied, where its value came from: "--root" or "nioftpd.conf:3: root". */
     private final Map<Option, String> origins = new HashMap<>();
 
@@ -694,7 +713,60 @@ final class Options {
             throw new UsageError(origin("users") + ": cannot read " + Values.quote(usersFile.toString()) + ": "
                     + Daemon.reason(e));
         }
+        try {
+            folders.check();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(origin("quota") + ": " + e.getMessage());
+        }
+        boolean onCommandLine = false;
+        for (String n : List.of("mount", "rights", "quota")) {
+            String from = origins.get(BY_NAME.get(n));
+            onCommandLine |= from != null && from.startsWith("--");
+        }
+        boolean fromFile = config != null && !onCommandLine;
+        logins.folders(folders, fromFile ? config : null);
         builder.authenticator(logins);
+    }
+
+    /** A mount line, its directory checked to exist now (a mount of nothing would only show at login). */
+    static FolderPolicy mount(FolderPolicy folders, String value) throws BadValue {
+        FolderPolicy next = folders.with("mount", value);
+        for (Map.Entry<String, Path> m : next.mounts().entrySet()) {
+            if (!Files.isDirectory(m.getValue())) {
+                throw new BadValue("not a directory: " + Values.quote(m.getValue().toString()));
+            }
+        }
+        return next;
+    }
+
+    /**
+     * The mount, rights and quota lines of a config file (SIGHUP re-reads
+     * them for new sessions): a bad line is an error naming its file and line.
+     */
+    static FolderPolicy foldersFrom(String configFile) throws UsageError {
+        FolderPolicy f = FolderPolicy.NONE;
+        for (Setting s : ConfigFile.read(configFile)) {
+            String name = s.option().name();
+            try {
+                if (name.equals("mount")) {
+                    f = mount(f, s.value());
+                } else if (name.equals("rights") || name.equals("quota")) {
+                    f = f.with(name, s.value());
+                }
+            } catch (BadValue | IllegalArgumentException e) {
+                throw new UsageError(s.origin() + ": " + e.getMessage());
+            }
+        }
+        try {
+            return f.check();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(configFile + ": " + e.getMessage());
+        }
+    }
+
+    /** The server-wide folder lines (for --check-config and the startup line). */
+    FolderPolicy folders() {
+        return folders;
     }
 
     /** The TLS key: a PEM pair or a PKCS#12 keystore, never both. The files are read at build(). */

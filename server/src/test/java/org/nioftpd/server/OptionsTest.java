@@ -272,6 +272,9 @@ class OptionsTest {
         samples.put("max-checksums-per-address", "4");
         samples.put("max-hash-bytes", "16G");
         samples.put("deny", "*.key");
+        samples.put("mount", "/shared " + dir);
+        samples.put("rights", "/shared read-only");
+        samples.put("quota", "/ 1G files=1000");
         samples.put("xferlog", dir.resolve("xferlog").toString());
         samples.put("metrics-listen", "127.0.0.1:0");
         Path token = Files.writeString(dir.resolve("metrics.token"), "t0ken\n");
