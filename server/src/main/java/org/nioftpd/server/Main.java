@@ -47,7 +47,7 @@ public final class Main {
         if (args.length > 0 && args[0].equals(HASH_PASSWORD)) {
             return hashPassword(Arrays.copyOfRange(args, 1, args.length), System.console(), System.in, out, err);
         }
-        if (args.length > 0 && (args[0].equals(Admin.WHO) || args[0].equals(Admin.KICK))) {
+        if (args.length > 0 && Admin.handles(args[0])) {
             return Admin.run(args, out, err);
         }
         return run(args, out, err, new UntilSignal());

@@ -79,6 +79,18 @@ final class Metrics implements AutoCloseable {
         String[] kick(String target);
     }
 
+    /** Bans in force, and banning by hand: {@code org.nioftpd:type=Bans}. */
+    public interface BansMBean {
+        /** The bans in force as JSON, the same document as {@code GET /bans}. */
+        String list();
+
+        /** Bans {@code network} (an address or CIDR) for {@code seconds}; ends its sessions. */
+        void ban(String network, long seconds, String reason);
+
+        /** Lifts the bans on {@code network} and inside it; returns how many. */
+        int unban(String network);
+    }
+
     private final FtpServer server;
     private final List<ObjectName> registered = new ArrayList<>();
     private HttpServer http;
@@ -179,6 +191,20 @@ final class Metrics implements AutoCloseable {
         };
         register(mbs, new javax.management.StandardMBean(sessions, SessionsMBean.class),
                 "org.nioftpd:type=Sessions");
+        BansMBean bans = new BansMBean() {
+            public String list() {
+                return SessionsJson.bans(server.bans(), java.time.Instant.now());
+            }
+
+            public void ban(String network, long seconds, String reason) {
+                server.ban(network, java.time.Duration.ofSeconds(seconds), reason);
+            }
+
+            public int unban(String network) {
+                return server.unban(network);
+            }
+        };
+        register(mbs, new javax.management.StandardMBean(bans, BansMBean.class), "org.nioftpd:type=Bans");
         List<FtpServer.LoopStats> loops = server.loopStats();
         for (int i = 0; i < loops.size(); i++) {
             int index = i;
@@ -229,9 +255,10 @@ final class Metrics implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         boolean sessionPath = path.equals("/sessions") || path.equals("/sessions/kick") || path.equals("/who")
-                || path.equals("/sessions.html");
+                || path.equals("/sessions.html") || path.equals("/bans") || path.equals("/bans/add")
+                || path.equals("/bans/remove");
         if (!path.equals("/metrics") && !sessionPath) {
-            send(exchange, 404, "text/plain; charset=utf-8", "not found: try /metrics, /sessions or /who\n");
+            send(exchange, 404, "text/plain; charset=utf-8", "not found: try /metrics, /sessions, /bans or /who\n");
             return;
         }
         if (token != null) {
@@ -276,6 +303,20 @@ final class Metrics implements AutoCloseable {
                 }
             }
             case "/sessions/kick" -> kick(exchange);
+            case "/bans" -> {
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    notAllowed(exchange, "GET");
+                    return;
+                }
+                if ("table".equals(query(exchange.getRequestURI().getRawQuery(), "format"))) {
+                    send(exchange, 200, "text/plain; charset=utf-8",
+                            SessionsJson.bansTable(server.bans(), java.time.Instant.now()));
+                } else {
+                    send(exchange, 200, "application/json; charset=utf-8",
+                            SessionsJson.bans(server.bans(), java.time.Instant.now()));
+                }
+            }
+            case "/bans/add", "/bans/remove" -> banOrUnban(exchange, path.equals("/bans/add"));
             default -> { // /who, /sessions.html
                 if (!method.equals("GET") && !method.equals("HEAD")) {
                     notAllowed(exchange, "GET");
@@ -312,6 +353,58 @@ final class Metrics implements AutoCloseable {
                 + Logging.address(exchange.getRemoteAddress()) + ", target "
                 + org.nioftpd.server.SessionsJson.printable(target) + ")");
         send(exchange, 200, "application/json; charset=utf-8", SessionsJson.kicked(target, ids));
+    }
+
+    /**
+     * POST /bans/add?target=NETWORK&seconds=N[&reason=TEXT] and
+     * POST /bans/remove?target=NETWORK: the same guards as a kick (POST only,
+     * no cross-origin browser), answered with the bans in force after it.
+     */
+    private void banOrUnban(HttpExchange exchange, boolean add) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            notAllowed(exchange, "POST");
+            return;
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (origin != null && (host == null || !(origin.equals("http://" + host)))) {
+            send(exchange, 403, "text/plain; charset=utf-8", "cross-origin ban refused\n");
+            return;
+        }
+        String raw = exchange.getRequestURI().getRawQuery();
+        String target = query(raw, "target");
+        if (target == null || target.isBlank()) {
+            send(exchange, 400, "text/plain; charset=utf-8", "give ?target=ADDRESS|CIDR\n");
+            return;
+        }
+        String from = Logging.address(exchange.getRemoteAddress());
+        try {
+            if (add) {
+                String seconds = query(raw, "seconds");
+                long n;
+                try {
+                    n = seconds == null ? 3600 : Long.parseLong(seconds);
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+                if (n <= 0) {
+                    send(exchange, 400, "text/plain; charset=utf-8", "seconds must be a positive whole number\n");
+                    return;
+                }
+                String reason = query(raw, "reason");
+                server.ban(target, java.time.Duration.ofSeconds(n),
+                        reason == null || reason.isBlank() ? "banned by the operator (HTTP from " + from + ")"
+                                : SessionsJson.printable(reason));
+            } else {
+                int lifted = server.unban(target);
+                LOG.log(System.Logger.Level.INFO, "unban " + SessionsJson.printable(target) + " (HTTP from " + from
+                        + "): " + lifted + " lifted");
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            send(exchange, 400, "text/plain; charset=utf-8", SessionsJson.printable(e.getMessage()) + "\n");
+            return;
+        }
+        send(exchange, 200, "application/json; charset=utf-8", SessionsJson.bans(server.bans(), java.time.Instant.now()));
     }
 
     /** The value of {@code name} in a raw query string, decoded; null if absent. */

@@ -804,6 +804,7 @@ final class Options {
         sb.append("       java -jar nioftpd.jar hash-password    (password on stdin, hash out)\n");
         sb.append("       java -jar nioftpd.jar who              (who is connected; who --help)\n");
         sb.append("       java -jar nioftpd.jar kick ID|USER|IP  (end those sessions)\n");
+        sb.append("       java -jar nioftpd.jar ban|unban NETWORK, bans  (manual bans; ban --help)\n");
         sb.append("Serve a directory over FTP. With no option: the current directory,\n");
         sb.append("read-only to anonymous, on 127.0.0.1:2121.\n");
         String group = null;

@@ -74,6 +74,43 @@ final class SessionsJson {
         sb.append('}');
     }
 
+    /** The bans in force, as GET /bans answers: network, user, until, reason, manual. */
+    static String bans(List<org.nioftpd.FtpServer.Ban> bans, Instant now) {
+        StringBuilder sb = new StringBuilder(64 + 160 * bans.size());
+        sb.append("{\"time\":\"").append(now).append("\",\"count\":").append(bans.size()).append(",\"bans\":[");
+        for (int i = 0; i < bans.size(); i++) {
+            org.nioftpd.FtpServer.Ban b = bans.get(i);
+            sb.append(i > 0 ? ",{" : "{").append("\"network\":");
+            string(sb, b.network());
+            sb.append(",\"user\":");
+            if (b.user() == null) {
+                sb.append("null");
+            } else {
+                string(sb, b.user());
+            }
+            sb.append(",\"until\":\"").append(b.until()).append("\",\"reason\":");
+            string(sb, b.reason());
+            sb.append(",\"manual\":").append(b.manual()).append('}');
+        }
+        return sb.append("]}\n").toString();
+    }
+
+    /** The bans as a table for {@code nioftpd bans}. */
+    static String bansTable(List<org.nioftpd.FtpServer.Ban> bans, Instant now) {
+        if (bans.isEmpty()) {
+            return "no bans in force\n";
+        }
+        StringBuilder sb = new StringBuilder(String.format("%-43s %-16s %10s %-6s %s%n", "NETWORK", "USER", "LEFT",
+                "KIND", "REASON"));
+        for (org.nioftpd.FtpServer.Ban b : bans) {
+            long left = Math.max(0, java.time.Duration.between(now, b.until()).getSeconds());
+            sb.append(String.format("%-43s %-16s %10s %-6s %s%n", b.network(),
+                    b.user() == null ? "-" : printable(b.user()), left + "s", b.manual() ? "manual" : "auto",
+                    printable(b.reason())));
+        }
+        return sb.toString();
+    }
+
     static String kicked(String target, List<String> ids) {
         StringBuilder sb = new StringBuilder("{\"target\":");
         string(sb, target);
