@@ -106,9 +106,12 @@ public final class Main {
             return 0;
         }
         if (options.checkConfig()) {
+            List<String> tlsLines;
             try {
                 // build() reads what the options only name: the TLS key and certificate
-                options.builder().build().close();
+                FtpServer built = options.builder().build();
+                tlsLines = built.tlsDescription();
+                built.close();
             } catch (IllegalArgumentException e) {
                 err.println("nioftpd: " + e.getMessage());
                 err.flush();
@@ -125,6 +128,7 @@ public final class Main {
                 err.flush();
                 return 2;
             }
+            tlsLines.forEach(l -> out.println("tls: " + l));
             out.println("configuration OK");
             out.flush();
             return 0;
@@ -353,6 +357,7 @@ public final class Main {
             if (!Signals.onHangup(() -> {
                 Daemon d = daemon;
                 if (d != null) {
+                    d.reloadTls();
                     d.reload();
                 }
             })) {
