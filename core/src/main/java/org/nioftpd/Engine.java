@@ -185,8 +185,8 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = TlsEndPoint.forControl(endPoint, context.tls().newEngine(), context.workers(), initial,
-                        context.tls().controlSessionTicket());
+                control = TlsEndPoint.forControl(endPoint, context.tls().newEngine(endPoint.localAddress()),
+                        context.workers(), initial, context.tls().controlSessionTicket());
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
                 context.admission().release(client.getAddress());

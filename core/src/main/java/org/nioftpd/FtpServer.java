@@ -100,6 +100,9 @@ public final class FtpServer implements AutoCloseable {
         }
         engine.start();
         started = true;
+        if (engine.context.tls() != null) {
+            engine.context.tls().implicitListenersBound(engine.boundImplicitTls);
+        }
         startTlsWatch();
     }
 
@@ -641,6 +644,18 @@ public final class FtpServer implements AutoCloseable {
         }
 
         /**
+         * An implicit-TLS listener with a certificate of its own (PEM), served
+         * to its clients instead of the default (a client's SNI may still pick
+         * a {@link #tlsHostPem} one). Reloaded with the others.
+         */
+        public Builder implicitTlsListen(InetSocketAddress address, Path certificateFile, Path keyFile) {
+            implicitTlsListen.add(Objects.requireNonNull(address));
+            tlsHostKeys.add(ServerKeys.Source.pemForListener(Objects.requireNonNull(certificateFile),
+                    Objects.requireNonNull(keyFile), implicitTlsListen.size() - 1));
+            return this;
+        }
+
+        /**
          * One more certificate, served to clients that ask for one of
          * {@code hostNames} by SNI ("ftp.example.org", or "*.example.org" for
          * one label); the {@link #tlsPem}/{@link #tlsKeyStore} pair stays the
@@ -710,7 +725,7 @@ public final class FtpServer implements AutoCloseable {
                         + "or a TLS context, not several");
             }
             if (tlsContext != null && !tlsHostKeys.isEmpty()) {
-                throw new IllegalArgumentException("TLS: host certificates (SNI) do not combine with a TLS context given whole");
+                throw new IllegalArgumentException("TLS: host and listener certificates do not combine with a TLS context given whole");
             }
             javax.net.ssl.SSLContext context = tlsContext;
             ServerKeys keys = null;

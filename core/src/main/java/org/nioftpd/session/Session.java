@@ -321,7 +321,7 @@ public final class Session {
             check = s -> TlsConfig.resumes(s, controlTlsSession(), notBefore) ? null
                     : "TLS session reuse required: the data connection must resume the control connection's session";
         }
-        return TlsEndPoint.forData(raw, context.tls().newEngine(), context.workers(), check,
+        return TlsEndPoint.forData(raw, context.tls().newDataEngine(controlTlsSession()), context.workers(), check,
                 context.tls().strictUploadEof());
     }
 

@@ -52,7 +52,8 @@ public final class ServerKeys extends X509ExtendedKeyManager {
     private static final System.Logger LOG = System.getLogger(ServerKeys.class.getName());
 
     /** Where one pair comes from: files read again on reload. */
-    public record Source(List<String> hostNames, Supplier<KeyMaterial> reader, List<Path> files, String label) {
+    public record Source(List<String> hostNames, Supplier<KeyMaterial> reader, List<Path> files, String label,
+                         int listener) {
 
         public Source {
             hostNames = hostNames.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
@@ -62,18 +63,28 @@ public final class ServerKeys extends X509ExtendedKeyManager {
 
         /** A PEM certificate chain and key; {@code hostNames} empty for the default. */
         public static Source pem(Path cert, Path key, List<String> hostNames) {
-            return new Source(hostNames, () -> KeyMaterial.fromPem(cert, key), List.of(cert, key), cert.toString());
+            return new Source(hostNames, () -> KeyMaterial.fromPem(cert, key), List.of(cert, key), cert.toString(), -1);
         }
 
         /** A PKCS#12 keystore; {@code hostNames} empty for the default. */
         public static Source pkcs12(Path file, char[] password, List<String> hostNames) {
             char[] pw = password.clone();
-            return new Source(hostNames, () -> KeyMaterial.fromPkcs12(file, pw), List.of(file), file.toString());
+            return new Source(hostNames, () -> KeyMaterial.fromPkcs12(file, pw), List.of(file), file.toString(), -1);
+        }
+
+        /** A PEM pair that is the default of implicit-TLS listener number {@code listener} (0 for the first). */
+        public static Source pemForListener(Path cert, Path key, int listener) {
+            return new Source(List.of(), () -> KeyMaterial.fromPem(cert, key), List.of(cert, key), cert.toString(),
+                    listener);
         }
     }
 
-    /** One loaded pair: the host names it serves (empty: default). */
-    private record Entry(List<String> hostNames, KeyMaterial material, String label) {
+    /** One loaded pair: the host names it serves (empty: default), the listener it is the default of (-1: none). */
+    private record Entry(List<String> hostNames, KeyMaterial material, String label, int listener) {
+
+        boolean isDefault() {
+            return hostNames.isEmpty() && listener < 0;
+        }
     }
 
     /** One set of pairs, as loaded together; aliases name the generation, so a swap mid-handshake finds the pair chosen. */
@@ -107,7 +118,8 @@ public final class ServerKeys extends X509ExtendedKeyManager {
         List<String> out = new ArrayList<>();
         for (Entry e : current.entries) {
             X509Certificate leaf = e.material.chain()[0];
-            out.add((e.hostNames.isEmpty() ? "default" : String.join(",", e.hostNames)) + ": " + e.label + " ("
+            out.add((e.listener >= 0 ? "implicit listener " + (e.listener + 1)
+                    : e.hostNames.isEmpty() ? "default" : String.join(",", e.hostNames)) + ": " + e.label + " ("
                     + leaf.getSubjectX500Principal().getName() + ", " + leaf.getPublicKey().getAlgorithm()
                     + ", valid until " + leaf.getNotAfter().toInstant() + ")");
         }
@@ -174,11 +186,11 @@ public final class ServerKeys extends X509ExtendedKeyManager {
                     throw new IllegalArgumentException("TLS: " + s.label + ": certificate not valid now: " + e.getMessage());
                 }
             }
-            (s.hostNames.isEmpty() ? defaults : named).add(new Entry(s.hostNames, m, s.label));
+            (s.hostNames.isEmpty() && s.listener < 0 ? defaults : named).add(new Entry(s.hostNames, m, s.label, s.listener));
         }
         List<Entry> all = new ArrayList<>(defaults);
-        if (all.isEmpty()) {
-            all.add(new Entry(List.of(), named.get(0).material, named.get(0).label)); // the first pair serves clients without SNI
+        if (all.isEmpty()) { // the first pair serves clients without SNI
+            all.add(new Entry(List.of(), named.get(0).material, named.get(0).label, -1));
         }
         all.addAll(named);
         return new Generation(number, List.copyOf(all), fingerprint);
@@ -272,8 +284,41 @@ public final class ServerKeys extends X509ExtendedKeyManager {
         return null;
     }
 
-    private String choose(String keyType, SSLSession handshake) {
+    /**
+     * What a handshake should prefer, by engine: the implicit listener it came
+     * in on (an Integer), or the certificate of the control connection it is a
+     * data connection of (an X509Certificate). Weak keys: an engine dropped
+     * without a handshake leaves nothing behind.
+     */
+    private final java.util.Map<SSLEngine, Object> hints =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The engine will serve implicit-TLS listener {@code listener}'s own certificate, if it has one. */
+    void preferListener(SSLEngine engine, int listener) {
+        hints.put(engine, listener);
+    }
+
+    /** The engine (a data connection's) will serve {@code leaf}, its control connection's certificate, while loaded. */
+    void preferCertificate(SSLEngine engine, X509Certificate leaf) {
+        hints.put(engine, leaf);
+    }
+
+    /** Whether some pair is an implicit listener's own. */
+    boolean hasListenerPairs() {
+        return current.entries.stream().anyMatch(e -> e.listener >= 0);
+    }
+
+    private String choose(String keyType, SSLSession handshake, SSLEngine engine) {
         Generation g = current;
+        Object hint = engine != null ? hints.get(engine) : null;
+        if (hint instanceof X509Certificate leaf) { // a data connection: what its control connection has
+            for (int i = 0; i < g.entries.size(); i++) {
+                Entry e = g.entries.get(i);
+                if (fits(e, keyType) && e.material.chain()[0].equals(leaf)) {
+                    return alias(g, i);
+                }
+            }
+        }
         String host = requestedHost(handshake);
         if (host != null) {
             for (int i = 0; i < g.entries.size(); i++) {
@@ -283,9 +328,17 @@ public final class ServerKeys extends X509ExtendedKeyManager {
                 }
             }
         }
+        if (hint instanceof Integer listener) {
+            for (int i = 0; i < g.entries.size(); i++) {
+                Entry e = g.entries.get(i);
+                if (e.listener == listener && fits(e, keyType)) {
+                    return alias(g, i);
+                }
+            }
+        }
         for (int i = 0; i < g.entries.size(); i++) {
             Entry e = g.entries.get(i);
-            if (e.hostNames.isEmpty() && fits(e, keyType)) {
+            if (e.isDefault() && fits(e, keyType)) {
                 return alias(g, i);
             }
         }
@@ -300,13 +353,13 @@ public final class ServerKeys extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return choose(keyType, engine != null ? engine.getHandshakeSession() : null);
+        return choose(keyType, engine != null ? engine.getHandshakeSession() : null, engine);
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         SSLSession s = socket instanceof javax.net.ssl.SSLSocket ssl ? ssl.getHandshakeSession() : null;
-        return choose(keyType, s);
+        return choose(keyType, s, null);
     }
 
     @Override

@@ -214,6 +214,45 @@ public final class TlsConfig {
         }
     }
 
+    /** The implicit-TLS listeners as bound (port 0 resolved), in order: which one a connection came in on. */
+    private volatile List<java.net.InetSocketAddress> implicitListeners = List.of();
+
+    /** Tells which addresses the implicit-TLS listeners are bound to, in the order they were given (at start). */
+    public void implicitListenersBound(List<java.net.InetSocketAddress> bound) {
+        implicitListeners = List.copyOf(bound);
+    }
+
+    /**
+     * An engine for a control connection accepted on {@code local}: an
+     * implicit-TLS listener with a certificate of its own serves that one
+     * (unless the client's SNI names another). Any thread.
+     */
+    public SSLEngine newEngine(java.net.InetSocketAddress local) {
+        SSLEngine engine = newEngine();
+        if (keys != null && local != null && keys.hasListenerPairs()) {
+            List<java.net.InetSocketAddress> listeners = implicitListeners;
+            for (int i = 0; i < listeners.size(); i++) {
+                java.net.InetSocketAddress l = listeners.get(i);
+                if (l.getPort() == local.getPort() && (l.getAddress().isAnyLocalAddress() || l.getAddress().equals(local.getAddress()))) {
+                    keys.preferListener(engine, i);
+                    break;
+                }
+            }
+        }
+        return engine;
+    }
+
+    /** An engine for a data connection: it serves the certificate its control connection got, while that is loaded. */
+    public SSLEngine newDataEngine(SSLSession control) {
+        SSLEngine engine = newEngine();
+        if (keys != null && control != null && control.getLocalCertificates() != null
+                && control.getLocalCertificates().length > 0
+                && control.getLocalCertificates()[0] instanceof java.security.cert.X509Certificate leaf) {
+            keys.preferCertificate(engine, leaf);
+        }
+        return engine;
+    }
+
     /** A server-side engine: the configured protocols, suites (the server's order) and groups, no client certificate. Any thread. */
     public SSLEngine newEngine() {
         SSLEngine engine = context.createSSLEngine();

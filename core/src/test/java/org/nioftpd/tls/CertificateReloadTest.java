@@ -221,4 +221,39 @@ class CertificateReloadTest {
             assertEquals(def, served(server, null));
         }
     }
+
+    @Test
+    void anImplicitListenerWithItsOwnCertificateServesItOnControlAndDataConnections() throws Exception {
+        install("rsa-cert.pem", "rsa-key.pem");
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("f.txt"), "x");
+        try (TestServer server = TestServer.start(root, b -> b.tlsPem(dir.resolve("cert.pem"), dir.resolve("key.pem"))
+                .implicitTlsListen(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .implicitTlsListen(new java.net.InetSocketAddress("127.0.0.1", 0), TlsTesting.fixture("other-cert.pem"),
+                        TlsTesting.fixture("other-key.pem")))) {
+            List<java.net.InetSocketAddress> implicit = server.server().implicitTlsAddresses();
+            X509Certificate other = fixtureCert("other-cert.pem");
+            X509Certificate def = fixtureCert("rsa-cert.pem");
+            for (int i = 0; i < 2; i++) {
+                X509Certificate expected = i == 0 ? def : other;
+                try (FtpsRaw c = FtpsRaw.implicit(implicit.get(i).getPort(), trustingAll())) {
+                    expect("220", c.reply());
+                    c.login();
+                    expect("200", c.command("PBSZ 0"));
+                    expect("200", c.command("PROT P"));
+                    int port = c.epsv();
+                    try (java.net.Socket plain = FtpsRaw.dataPlain(port)) {
+                        expect("1", c.command("RETR f.txt"));
+                        SSLSocket data = FtpsRaw.dataTls(plain, trustingAll());
+                        assertEquals(expected, data.getSession().getPeerCertificates()[0], "data connection, listener " + i);
+                        data.getInputStream().readAllBytes();
+                        data.close();
+                        expect("226", c.reply());
+                    }
+                }
+            }
+            assertEquals(def, served(server, null), "the first implicit listener serves the default");
+            assertEquals(def, served(server, "localhost"));
+        }
+    }
 }

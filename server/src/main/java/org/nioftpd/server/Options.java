@@ -226,9 +226,19 @@ final class Options {
                     "on SIGTERM, time transfers get to finish (default 30)",
                     (o, v) -> o.shutdownGrace = Values.seconds(v, 0)),
 
-            repeatable(TLS, "implicit-tls-listen", "HOST:PORT",
-                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed)",
-                    (o, v) -> o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)))),
+            repeatable(TLS, "implicit-tls-listen", "HOST:PORT[=CERT:KEY]",
+                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed),"
+                            + " with its own PEM certificate and key if given",
+                    (o, v) -> {
+                        int eq = v.indexOf('=');
+                        if (eq < 0) {
+                            o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)));
+                        } else {
+                            Values.HostCert hc = Values.hostCert("listener" + v.substring(eq));
+                            o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v.substring(0, eq))),
+                                    hc.cert(), hc.key());
+                        }
+                    }),
             option(TLS, "tls-cert", "FILE",
                     "PEM certificate chain; with --tls-key every listener offers AUTH TLS",
                     (o, v) -> o.tlsCert = Values.existingFile(v)),

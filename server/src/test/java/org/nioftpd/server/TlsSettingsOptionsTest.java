@@ -166,4 +166,36 @@ class TlsSettingsOptionsTest extends DaemonTestBase {
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
     }
+
+    @Test
+    void anImplicitListenerWithItsOwnCertificateFromTheCommandLine() throws Exception {
+        Daemon d = start(withCert("--implicit-tls-listen", "127.0.0.1:0=" + fixture("other-cert.pem") + ":"
+                + fixture("other-key.pem")));
+        assertEquals(2, d.server().implicitTlsAddresses().size());
+        try (SSLSocket s = (SSLSocket) trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", d.server().implicitTlsAddresses().get(1).getPort())) {
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            X509Certificate cert = (X509Certificate) s.getSession().getPeerCertificates()[0];
+            assertTrue(cert.getSubjectX500Principal().getName().contains("other.test"), cert.toString());
+        }
+        X509Certificate def = (X509Certificate) handshake(d, null, null, null, null).getPeerCertificates()[0];
+        assertTrue(def.getSubjectX500Principal().getName().contains("localhost"), def.toString());
+    }
+
+    @Test
+    void sighupReloadsTheCertificateFiles() throws Exception {
+        Path cert = dir.resolve("live-cert.pem");
+        Path key = dir.resolve("live-key.pem");
+        Files.copy(fixture("rsa-cert.pem"), cert);
+        Files.copy(fixture("rsa-key.pem"), key);
+        Daemon d = start("--user", "u:p", "--tls-cert", cert.toString(), "--tls-key", key.toString(),
+                "--implicit-tls-listen", "127.0.0.1:0", "--tls-reload-interval", "0");
+        Files.copy(fixture("other-key.pem"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertFalse(d.reloadTls(), "a key without its certificate is refused");
+        Files.copy(fixture("other-cert.pem"), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(d.reloadTls()); // what the SIGHUP handler calls
+        X509Certificate now = (X509Certificate) handshake(d, null, null, null, null).getPeerCertificates()[0];
+        assertTrue(now.getSubjectX500Principal().getName().contains("other.test"), now.toString());
+    }
 }
