@@ -145,6 +145,17 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         Role(int outRecords) {
             this.outRecords = outRecords;
         }
+
+        /**
+         * The buffers the socket and the file read or write: direct for a data
+         * connection, so that neither the socket nor the file channel copies
+         * every byte through a temporary direct buffer of its own (measured
+         * with bench/ftps-cpu.sh, see BENCHMARKS.md); heap for a control
+         * connection, whose few bytes do not pay for native memory per session.
+         */
+        ByteBuffer allocate(int capacity) {
+            return this == DATA ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+        }
     }
 
     /** The first handshake; changed only by {@link #moveTo(Handshake)}. */
@@ -340,14 +351,14 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         SSLSession s = engine.getSession();
         this.packetSize = s.getPacketBufferSize();
         int initialBytes = initial != null ? initial.remaining() : 0;
-        this.netIn = ByteBuffer.allocate(Math.max(packetSize, initialBytes));
+        this.netIn = role.allocate(Math.max(packetSize, initialBytes));
         if (initial != null) {
             netIn.put(initial);
             received = initialBytes;
         }
-        this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+        this.appIn = role.allocate(s.getApplicationBufferSize());
         this.appIn.flip();
-        this.netOut = ByteBuffer.allocate(packetSize * role.outRecords);
+        this.netOut = role.allocate(packetSize * role.outRecords);
         inner.handler(this);
         engine.beginHandshake();
         updateInterest();
@@ -674,7 +685,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     if (size > MAX_BUFFER) {
                         throw new SSLException("TLS record plaintext larger than " + MAX_BUFFER + " bytes");
                     }
-                    appIn = ByteBuffer.allocate(size).flip();
+                    appIn = role.allocate(size).flip();
                 }
             }
             case CLOSED -> {
@@ -779,7 +790,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return true;
         }
         if (netOut.position() == 0) {
-            netOut = ByteBuffer.allocate(packetSize * role.outRecords);
+            netOut = role.allocate(packetSize * role.outRecords);
             return true;
         }
         return false;
@@ -852,7 +863,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return 0;
         }
         if (fileChunk == null) {
-            fileChunk = ByteBuffer.allocate(MAX_PLAINTEXT);
+            fileChunk = role.allocate(MAX_PLAINTEXT);
         }
         postHandshakeHeld = false;
         long sent = 0;
@@ -1093,7 +1104,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private static ByteBuffer grow(ByteBuffer writeMode, int capacity) {
-        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        ByteBuffer bigger = writeMode.isDirect() ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         writeMode.flip();
         bigger.put(writeMode);
         return bigger;
