@@ -145,17 +145,6 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         Role(int outRecords) {
             this.outRecords = outRecords;
         }
-
-        /**
-         * The buffers the socket and the file read or write: direct for a data
-         * connection, so that neither the socket nor the file channel copies
-         * every byte through a temporary direct buffer of its own (measured
-         * with bench/ftps-cpu.sh, see BENCHMARKS.md); heap for a control
-         * connection, whose few bytes do not pay for native memory per session.
-         */
-        ByteBuffer allocate(int capacity) {
-            return this == DATA ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
-        }
     }
 
     /** The first handshake; changed only by {@link #moveTo(Handshake)}. */
@@ -351,14 +340,14 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         SSLSession s = engine.getSession();
         this.packetSize = s.getPacketBufferSize();
         int initialBytes = initial != null ? initial.remaining() : 0;
-        this.netIn = role.allocate(Math.max(packetSize, initialBytes));
+        this.netIn = ByteBuffer.allocate(Math.max(packetSize, initialBytes));
         if (initial != null) {
             netIn.put(initial);
             received = initialBytes;
         }
-        this.appIn = role.allocate(s.getApplicationBufferSize());
+        this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
         this.appIn.flip();
-        this.netOut = role.allocate(packetSize * role.outRecords);
+        this.netOut = ByteBuffer.allocate(packetSize * role.outRecords);
         inner.handler(this);
         engine.beginHandshake();
         updateInterest();
@@ -685,7 +674,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     if (size > MAX_BUFFER) {
                         throw new SSLException("TLS record plaintext larger than " + MAX_BUFFER + " bytes");
                     }
-                    appIn = role.allocate(size).flip();
+                    appIn = ByteBuffer.allocate(size).flip();
                 }
             }
             case CLOSED -> {
@@ -790,7 +779,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return true;
         }
         if (netOut.position() == 0) {
-            netOut = role.allocate(packetSize * role.outRecords);
+            netOut = ByteBuffer.allocate(packetSize * role.outRecords);
             return true;
         }
         return false;
@@ -863,7 +852,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
             return 0;
         }
         if (fileChunk == null) {
-            fileChunk = role.allocate(MAX_PLAINTEXT);
+            fileChunk = ByteBuffer.allocate(MAX_PLAINTEXT);
         }
         postHandshakeHeld = false;
         long sent = 0;
@@ -1104,7 +1093,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     }
 
     private static ByteBuffer grow(ByteBuffer writeMode, int capacity) {
-        ByteBuffer bigger = writeMode.isDirect() ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
         writeMode.flip();
         bigger.put(writeMode);
         return bigger;
