@@ -303,6 +303,11 @@ public final class ServerKeys extends X509ExtendedKeyManager {
         hints.put(engine, leaf);
     }
 
+    /** Whether there is more than one pair to choose from (else no engine needs a hint). */
+    boolean hasChoices() {
+        return current.entries.size() > 1;
+    }
+
     /** Whether some pair is an implicit listener's own. */
     boolean hasListenerPairs() {
         return current.entries.stream().anyMatch(e -> e.listener >= 0);

@@ -245,7 +245,7 @@ public final class TlsConfig {
     /** An engine for a data connection: it serves the certificate its control connection got, while that is loaded. */
     public SSLEngine newDataEngine(SSLSession control) {
         SSLEngine engine = newEngine();
-        if (keys != null && control != null && control.getLocalCertificates() != null
+        if (keys != null && keys.hasChoices() && control != null && control.getLocalCertificates() != null
                 && control.getLocalCertificates().length > 0
                 && control.getLocalCertificates()[0] instanceof java.security.cert.X509Certificate leaf) {
             keys.preferCertificate(engine, leaf);
