@@ -226,7 +226,8 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = TlsEndPoint.forControl(endPoint, ctx.tls().newEngine(), ctx.workers(), initial);
+                control = TlsEndPoint.forControl(endPoint, ctx.tls().newEngine(endPoint.localAddress()),
+                        ctx.workers(), initial, ctx.tls().controlSessionTicket());
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
                 ctx.admission().release(client.getAddress());

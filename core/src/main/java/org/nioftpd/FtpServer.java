@@ -23,7 +23,7 @@ import org.nioftpd.extension.CommandHook;
 import org.nioftpd.extension.Extension;
 import org.nioftpd.extension.ExtensionCommand;
 import org.nioftpd.fs.NamePolicy;
-import org.nioftpd.tls.KeyMaterial;
+import org.nioftpd.tls.ServerKeys;
 import org.nioftpd.tls.TlsConfig;
 
 /**
@@ -114,6 +114,10 @@ public final class FtpServer implements AutoCloseable {
         }
         engine.start();
         started = true;
+        if (engine.context.tls() != null) {
+            engine.context.tls().implicitListenersBound(engine.boundImplicitTls);
+        }
+        startTlsWatch();
     }
 
     /** The addresses of the explicit (plain, AUTH TLS) listeners, as bound: port 0 resolved. */
@@ -132,6 +136,53 @@ public final class FtpServer implements AutoCloseable {
 
     public boolean tlsEnabled() {
         return engine.context.tls() != null;
+    }
+
+    /** What TLS this server offers (protocols, suites, groups, certificates), one fact a line; empty without TLS. */
+    public List<String> tlsDescription() {
+        TlsConfig tls = engine.context.tls();
+        return tls == null ? List.of() : tls.describe();
+    }
+
+    /**
+     * Reads the certificate and key files again now (as SIGHUP does) and serves
+     * them from the next handshake on; connections already up keep theirs.
+     * Blocking (file I/O); any thread but a loop.
+     *
+     * @return what is served now, one line
+     * @throws IllegalArgumentException why the new files were refused (the old certificates stay and serve), or
+     *                                  that this server has no reloadable certificate
+     */
+    public String reloadTls() {
+        TlsConfig tls = engine.context.tls();
+        if (tls == null || tls.keys() == null) {
+            throw new IllegalArgumentException("TLS: no certificate files to reload");
+        }
+        return tls.keys().reload();
+    }
+
+    /** The reload poll, while started with certificate files and an interval; else null. */
+    private java.util.concurrent.ScheduledExecutorService tlsWatch;
+
+    private void startTlsWatch() {
+        TlsConfig tls = engine.context.tls();
+        Duration every = config.tlsReloadInterval;
+        if (tls == null || tls.keys() == null || every.isZero()) {
+            return;
+        }
+        tlsWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nioftpd-tls-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        ServerKeys keys = tls.keys();
+        tlsWatch.scheduleWithFixedDelay(() -> {
+            try {
+                keys.reloadIfChanged();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "TLS reload check failed: " + e);
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The first explicit listener's port. */
@@ -313,6 +364,9 @@ public final class FtpServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (tlsWatch != null) {
+            tlsWatch.shutdownNow();
+        }
         engine.close();
     }
 
@@ -371,6 +425,12 @@ public final class FtpServer implements AutoCloseable {
         javax.net.ssl.SSLContext tlsContext;
         boolean tlsRequired;
         boolean tlsRequireSessionReuse;
+        final List<ServerKeys.Source> tlsHostKeys = new ArrayList<>();
+        List<String> tlsProtocols;
+        List<String> tlsCipherSuites;
+        List<String> tlsNamedGroups;
+        boolean tlsStrictUploadEof;
+        Duration tlsReloadInterval = Duration.ofSeconds(10);
         TlsConfig tlsConfig;
         long downloadRate;
         long uploadRate;
@@ -857,17 +917,102 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * An implicit-TLS listener with a certificate of its own (PEM), served
+         * to its clients instead of the default (a client's SNI may still pick
+         * a {@link #tlsHostPem} one). Reloaded with the others.
+         */
+        public Builder implicitTlsListen(InetSocketAddress address, Path certificateFile, Path keyFile) {
+            implicitTlsListen.add(Objects.requireNonNull(address));
+            tlsHostKeys.add(ServerKeys.Source.pemForListener(Objects.requireNonNull(certificateFile),
+                    Objects.requireNonNull(keyFile), implicitTlsListen.size() - 1));
+            return this;
+        }
+
+        /**
+         * One more certificate, served to clients that ask for one of
+         * {@code hostNames} by SNI ("ftp.example.org", or "*.example.org" for
+         * one label); the {@link #tlsPem}/{@link #tlsKeyStore} pair stays the
+         * default (without one, the first host pair is). Repeatable; reloaded
+         * with the others.
+         */
+        public Builder tlsHostPem(List<String> hostNames, Path certificateFile, Path keyFile) {
+            if (hostNames.isEmpty()) {
+                throw new IllegalArgumentException("TLS: a host certificate needs at least one host name");
+            }
+            tlsHostKeys.add(ServerKeys.Source.pem(Objects.requireNonNull(certificateFile),
+                    Objects.requireNonNull(keyFile), hostNames));
+            return this;
+        }
+
+        /** TLS versions offered: "TLSv1.3" and/or "TLSv1.2" (default both; "TLSv1.3" alone for 1.3 only). */
+        public Builder tlsProtocols(List<String> protocols) {
+            this.tlsProtocols = List.copyOf(protocols);
+            return this;
+        }
+
+        /** Cipher suites, JDK (IANA) names, in preference order (default: Mozilla "intermediate", {@link TlsConfig#DEFAULT_CIPHER_SUITES}). */
+        public Builder tlsCipherSuites(List<String> suites) {
+            this.tlsCipherSuites = List.copyOf(suites);
+            return this;
+        }
+
+        /**
+         * Key exchange groups ("x25519", "secp256r1"...), in preference order.
+         * Per server on Java 20+; on Java 17 the JDK has one setting for the
+         * whole JVM, the system property jdk.tls.namedGroups, which this sets
+         * (it must come before the first TLS handshake in the JVM).
+         */
+        public Builder tlsNamedGroups(List<String> groups) {
+            this.tlsNamedGroups = List.copyOf(groups);
+            return this;
+        }
+
+        /**
+         * Whether an upload's TLS data connection must end with the client's
+         * close_notify (else 426 "may be truncated"). Default off, as vsftpd
+         * (strict_ssl_read_eof=NO) and Pure-FTPd: some clients (wput) close
+         * without it; a FIN in the middle of a record is refused either way.
+         */
+        public Builder tlsStrictUploadEof(boolean on) {
+            this.tlsStrictUploadEof = on;
+            return this;
+        }
+
+        /**
+         * How often the certificate and key files are checked for changes
+         * (modification time, size, content hash) and reloaded; zero for never
+         * (then only {@link FtpServer#reloadTls}). Default 10 seconds.
+         */
+        public Builder tlsReloadInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("TLS reload interval must not be negative: " + interval);
+            }
+            this.tlsReloadInterval = interval;
+            return this;
+        }
+
         TlsConfig tls() {
             int sources = (tlsCertFile != null ? 1 : 0) + (tlsKeyStore != null ? 1 : 0) + (tlsContext != null ? 1 : 0);
             if (sources > 1) {
                 throw new IllegalArgumentException("TLS: give one of a PEM certificate and key, a PKCS#12 keystore, "
                         + "or a TLS context, not several");
             }
+            if (tlsContext != null && !tlsHostKeys.isEmpty()) {
+                throw new IllegalArgumentException("TLS: host and listener certificates do not combine with a TLS context given whole");
+            }
             javax.net.ssl.SSLContext context = tlsContext;
+            ServerKeys keys = null;
+            List<ServerKeys.Source> all = new ArrayList<>();
             if (tlsCertFile != null) {
-                context = KeyMaterial.fromPem(tlsCertFile, tlsKeyFile).sslContext();
+                all.add(ServerKeys.Source.pem(tlsCertFile, tlsKeyFile, List.of()));
             } else if (tlsKeyStore != null) {
-                context = KeyMaterial.fromPkcs12(tlsKeyStore, tlsKeyStorePassword).sslContext();
+                all.add(ServerKeys.Source.pkcs12(tlsKeyStore, tlsKeyStorePassword, List.of()));
+            }
+            all.addAll(tlsHostKeys);
+            if (!all.isEmpty()) {
+                keys = new ServerKeys(all);
+                context = keys.sslContext();
             }
             if (context == null) {
                 if (!implicitTlsListen.isEmpty() || tlsRequired || tlsRequireSessionReuse) {
@@ -876,7 +1021,8 @@ public final class FtpServer implements AutoCloseable {
                 }
                 return null;
             }
-            return new TlsConfig(context, tlsRequired, tlsRequireSessionReuse);
+            return new TlsConfig(context, keys, tlsRequired, tlsRequireSessionReuse,
+                    new TlsConfig.Settings(tlsProtocols, tlsCipherSuites, tlsNamedGroups, tlsStrictUploadEof));
         }
 
         /** How long a new connection may take to log in (default 1 minute). */

@@ -308,7 +308,8 @@ public final class Session {
         pendingUser = null;
         pi.control().startTls(raw -> {
             try {
-                return TlsEndPoint.forControl(raw, context.tls().newEngine(), context.workers(), null);
+                return TlsEndPoint.forControl(raw, context.tls().newEngine(), context.workers(), null,
+                        context.tls().controlSessionTicket());
             } catch (javax.net.ssl.SSLException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -333,7 +334,8 @@ public final class Session {
             check = s -> TlsConfig.resumes(s, controlTlsSession(), notBefore) ? null
                     : "TLS session reuse required: the data connection must resume the control connection's session";
         }
-        return TlsEndPoint.forData(raw, context.tls().newEngine(), context.workers(), check);
+        return TlsEndPoint.forData(raw, context.tls().newDataEngine(controlTlsSession()), context.workers(), check,
+                context.tls().strictUploadEof());
     }
 
     /** The control connection's TLS session, or null if it is plain. */

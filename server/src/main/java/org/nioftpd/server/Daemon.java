@@ -156,6 +156,23 @@ final class Daemon implements AutoCloseable {
     }
 
     /**
+     * SIGHUP: reads the TLS certificates and keys again (new handshakes get the
+     * new ones); a pair that fails its checks is logged by the server and the
+     * old one stays. False then. Any thread but a loop.
+     */
+    boolean reloadTls() {
+        if (!server.tlsEnabled()) {
+            return true;
+        }
+        try {
+            server.reloadTls();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // logged by the server: "TLS reload refused, the previous certificates stay in use"
+        }
+    }
+
+    /**
      * SIGHUP: re-reads the users file (sessions stay, and keep the accounts
      * they logged in with) and reopens the transfer log (after logrotate).
      * A users file with an error is logged in one line and the old users

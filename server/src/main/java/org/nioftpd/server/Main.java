@@ -109,9 +109,12 @@ public final class Main {
             return 0;
         }
         if (options.checkConfig()) {
+            List<String> tlsLines;
             try {
                 // build() reads what the options only name: the TLS key and certificate
-                options.builder().build().close();
+                FtpServer built = options.builder().build();
+                tlsLines = built.tlsDescription();
+                built.close();
             } catch (IllegalArgumentException e) {
                 err.println("nioftpd: " + e.getMessage());
                 err.flush();
@@ -128,6 +131,7 @@ public final class Main {
                 err.flush();
                 return 2;
             }
+            tlsLines.forEach(l -> out.println("tls: " + l));
             out.println("configuration OK");
             out.flush();
             return 0;
@@ -356,6 +360,7 @@ public final class Main {
             if (!Signals.onHangup(() -> {
                 Daemon d = daemon;
                 if (d != null) {
+                    d.reloadTls();
                     d.reload();
                 }
             })) {

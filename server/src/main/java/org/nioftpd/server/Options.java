@@ -268,9 +268,19 @@ final class Options {
                     "on SIGTERM, time transfers get to finish (default 30)",
                     (o, v) -> o.shutdownGrace = Values.seconds(v, 0)),
 
-            repeatable(TLS, "implicit-tls-listen", "HOST:PORT",
-                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed)",
-                    (o, v) -> o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)))),
+            repeatable(TLS, "implicit-tls-listen", "HOST:PORT[=CERT:KEY]",
+                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed),"
+                            + " with its own PEM certificate and key if given",
+                    (o, v) -> {
+                        int eq = v.indexOf('=');
+                        if (eq < 0) {
+                            o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)));
+                        } else {
+                            Values.HostCert hc = Values.hostCert("listener" + v.substring(eq));
+                            o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v.substring(0, eq))),
+                                    hc.cert(), hc.key());
+                        }
+                    }),
             option(TLS, "tls-cert", "FILE",
                     "PEM certificate chain; with --tls-key every listener offers AUTH TLS",
                     (o, v) -> o.tlsCert = Values.existingFile(v)),
@@ -290,6 +300,32 @@ final class Options {
                     "PROT P data connections must resume the control connection's TLS session, else 522"
                             + " (off by default: TLS 1.3 and some clients break it)",
                     (o, v) -> o.builder.tlsRequireSessionReuse(true)),
+            repeatable(TLS, "tls-sni-cert", "HOSTS=CERT:KEY",
+                    "a certificate for clients asking for one of HOSTS by SNI (comma-separated, *.example.org for"
+                            + " one label), repeatable; --tls-cert stays the default",
+                    (o, v) -> {
+                        Values.HostCert hc = Values.hostCert(v);
+                        o.builder.tlsHostPem(hc.hosts(), hc.cert(), hc.key());
+                    }),
+            option(TLS, "tls-protocols", "LIST",
+                    "TLS versions offered: TLSv1.2,TLSv1.3 (default) or TLSv1.3 alone; older ones never (RFC 8996)",
+                    (o, v) -> o.builder.tlsProtocols(Values.list(v))),
+            option(TLS, "tls-ciphers", "LIST",
+                    "cipher suites in preference order, IANA names (default: Mozilla intermediate, ECDHE with"
+                            + " AES-GCM or ChaCha20-Poly1305; see --check-config)",
+                    (o, v) -> o.builder.tlsCipherSuites(Values.list(v))),
+            option(TLS, "tls-groups", "LIST",
+                    "key exchange groups in preference order (default x25519,secp256r1,secp384r1 on Java 20+,"
+                            + " the JDK's on 17)",
+                    (o, v) -> o.builder.tlsNamedGroups(Values.list(v))),
+            flag(TLS, "tls-strict-upload-eof",
+                    "an upload must end with TLS close_notify, else 426 (off by default: wput and others only"
+                            + " close the socket; a cut in mid-record is refused either way)",
+                    (o, v) -> o.builder.tlsStrictUploadEof(true)),
+            option(TLS, "tls-reload-interval", "S",
+                    "check the certificate and key files for changes every S seconds and reload them"
+                            + " (default 10, 0: only on SIGHUP)",
+                    (o, v) -> o.builder.tlsReloadInterval(Values.seconds(v, 0))),
 
             option(LOGS, "log-level", "LEVEL",
                     "error|warning|info|debug|trace, lines on stderr (default info)",

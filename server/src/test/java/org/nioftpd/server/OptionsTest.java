@@ -294,6 +294,11 @@ class OptionsTest {
         samples.put("webhook", "http://127.0.0.1:8080/ftp-events");
         samples.put("webhook-events", "upload, delete");
         samples.put("webhook-retries", "3");
+        samples.put("tls-sni-cert", "ftp.example.org=" + samples.get("tls-cert") + ":" + samples.get("tls-key"));
+        samples.put("tls-protocols", "TLSv1.3,TLSv1.2");
+        samples.put("tls-ciphers", "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        samples.put("tls-groups", "x25519,secp256r1");
+        samples.put("tls-reload-interval", "10");
         // The keystore is the other way to give the key: it has a run of its own below.
         Path p12 = fixture("server.p12");
         List<String> args = new ArrayList<>();
@@ -317,7 +322,9 @@ class OptionsTest {
         assertEquals(2, o.logins().size(), "alice and bob");
         Outcome r = run(args.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
-        assertEquals("configuration OK" + System.lineSeparator(), r.out());
+        // with TLS, --check-config lists what it offers ("tls: ..." lines) before its verdict
+        assertTrue(r.out().endsWith("configuration OK" + System.lineSeparator()), r.out());
+        assertTrue(r.out().lines().filter(l -> !l.equals("configuration OK")).allMatch(l -> l.startsWith("tls: ")), r.out());
         r = run("--tls-keystore", p12.toString(), "--tls-keystore-password", "changeit", "--check-config");
         assertEquals(0, r.status(), r.err());
     }
