@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The independent-client benchmark in one command: builds what is missing, sets up the peers
+# The independent-client benchmark in one command: builds nioftpd and the bench, sets up the peers
 # (bench/peers.sh), installs the clients it drives (curl, python3) if they are missing, starts
 # nioftpd (the daemon, as a user runs it) and the peers, runs bench/independent.py (about
 # 10-15 minutes for the default set), stops them. Writes $OUT/independent.md (the table, every
@@ -15,9 +15,8 @@ for tool in curl python3; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool
 if [ "${#need[@]}" -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-if [ ! -f bench/target/benchmarks.jar ] || [ ! -f server/target/nioftpd.jar ]; then
-  mvn -B -q -pl server,bench -am package -DskipTests
-fi
+# always rebuilt: a stale nioftpd.jar would be measured as this tree (about a minute)
+mvn -B -q -pl server,bench -am package -DskipTests
 bench/peers.sh setup
 mkdir -p "$OUT"
 python3 bench/independent.py --start --out "$OUT" "$@" 2>&1 | tee "$OUT/independent.log"
