@@ -549,8 +549,8 @@ def report(data, servers, nio, rounds):
             g = med(nio, 'growth_per_1000_mib')
             gb = med(best[1], 'growth_per_1000_mib') if best[0] is not None else None
             cpu_txt = f'growth per 1,000 sessions: {fmt(g)} vs {fmt(gb)} MiB'
-        out.append(f'| {fig}, {unit} | {fmt(nv)} | {fmt(first)} | {best[1]} {fmt(best[0])} | '
-                   f'**{fmt(ratio)}x** | {cpu_txt} |')
+        rtxt = f'**{fmt(ratio)}x**' if ratio else 'n/a'
+        out.append(f'| {fig}, {unit} | {fmt(nv)} | {fmt(first)} | {best[1]} {fmt(best[0])} | {rtxt} | {cpu_txt} |')
     # NOOP p99
     key = 'idle1000'
     nv = median([r.get('noop_p99_ms') if r else None for r in data[key][nio]])
@@ -559,8 +559,8 @@ def report(data, servers, nio, rounds):
     best = min(cands) if cands else (None, '-')
     ratio = best[0] / nv if best[0] and nv else None
     first = data[key][nio][0].get('noop_p99_ms') if data[key][nio] and data[key][nio][0] else None
-    out.append(f'| NOOP p99 with 1,000 idle, ms | {fmt(nv)} | {fmt(first)} | {best[1]} {fmt(best[0])} | '
-               f'**{fmt(ratio)}x** | — |')
+    rtxt = f'**{fmt(ratio)}x**' if ratio else 'n/a'
+    out.append(f'| NOOP p99 with 1,000 idle, ms | {fmt(nv)} | {fmt(first)} | {best[1]} {fmt(best[0])} | {rtxt} | — |')
     out.append('')
     out.append('Ratio: above 1 means nioftpd is ahead (rates: nioftpd / peer; times and memory: peer / nioftpd).')
     out.append('')
