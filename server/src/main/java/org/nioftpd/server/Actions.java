@@ -40,7 +40,8 @@ final class Actions implements FtpEvents, AutoCloseable {
     /** What runs a command: {@code /bin/sh -c COMMAND nioftpd-action PATH}. */
     private static final String SHELL = "/bin/sh";
 
-    private final Map<Operation.Kind, String> commands;
+    /** Replaced whole by {@link #commands(Map)} on a SIGHUP; read by the loops' threads. */
+    private volatile Map<Operation.Kind, String> commands;
     private final Duration timeout;
     private final ThreadPoolExecutor pool;
     private final AtomicLong started = new AtomicLong();
@@ -54,7 +55,7 @@ final class Actions implements FtpEvents, AutoCloseable {
      * @param timeout     how long one may run before its process tree is killed
      */
     Actions(Map<Operation.Kind, String> commands, int concurrency, int queue, Duration timeout) {
-        this.commands = new EnumMap<>(commands);
+        this.commands = commands.isEmpty() ? Map.of() : new EnumMap<>(commands); // EnumMap(Map) refuses an empty map
         this.timeout = timeout;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
@@ -64,6 +65,16 @@ final class Actions implements FtpEvents, AutoCloseable {
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** SIGHUP: the commands for operations from now on; those queued or running keep theirs. */
+    void commands(Map<Operation.Kind, String> next) {
+        this.commands = next.isEmpty() ? Map.of() : new EnumMap<>(next);
+    }
+
+    /** The commands in force, by kind. */
+    Map<Operation.Kind, String> commands() {
+        return Map.copyOf(commands);
     }
 
     /** The kinds an action may be set for, with the word {@code NIOFTPD_EVENT} says. */

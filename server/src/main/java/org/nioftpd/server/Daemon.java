@@ -8,8 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import javax.management.JMException;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.event.Operation;
 import org.nioftpd.FtpServer;
 import org.nioftpd.auth.FolderPolicy;
 
@@ -29,10 +31,13 @@ final class Daemon implements AutoCloseable {
     private final Metrics metrics;
     private final Actions actions;
     private final Webhook webhook;
+    /** Where a SIGHUP re-reads the --on-... lines from, or null when there is no config file. */
+    private final Options reloadFrom;
     private boolean extrasClosed;
 
     private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics, Actions actions,
-                   Webhook webhook) {
+                   Webhook webhook, Options reloadFrom) {
+        this.reloadFrom = reloadFrom;
         this.server = server;
         this.logins = logins;
         this.xferlog = xferlog;
@@ -65,7 +70,8 @@ final class Daemon implements AutoCloseable {
         Actions actions = null;
         Webhook webhook = null;
         try {
-            if (!options.actionCommands().isEmpty()) {
+            // With a config file the actions exist even when none is set yet: a SIGHUP may add some.
+            if (!options.actionCommands().isEmpty() || options.reloadsActions()) {
                 actions = new Actions(options.actionCommands(), options.actionConcurrency(), options.actionQueue(),
                         options.actionTimeout());
             }
@@ -107,7 +113,8 @@ final class Daemon implements AutoCloseable {
             } catch (JMException e) {
                 LOG.log(System.Logger.Level.WARNING, "JMX MBeans not registered: " + e);
             }
-            return new Daemon(server, options.logins(), xferlog, metrics, actions, webhook);
+            return new Daemon(server, options.logins(), xferlog, metrics, actions, webhook,
+                    options.reloadsActions() ? options : null);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
@@ -179,6 +186,28 @@ final class Daemon implements AutoCloseable {
      * stay. Returns false on such an error. Any thread.
      */
     boolean reload() {
+        boolean actionsOk = reloadActions();
+        return reloadFilesAndFolders() && actionsOk;
+    }
+
+    /** SIGHUP: the config file's --on-... lines, for operations from now on; on an error the old stay. */
+    private boolean reloadActions() {
+        if (reloadFrom == null || actions == null) {
+            return true;
+        }
+        try {
+            Map<Operation.Kind, String> next = reloadFrom.reloadActions();
+            actions.commands(next);
+            LOG.log(System.Logger.Level.INFO, "reloaded the actions for new operations: "
+                    + (next.isEmpty() ? "none" : String.join(", ", next.keySet().stream().map(Actions::word).toList())));
+            return true;
+        } catch (Options.UsageError e) {
+            LOG.log(System.Logger.Level.ERROR, "actions not reloaded, the previous stay: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean reloadFilesAndFolders() {
         boolean foldersOk = true;
         if (logins != null && logins.reloadsFolders()) {
             try {

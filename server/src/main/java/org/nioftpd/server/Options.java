@@ -455,6 +455,12 @@ final class Options {
     private FolderPolicy folders = FolderPolicy.NONE;
     /** For each option applied, where its value came from: "--root" or "nioftpd.conf:3: root". */
     private final Map<Option, String> origins = new HashMap<>();
+    /** The --on-... commands given on the command line: a SIGHUP re-reads the config file's under them. */
+    private final Map<Operation.Kind, String> commandLineActions = new java.util.EnumMap<>(Operation.Kind.class);
+
+    /** The options that set an action, and the operation each is for. */
+    private static final Map<String, Operation.Kind> ACTION_OPTIONS = Map.of("on-upload", Operation.Kind.UPLOAD,
+            "on-delete", Operation.Kind.DELETE, "on-rename", Operation.Kind.RENAME, "on-mkdir", Operation.Kind.MKDIR);
 
     private Options() {
     }
@@ -500,6 +506,12 @@ final class Options {
                 throw new UsageError(s.origin() + ": " + e.getMessage());
             }
             o.origins.put(s.option(), s.origin());
+        }
+        for (Setting s : commandLine) {
+            Operation.Kind kind = ACTION_OPTIONS.get(s.option().name());
+            if (kind != null) {
+                o.commandLineActions.put(kind, o.actionCommands.get(kind));
+            }
         }
         if (!o.help && !o.version) {
             o.finish();
@@ -798,6 +810,34 @@ final class Options {
         } catch (IllegalArgumentException e) {
             throw new UsageError(configFile + ": " + e.getMessage());
         }
+    }
+
+    /** Whether a SIGHUP has a config file to re-read the --on-... lines from. */
+    boolean reloadsActions() {
+        return config != null;
+    }
+
+    /**
+     * SIGHUP: the --on-... commands again, the config file's lines under the
+     * command line's (which win, as at start). An error names its file:line,
+     * and the caller keeps the commands it had.
+     */
+    Map<Operation.Kind, String> reloadActions() throws UsageError {
+        Map<Operation.Kind, String> m = new java.util.EnumMap<>(Operation.Kind.class);
+        if (config != null) {
+            for (Setting s : ConfigFile.read(config)) {
+                Operation.Kind kind = ACTION_OPTIONS.get(s.option().name());
+                if (kind != null) {
+                    try {
+                        m.put(kind, Actions.command(s.value()));
+                    } catch (BadValue e) {
+                        throw new UsageError(s.origin() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        m.putAll(commandLineActions);
+        return m;
     }
 
     /** The server-wide folder lines (for --check-config and the startup line). */

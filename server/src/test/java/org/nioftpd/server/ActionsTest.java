@@ -71,6 +71,52 @@ class ActionsTest extends DaemonTestBase {
         assertEquals(2, lines(log).size());
     }
 
+    /**
+     * SIGHUP re-reads the config file's --on-... lines for operations from
+     * then on: a command added, changed, and a bad line refused with its
+     * file:line while the previous commands stay. The command line's win.
+     */
+    @Test
+    void aSighupReloadsTheActionsOfTheConfigFile() throws Exception {
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("second.log");
+        Path deleted = dir.resolve("deleted.log");
+        Path config = dir.resolve("nioftpd.conf");
+        Files.writeString(config, "on-delete = " + recorder(deleted) + "\n");
+        Daemon d = start("--config", config.toString(), "--root", root().toString(), "--user", "alice:pw:rw");
+        FTPClient c = login(d, "alice", "pw");
+        assertTrue(c.storeFile("a.bin", new ByteArrayInputStream(new byte[10]))); // no on-upload yet
+
+        Files.writeString(config, "on-upload = " + recorder(first) + "\n");
+        assertTrue(d.reload());
+        assertTrue(c.storeFile("b.bin", new ByteArrayInputStream(new byte[20])));
+        Await.until(WAIT, "the added action", () -> lines(first).size() == 1);
+        assertTrue(lines(first).get(0).startsWith("upload|"), lines(first).toString());
+        assertTrue(c.deleteFile("a.bin")); // its line is gone from the file: nothing runs
+
+        Files.writeString(config, "on-upload = " + recorder(second) + "\n");
+        assertTrue(d.reload());
+        assertTrue(c.storeFile("c.bin", new ByteArrayInputStream(new byte[30])));
+        Await.until(WAIT, "the changed action", () -> lines(second).size() == 1);
+
+        Files.writeString(config, "# a comment\non-upload = \n");
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        Logging.configure(Values.LogLevel.INFO, new PrintStream(logged, true, StandardCharsets.UTF_8));
+        try {
+            assertFalse(d.reload(), "an empty command is refused");
+        } finally {
+            Logging.configure(Values.LogLevel.INFO, System.err);
+        }
+        assertTrue(logged.toString(StandardCharsets.UTF_8).contains("actions not reloaded, the previous stay: "
+                + config + ":2: on-upload"), logged.toString(StandardCharsets.UTF_8));
+        assertTrue(c.storeFile("d.bin", new ByteArrayInputStream(new byte[40])));
+        Await.until(WAIT, "the previous action, still in force", () -> lines(second).size() == 2);
+        c.logout();
+        d.close();
+        assertEquals(1, lines(first).size());
+        assertEquals(List.of(), lines(deleted));
+    }
+
     @Test
     void neverForAnAbortedOrResetUpload() throws Exception {
         Path log = dir.resolve("actions.log");
