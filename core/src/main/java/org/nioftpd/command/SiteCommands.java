@@ -62,22 +62,7 @@ final class SiteCommands {
         String[] p = ("QUOTA " + arg.trim()).trim().split(" +");
         Collection<QuotaUsage> quotas = s.fs().quotas();
         if (p.length > 1 && p[1].equalsIgnoreCase("RESCAN")) {
-            s.offloadBulk(() -> {
-                for (QuotaUsage q : quotas) {
-                    q.rescan();
-                }
-                return null;
-            }, (ignored, failure) -> {
-                if (failure != null) {
-                    s.reply(451, "Local error: cannot count quota usage.");
-                } else {
-                    report(s, quotas);
-                }
-                s.resume();
-            }, () -> {
-                s.reply(450, "Server busy; try SITE QUOTA RESCAN again.");
-                s.resume();
-            });
+            countThenReport(s, quotas, true);
             return;
         }
         if (p.length > 1) {
@@ -92,9 +77,18 @@ final class SiteCommands {
             report(s, quotas);
             return;
         }
+        countThenReport(s, quotas, false);
+    }
+
+    /** Counts usage on the bulk lane (a rescan of all, or a first scan of those not counted yet), then reports. */
+    private static void countThenReport(Session s, Collection<QuotaUsage> quotas, boolean rescan) {
         s.offloadBulk(() -> {
             for (QuotaUsage q : quotas) {
-                q.scan();
+                if (rescan) {
+                    q.rescan();
+                } else {
+                    q.scan();
+                }
             }
             return null;
         }, (ignored, failure) -> {
@@ -105,7 +99,7 @@ final class SiteCommands {
             }
             s.resume();
         }, () -> {
-            s.reply(450, "Server busy; try SITE QUOTA again.");
+            s.reply(450, "Server busy; try SITE QUOTA" + (rescan ? " RESCAN" : "") + " again.");
             s.resume();
         });
     }

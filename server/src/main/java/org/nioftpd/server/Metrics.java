@@ -336,10 +336,7 @@ final class Metrics implements AutoCloseable {
             notAllowed(exchange, "POST");
             return;
         }
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        if (origin != null && (host == null || !(origin.equals("http://" + host)))) {
-            // a browser posting from another page (CSRF): only the CLI, curl and this origin may kick
+        if (crossOrigin(exchange)) {
             send(exchange, 403, "text/plain; charset=utf-8", "cross-origin kick refused\n");
             return;
         }
@@ -365,9 +362,7 @@ final class Metrics implements AutoCloseable {
             notAllowed(exchange, "POST");
             return;
         }
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        if (origin != null && (host == null || !(origin.equals("http://" + host)))) {
+        if (crossOrigin(exchange)) {
             send(exchange, 403, "text/plain; charset=utf-8", "cross-origin ban refused\n");
             return;
         }
@@ -405,6 +400,16 @@ final class Metrics implements AutoCloseable {
             return;
         }
         send(exchange, 200, "application/json; charset=utf-8", SessionsJson.bans(server.bans(), java.time.Instant.now()));
+    }
+
+    /**
+     * A browser posting from another page (CSRF): only the CLI, curl and this
+     * listener's own origin may kick or ban.
+     */
+    private static boolean crossOrigin(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        return origin != null && (host == null || !origin.equals("http://" + host));
     }
 
     /** The value of {@code name} in a raw query string, decoded; null if absent. */
