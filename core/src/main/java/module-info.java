@@ -10,6 +10,7 @@
  * compiler warning, and {@code -Werror} makes it a failed build.
  */
 module org.nioftpd.core {
+    requires java.naming;
     exports org.nioftpd;
     exports org.nioftpd.auth;
     exports org.nioftpd.event;

@@ -185,7 +185,7 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = TlsEndPoint.forControl(endPoint, context.tls().newEngine(), context.workers(), initial);
+                control = TlsEndPoint.forControl(endPoint, context.tls().newControlEngine(), context.workers(), initial);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);
                 context.admission().release(client.getAddress());

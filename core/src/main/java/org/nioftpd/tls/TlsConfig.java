@@ -23,6 +23,18 @@ public final class TlsConfig {
     private final String[] protocols;
     private final boolean required;
     private final boolean requireSessionReuse;
+    /** Client certificates asked on control connections (RFC 4217 section 7). */
+    private ClientAuth clientAuth = ClientAuth.NONE;
+
+    /** Whether a control connection's handshake asks the client for a certificate. */
+    public enum ClientAuth {
+        /** Not asked. */
+        NONE,
+        /** Asked; a client without one still connects (and logs in by password). */
+        WANT,
+        /** Required: a client without a certificate fails the handshake. */
+        NEED
+    }
 
     /**
      * @param required            no login without AUTH TLS, no data connection without PROT P
@@ -55,6 +67,36 @@ public final class TlsConfig {
         p.setNeedClientAuth(false);
         p.setWantClientAuth(false);
         engine.setSSLParameters(p);
+        return engine;
+    }
+
+    /**
+     * Asks clients for a certificate on control connections; the context's
+     * trust managers verify it (see {@link KeyMaterial#sslContext(java.nio.file.Path)}).
+     * Data connections never ask: they resume the control connection's session
+     * or come from its client's address, and the login already used the certificate.
+     */
+    public TlsConfig clientAuth(ClientAuth mode) {
+        this.clientAuth = java.util.Objects.requireNonNull(mode);
+        return this;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** An engine for a control connection: {@link #newEngine}, asking for a client certificate as configured. */
+    public SSLEngine newControlEngine() {
+        SSLEngine engine = newEngine();
+        if (clientAuth != ClientAuth.NONE) {
+            SSLParameters p = engine.getSSLParameters();
+            if (clientAuth == ClientAuth.NEED) {
+                p.setNeedClientAuth(true);
+            } else {
+                p.setWantClientAuth(true);
+            }
+            engine.setSSLParameters(p);
+        }
         return engine;
     }
 
