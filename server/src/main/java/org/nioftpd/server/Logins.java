@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.auth.LoginRequest;
+import org.nioftpd.auth.LoginResult;
 import org.nioftpd.auth.PasswordHash;
 import org.nioftpd.auth.UserAccount;
 import org.nioftpd.auth.UsersFile;
@@ -25,9 +27,13 @@ import org.nioftpd.auth.UsersFile;
  * <li>a {@code --user} of that name (it shadows a users-file entry of the same name);</li>
  * <li>a users-file account of that name;</li>
  * <li>anonymous, for {@code anonymous} or {@code ftp} in any case, when anonymous is on;</li>
+ * <li>the LDAP directory ({@code --ldap-url}), when there is one, for every other name;</li>
  * <li>otherwise the users file, which hashes against a decoy: an unknown name
  *     costs what a known one does, and gets the same 530.</li>
  * </ol>
+ * A users-file account's networks and certificate binding are its own
+ * ({@link UsersFile#login}); a client certificate logs in only a users-file
+ * account bound to it.
  * With a users file this authenticator is not cheap, so the server checks
  * logins on its worker pool; without one it is a map lookup, checked on the loop.
  *
@@ -51,6 +57,8 @@ final class Logins implements Authenticator {
     private volatile Set<String> fileNames = Set.of();
     /** Hashed against when a --user password is wrong, so that it costs what a users-file check does. */
     private final String decoy;
+    /** The directory ({@code --ldap-url}), asked for names no other source has; or null. */
+    private volatile Authenticator ldap;
 
     /**
      * @param users         the {@code --user} logins, all served {@code root}
@@ -107,8 +115,41 @@ final class Logins implements Authenticator {
         warnShadowed();
     }
 
+    /** Names that are neither --user, users-file nor anonymous go to {@code directory}. */
+    Logins ldap(Authenticator directory) {
+        this.ldap = directory;
+        return this;
+    }
+
+    boolean hasLdap() {
+        return ldap != null;
+    }
+
     @Override
     public UserAccount authenticate(String user, String password) {
+        LoginResult r = login(LoginRequest.of(user, password));
+        return r.accepted() ? r.account() : null;
+    }
+
+    @Override
+    public LoginResult login(LoginRequest request) {
+        String user = request.user();
+        if (usersFile != null && !plain.containsKey(user) && fileNames.contains(user)) {
+            return usersFile.login(request);
+        }
+        Authenticator directory = ldap;
+        if (directory != null && !plain.containsKey(user)
+                && !(anonymousRoot != null && InMemoryAuthenticator.isAnonymousName(user) && !isNamedUser(user))) {
+            return directory.login(request);
+        }
+        if (request.password() == null) {
+            return LoginResult.passwordRequired();
+        }
+        UserAccount account = passwordLogin(user, request.password());
+        return account != null ? LoginResult.accept(account) : LoginResult.rejectCounted("wrong user or password");
+    }
+
+    private UserAccount passwordLogin(String user, String password) {
         Plain p = plain.get(user);
         if (p != null) {
             boolean ok = MessageDigest.isEqual(p.password, password.getBytes(StandardCharsets.UTF_8));
@@ -145,7 +186,7 @@ final class Logins implements Authenticator {
 
     @Override
     public boolean isCheap() {
-        return usersFile == null;
+        return usersFile == null && ldap == null;
     }
 
     private void warnShadowed() {
