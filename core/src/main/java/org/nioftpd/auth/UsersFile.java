@@ -220,19 +220,10 @@ public final class UsersFile implements Authenticator {
         byte[] certSha256 = null;
         X500Principal certSubject = null;
         boolean certPassword = false;
-        for (int i = 4; i < f.length; i++) {
-            String opt = f[i];
+        for (String opt : options(f)) {
             int eq = opt.indexOf('=');
             String key = eq < 0 ? opt : opt.substring(0, eq);
             String value = eq < 0 ? null : opt.substring(eq + 1);
-            if (key.equals("cert-sha256") && value != null) {
-                // AB:CD:... was split at its colons: join the two-digit fields that follow
-                StringBuilder hex = new StringBuilder(value);
-                while (hex.length() < 64 && value.length() == 2 && i + 1 < f.length && f[i + 1].matches("[0-9A-Fa-f]{2}")) {
-                    hex.append(f[++i]);
-                }
-                value = hex.toString();
-            }
             switch (key) {
                 case "allow" -> allow = cidrs(key, value);
                 case "deny" -> deny = cidrs(key, value);
@@ -259,6 +250,37 @@ public final class UsersFile implements Authenticator {
         }
         return new Entry(f[1].equals(NO_PASSWORD) ? null : f[1], account, enabled, allow, deny, certSha256,
                 certSubject, certPassword);
+    }
+
+    private static final java.util.Set<String> KEYS = java.util.Set.of("upload-only", "max-sessions",
+            "download-rate", "upload-rate", "disabled", "enabled", "allow", "deny", "cert-sha256", "cert-subject",
+            "cert-password");
+    /** Options whose values may hold colons: IPv6 addresses, AB:CD fingerprints. */
+    private static final java.util.Set<String> COLON_VALUES = java.util.Set.of("allow", "deny", "cert-sha256");
+
+    /**
+     * The options column, split at the colons that start an option: after
+     * {@code allow=}, {@code deny=} and {@code cert-sha256=} a colon goes on
+     * with the value ({@code allow=10.0.0.0/8,::1/128}) unless what follows
+     * is a known option name.
+     */
+    private static List<String> options(String[] f) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 4; i < f.length; i++) {
+            String part = f[i];
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq);
+            if (!out.isEmpty() && !KEYS.contains(key)) {
+                String prev = out.get(out.size() - 1);
+                int peq = prev.indexOf('=');
+                if (peq > 0 && COLON_VALUES.contains(prev.substring(0, peq))) {
+                    out.set(out.size() - 1, prev + ":" + part);
+                    continue;
+                }
+            }
+            out.add(part);
+        }
+        return out;
     }
 
     private static List<Cidr> cidrs(String key, String value) {
