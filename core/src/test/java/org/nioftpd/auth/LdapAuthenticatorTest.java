@@ -235,4 +235,39 @@ class LdapAuthenticatorTest {
             }
         }
     }
+
+    /**
+     * StartTLS against a slapd that refuses a simple bind without encryption
+     * (security simple_bind=128): a login that works proves the bind went
+     * over TLS, and the directory's certificate was checked against the CA given.
+     */
+    @Test
+    void startTlsBindsOverTheEncryptedConnection() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")),
+                "openssl not installed (makes the directory's test certificate)");
+        Path tlsDir = Files.createDirectories(dir.resolve("slapd-tls"));
+        Slapd.run(List.of("/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", tlsDir.resolve("key.pem").toString(), "-out", tlsDir.resolve("cert.pem").toString(),
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"), tlsDir);
+        try (Slapd tls = Slapd.start(tlsDir, ldif(homes), String.join("\n",
+                "TLSCertificateFile " + tlsDir.resolve("cert.pem"),
+                "TLSCertificateKeyFile " + tlsDir.resolve("key.pem"),
+                "security simple_bind=128"))) {
+            LdapAuthenticator.Builder b = LdapAuthenticator.builder(tls.url())
+                    .bindDnTemplate("uid={user}," + PEOPLE).homeAttribute("homeDirectory")
+                    .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
+            LdapAuthenticator plain = b.build();
+            assertEquals(LoginResult.Verdict.REJECT, login(plain, "alice", "alicepw").verdict(),
+                    "without StartTLS the directory refuses the bind (confidentiality required): " + tls.log());
+            LdapAuthenticator startTls = b.startTls(true).caFile(tlsDir.resolve("cert.pem")).build();
+            LoginResult r = login(startTls, "alice", "alicepw");
+            assertTrue(r.accepted(), r + "\n" + tls.log());
+            assertEquals(homes.resolve("alice"), r.account().home());
+            assertEquals(LoginResult.Verdict.REJECT_COUNTED, login(startTls, "alice", "wrong").verdict());
+            LdapAuthenticator wrongCa = b.startTls(true)
+                    .caFile(Path.of(org.nioftpd.tls.TlsTesting.fixture("rsa-cert.pem").toString())).build();
+            assertEquals(LoginResult.Verdict.REJECT, login(wrongCa, "alice", "alicepw").verdict(),
+                    "a directory certificate from another CA is not trusted");
+        }
+    }
 }
