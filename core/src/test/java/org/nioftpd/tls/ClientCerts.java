@@ -104,7 +104,7 @@ public final class ClientCerts {
             }
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            try (InputStream in = Files.newInputStream(TlsTesting.fixture("rsa-cert.pem"))) {
+            try (InputStream in = ClientCerts.class.getResourceAsStream("/tls/rsa-cert.pem")) { // also from the test-jar
                 trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
