@@ -125,6 +125,11 @@ final class Logins implements Authenticator {
         return ldap != null;
     }
 
+    /** The directory, for the startup lines: URL and how users are found. */
+    String ldapDescription() {
+        return String.valueOf(ldap);
+    }
+
     @Override
     public UserAccount authenticate(String user, String password) {
         LoginResult r = login(LoginRequest.of(user, password));

@@ -630,9 +630,12 @@ final class Options {
         }
         if (ldap.url != null) {
             logins.ldap(ldapAuthenticator());
-        } else if (ldap.bindDnTemplate != null || ldap.searchBase != null) {
-            throw new UsageError(origin(ldap.searchBase != null ? "ldap-search-base" : "ldap-bind-dn-template")
-                    + ": needs --ldap-url");
+        } else {
+            for (Map.Entry<Option, String> given : origins.entrySet()) {
+                if (given.getKey().name().startsWith("ldap-")) {
+                    throw new UsageError(given.getValue() + ": needs --ldap-url");
+                }
+            }
         }
         builder.authenticator(logins);
     }
