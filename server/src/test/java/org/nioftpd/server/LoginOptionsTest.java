@@ -124,6 +124,24 @@ class LoginOptionsTest extends DaemonTestBase {
         assertTrue(r.err().contains("certificate"), r.err());
     }
 
+    @Test
+    void aNetworkRefusalIs530OnTheWireAndItsReasonInTheLog() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Logging.configure(Values.LogLevel.INFO, new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
+        Path users = Files.write(dir.resolve("users"), List.of(
+                LoginsTest.entry("far", "pw", dir, "rw", "allow=10.0.0.0/8,2001:db8::/32"),
+                LoginsTest.entry("near", "pw", dir, "rw", "allow=127.0.0.0/8,::1")));
+        Daemon d = start("--users", users.toString());
+        FTPClient c = connect(d);
+        assertFalse(c.login("far", "pw"));
+        assertEquals(530, c.getReplyCode());
+        assertTrue(c.getReplyString().startsWith("530 Login incorrect."), "no reason on the wire: " + c.getReplyString());
+        assertTrue(canLogin(d, "near", "pw"));
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.lines().anyMatch(l -> l.contains("login refused for far from")
+                && l.contains("127.0.0.1 is not in the user's allow list (not counted)")), text);
+    }
+
     private Path fixture(String name) throws Exception {
         Path p = dir.resolve(name);
         try (InputStream in = getClass().getResourceAsStream("/tls/" + name)) {
