@@ -61,7 +61,9 @@ final class LoginCommands {
             s.pendingUser(null);
             LOG.log(System.Logger.Level.INFO, "{0} logged in as {1} by client certificate {2}",
                     s.remoteAddress(), name, s.clientCertificates().get(0).getSubjectX500Principal());
-            accepted(s, name, result.account(), 232, "User logged in, authorized by security data exchange.");
+            if (!accepted(s, name, result.account(), 232, "User logged in, authorized by security data exchange.")) {
+                return; // closing: nothing more to read
+            }
         } else {
             askPassword(s, name);
         }
@@ -122,7 +124,9 @@ final class LoginCommands {
             return;
         }
         if (result.accepted()) {
-            accepted(s, name, result.account(), 230, "Login successful.");
+            if (!accepted(s, name, result.account(), 230, "Login successful.")) {
+                return; // closing: nothing more to read
+            }
             if (suspended) {
                 s.resume();
             }
@@ -145,12 +149,13 @@ final class LoginCommands {
         });
     }
 
-    private static void accepted(Session s, String name, UserAccount account, int code, String text) {
+    /** Logs {@code account} in and replies {@code code}; false if the session is closing instead (421). */
+    private static boolean accepted(Session s, String name, UserAccount account, int code, String text) {
         try {
             if (!s.login(account)) {
                 s.reply(421, "Too many sessions for " + account.name() + "; closing control connection.");
                 s.closeAfterReplies();
-                return;
+                return false;
             }
             s.context().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
             s.reply(code, text);
@@ -158,6 +163,7 @@ final class LoginCommands {
             LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
             s.reply(530, "Login incorrect.");
         }
+        return true;
     }
 
     static void acct(Session s, String arg) {
