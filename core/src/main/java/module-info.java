@@ -14,6 +14,9 @@ module org.nioftpd.core {
     // Flight-recorder events (connections, commands, transfers, slow loop turns): part of the JDK.
     requires jdk.jfr;
 
+    // LDAP logins (auth.LdapAuthenticator) through JNDI: part of the JDK.
+    requires java.naming;
+
     exports org.nioftpd;
     exports org.nioftpd.auth;
     exports org.nioftpd.event;

@@ -226,7 +226,7 @@ final class Engine {
         EndPoint control = endPoint;
         if (implicitTls) {
             try {
-                control = TlsEndPoint.forControl(endPoint, ctx.tls().newEngine(endPoint.localAddress()),
+                control = TlsEndPoint.forControl(endPoint, ctx.tls().newControlEngine(endPoint.localAddress()),
                         ctx.workers(), initial, ctx.tls().controlSessionTicket());
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start TLS for " + client + ": " + e);

@@ -370,6 +370,16 @@ public final class FtpServer implements AutoCloseable {
         engine.close();
     }
 
+    /** Whether FTPS asks clients for a certificate: see {@link Builder#tlsClientAuth}. */
+    public enum ClientAuth {
+        /** Not asked (the default). */
+        NONE,
+        /** Asked; a client without one still connects and logs in by password. */
+        WANT,
+        /** Required: a client without one fails the TLS handshake. */
+        NEED
+    }
+
     public static final class Builder {
         final List<InetSocketAddress> listen = new ArrayList<>();
         Path root = Path.of("").toAbsolutePath();
@@ -432,6 +442,8 @@ public final class FtpServer implements AutoCloseable {
         boolean tlsStrictUploadEof;
         Duration tlsReloadInterval = Duration.ofSeconds(10);
         TlsConfig tlsConfig;
+        ClientAuth tlsClientAuth = ClientAuth.NONE;
+        Path tlsClientCa;
         long downloadRate;
         long uploadRate;
         int maxSessions = 10_000;
@@ -992,7 +1004,32 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether FTPS control connections ask for a client certificate
+         * (RFC 4217 section 7): {@link ClientAuth#WANT} asks and lets a client
+         * without one in, {@link ClientAuth#NEED} fails its handshake. The
+         * certificate is verified against {@link #tlsClientCa}, or the JDK's
+         * trust store without one (or the trust managers of a
+         * {@link #tlsContext}), and reaches the authenticator as
+         * {@code LoginRequest.certificates()}: the users file can log a user
+         * in by it. Default {@link ClientAuth#NONE}. Needs a certificate.
+         */
+        public Builder tlsClientAuth(ClientAuth mode) {
+            this.tlsClientAuth = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** The CA certificates (a PEM bundle) that client certificates must chain to. */
+        public Builder tlsClientCa(Path caPemFile) {
+            this.tlsClientCa = Objects.requireNonNull(caPemFile);
+            return this;
+        }
+
         TlsConfig tls() {
+            if (tlsClientCa != null && tlsContext != null) {
+                throw new IllegalArgumentException("TLS: a client CA file and a ready-made TLS context do not mix: "
+                        + "put the trust managers into the context");
+            }
             int sources = (tlsCertFile != null ? 1 : 0) + (tlsKeyStore != null ? 1 : 0) + (tlsContext != null ? 1 : 0);
             if (sources > 1) {
                 throw new IllegalArgumentException("TLS: give one of a PEM certificate and key, a PKCS#12 keystore, "
@@ -1012,17 +1049,19 @@ public final class FtpServer implements AutoCloseable {
             all.addAll(tlsHostKeys);
             if (!all.isEmpty()) {
                 keys = new ServerKeys(all);
-                context = keys.sslContext();
+                context = keys.sslContext(tlsClientCa);
             }
             if (context == null) {
-                if (!implicitTlsListen.isEmpty() || tlsRequired || tlsRequireSessionReuse) {
+                if (!implicitTlsListen.isEmpty() || tlsRequired || tlsRequireSessionReuse
+                        || tlsClientAuth != ClientAuth.NONE || tlsClientCa != null) {
                     throw new IllegalArgumentException("TLS: implicit TLS, TLS required and session reuse need a "
                             + "certificate: give a PEM certificate and key or a PKCS#12 keystore");
                 }
                 return null;
             }
             return new TlsConfig(context, keys, tlsRequired, tlsRequireSessionReuse,
-                    new TlsConfig.Settings(tlsProtocols, tlsCipherSuites, tlsNamedGroups, tlsStrictUploadEof));
+                    new TlsConfig.Settings(tlsProtocols, tlsCipherSuites, tlsNamedGroups, tlsStrictUploadEof))
+                    .clientAuth(TlsConfig.ClientAuth.valueOf(tlsClientAuth.name()));
         }
 
         /** How long a new connection may take to log in (default 1 minute). */

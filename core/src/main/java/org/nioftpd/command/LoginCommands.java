@@ -1,8 +1,12 @@
 package org.nioftpd.command;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.auth.LoginRequest;
+import org.nioftpd.auth.LoginResult;
 import org.nioftpd.auth.UserAccount;
 import org.nioftpd.session.Session;
 
@@ -27,9 +31,49 @@ final class LoginCommands {
             return;
         }
         s.pendingUser(name);
+        List<X509Certificate> certs = s.clientCertificates();
+        if (!certs.isEmpty()) {
+            // RFC 4217 section 7: the certificate may be all the login needs (232), else 331 as always.
+            LoginRequest request = request(s, name, null, certs);
+            Authenticator auth = s.context().authenticator();
+            if (auth.isCheap()) {
+                certVerdict(s, name, check(auth, request), false);
+            } else {
+                s.offload(() -> check(auth, request), (result, failure) -> certVerdict(s, name, result, true));
+            }
+            return;
+        }
+        askPassword(s, name);
+    }
+
+    private static void askPassword(Session s, String name) {
         s.reply(331, InMemoryAuthenticator.isAnonymousName(name)
                 ? "Anonymous login okay, send your e-mail address as password."
                 : "Please specify the password.");
+    }
+
+    /** Loop thread: the certificate logged the user in (232), or the password is asked for. */
+    private static void certVerdict(Session s, String name, LoginResult result, boolean suspended) {
+        if (s.isClosed()) {
+            return;
+        }
+        if (result.accepted()) {
+            s.pendingUser(null);
+            LOG.log(System.Logger.Level.INFO, "{0} logged in as {1} by client certificate {2}",
+                    s.remoteAddress(), name, s.clientCertificates().get(0).getSubjectX500Principal());
+            if (!accepted(s, name, result.account(), 232, "User logged in, authorized by security data exchange.")) {
+                return; // closing: nothing more to read
+            }
+        } else {
+            askPassword(s, name);
+        }
+        if (suspended) {
+            s.resume();
+        }
+    }
+
+    private static LoginRequest request(Session s, String name, String password, List<X509Certificate> certs) {
+        return new LoginRequest(name, password, certs, s.remoteAddress(), s.localAddress(), s.controlSecure());
     }
 
     /**
@@ -65,48 +109,51 @@ final class LoginCommands {
             return;
         }
         Authenticator auth = s.context().authenticator();
+        LoginRequest request = request(s, name, password, s.clientCertificates());
         if (auth.isCheap()) {
-            verdict(s, name, check(auth, name, password), false);
+            verdict(s, name, check(auth, request), false);
             return;
         }
-        s.offload(() -> check(auth, name, password), (account, failure) -> verdict(s, name, account, true));
+        s.offload(() -> check(auth, request), (result, failure) -> verdict(s, name, result, true));
     }
 
-    private static UserAccount check(Authenticator auth, String name, String password) {
+    /** Never throws: an authenticator's failure is a refusal that does not count (the client did nothing wrong). */
+    private static LoginResult check(Authenticator auth, LoginRequest request) {
         try {
-            return auth.authenticate(name, password);
+            LoginResult r = auth.login(request);
+            if (r == null) {
+                return LoginResult.reject("authenticator returned no verdict");
+            }
+            if (r.verdict() == LoginResult.Verdict.PASSWORD_REQUIRED && request.password() != null) {
+                return LoginResult.rejectCounted("authenticator asked for a password that was given");
+            }
+            return r;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "authenticator failed for " + name, e);
-            return null;
+            LOG.log(System.Logger.Level.WARNING, "authenticator failed for " + request.user(), e);
+            return LoginResult.reject("authenticator failed: " + e);
         }
     }
 
     /** Loop thread. A wrong login is answered after a delay, by a timer: the loop never sleeps. */
-    private static void verdict(Session s, String name, UserAccount account, boolean suspended) {
+    private static void verdict(Session s, String name, LoginResult result, boolean suspended) {
         if (s.isClosed()) {
             return;
         }
-        if (account != null) {
-            try {
-                if (!s.login(account)) {
-                    s.reply(421, "Too many sessions for " + account.name() + "; closing control connection.");
-                    s.closeAfterReplies();
-                    return;
-                }
-                s.context().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
-                s.reply(230, "Login successful.");
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
-                s.reply(530, "Login incorrect.");
+        if (result.accepted()) {
+            if (!accepted(s, name, result.account(), 230, "Login successful.")) {
+                return; // closing: nothing more to read
             }
             if (suspended) {
                 s.resume();
             }
             return;
         }
-        int failures = s.loginFailed();
+        boolean counted = result.verdict() != LoginResult.Verdict.REJECT;
+        LOG.log(System.Logger.Level.INFO, "login refused for {0} from {1}: {2}{3}", name, s.remoteAddress(),
+                result.reason() == null ? "no reason given" : result.reason(), counted ? "" : " (not counted)");
         s.context().events().loginFailed(s.remoteAddress(), name);
-        boolean banned = s.context().admission().loginFailed(s.remoteAddress().getAddress(), name)
+        int failures = counted ? s.loginFailed() : 0;
+        boolean banned = counted && s.context().admission().loginFailed(s.remoteAddress().getAddress(), name)
                 && s.context().admission().isBanned(s.remoteAddress().getAddress()); // per-user bans keep the session
         s.delay(s.context().login().failedLoginDelay().toMillis(), () -> {
             s.reply(530, "Login incorrect.");
@@ -117,6 +164,23 @@ final class LoginCommands {
             }
             s.resume();
         });
+    }
+
+    /** Logs {@code account} in and replies {@code code}; false if the session is closing instead (421). */
+    private static boolean accepted(Session s, String name, UserAccount account, int code, String text) {
+        try {
+            if (!s.login(account)) {
+                s.reply(421, "Too many sessions for " + account.name() + "; closing control connection.");
+                s.closeAfterReplies();
+                return false;
+            }
+            s.context().events().loggedIn(s.remoteAddress(), account.name(), account.anonymous());
+            s.reply(code, text);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "home of " + name + " is unusable: " + account.home(), e);
+            s.reply(530, "Login incorrect.");
+        }
+        return true;
     }
 
     static void acct(Session s, String arg) {

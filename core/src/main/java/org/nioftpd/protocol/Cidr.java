@@ -115,6 +115,28 @@ public final class Cidr {
         return raw.length == 4 || unmapped(raw) != null ? host(address) : of(address, v6Prefix);
     }
 
+    /** A comma-separated list of blocks (a users file's allow= and deny=); an empty part is an error. */
+    public static java.util.List<Cidr> parseList(String text) {
+        java.util.List<Cidr> out = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("empty address in '" + text + "'");
+            }
+            out.add(parse(part.strip()));
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** True if any block of {@code blocks} contains {@code address}. */
+    public static boolean anyContains(java.util.List<Cidr> blocks, InetAddress address) {
+        for (Cidr c : blocks) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code address} is in this network (IPv4-mapped IPv6 counted as IPv4). */
     public boolean contains(InetAddress address) {
         byte[] raw = address.getAddress();

@@ -308,7 +308,8 @@ public final class Session {
         pendingUser = null;
         pi.control().startTls(raw -> {
             try {
-                return TlsEndPoint.forControl(raw, context.tls().newEngine(), context.workers(), null,
+                // explicit TLS: the default certificate (or the client's SNI pick), never a listener's own
+                return TlsEndPoint.forControl(raw, context.tls().newControlEngine(null), context.workers(), null,
                         context.tls().controlSessionTicket());
             } catch (javax.net.ssl.SSLException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -336,6 +337,29 @@ public final class Session {
         }
         return TlsEndPoint.forData(raw, context.tls().newDataEngine(controlTlsSession()), context.workers(), check,
                 context.tls().strictUploadEof());
+    }
+
+    /**
+     * The client's certificate chain from the control connection's TLS
+     * handshake (verified against the client CA), leaf first; empty when the
+     * connection is plain or the client sent none.
+     */
+    public List<java.security.cert.X509Certificate> clientCertificates() {
+        javax.net.ssl.SSLSession s = controlTlsSession();
+        if (s == null) {
+            return List.of();
+        }
+        try {
+            List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>();
+            for (java.security.cert.Certificate c : s.getPeerCertificates()) {
+                if (c instanceof java.security.cert.X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+            return List.copyOf(chain);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return List.of();
+        }
     }
 
     /** The control connection's TLS session, or null if it is plain. */

@@ -314,6 +314,44 @@ public final class KeyMaterial {
 
     /** A TLS context serving this key and chain, no client certificates asked. */
     public SSLContext sslContext() {
+        return sslContext((javax.net.ssl.TrustManager[]) null);
+    }
+
+    /**
+     * A TLS context serving this key and chain that verifies client
+     * certificates against the CA certificates of {@code clientCaPem} (a PEM
+     * bundle), or against the JDK's default trust store when it is null.
+     */
+    public SSLContext sslContext(Path clientCaPem) {
+        return sslContext(clientCaPem == null ? null : trustManagers(clientCaPem));
+    }
+
+    /** Trust managers that accept certificates issued by the CAs of a PEM bundle, and by nothing else. */
+    public static javax.net.ssl.TrustManager[] trustManagers(Path caPem) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int n = 0;
+            for (Block b : blocks(caPem)) {
+                if (b.type.equals("CERTIFICATE")) {
+                    X509Certificate ca = certificate(caPem, b.der);
+                    warnIfExpired(caPem, ca);
+                    ks.setCertificateEntry("ca-" + n++, ca);
+                }
+            }
+            if (n == 0) {
+                throw bad(caPem, "no \"BEGIN CERTIFICATE\" block in the client CA file");
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException | IOException e) {
+            throw bad(caPem, "cannot build trust managers: " + e.getMessage());
+        }
+    }
+
+    private SSLContext sslContext(javax.net.ssl.TrustManager[] trust) {
         try {
             char[] pw = "in-memory".toCharArray(); // the store never leaves this method
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -322,7 +360,7 @@ public final class KeyMaterial {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, pw);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, null);
+            context.init(kmf.getKeyManagers(), trust, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("TLS: cannot build a TLS context: " + e.getMessage(), e);

@@ -217,9 +217,20 @@ public final class ServerKeys extends X509ExtendedKeyManager {
 
     /** A TLS context whose server key manager is this one (no client certificates asked). */
     public javax.net.ssl.SSLContext sslContext() {
+        return sslContext(null);
+    }
+
+    /**
+     * A TLS context whose server key manager is this one, verifying client
+     * certificates against the CAs of {@code clientCaPem} (a PEM bundle), or
+     * against the JDK's trust store when it is null. A reload swaps the keys,
+     * never the trust: a new client CA file needs a restart.
+     */
+    public javax.net.ssl.SSLContext sslContext(java.nio.file.Path clientCaPem) {
         try {
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[] {this}, null, null);
+            context.init(new javax.net.ssl.KeyManager[] {this},
+                    clientCaPem == null ? null : KeyMaterial.trustManagers(clientCaPem), null);
             return context;
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalArgumentException("TLS: cannot build a TLS context: " + e.getMessage(), e);

@@ -65,6 +65,18 @@ public final class TlsConfig {
     private final boolean required;
     private final boolean requireSessionReuse;
     private final Settings settings;
+    /** Client certificates asked on control connections (RFC 4217 section 7). */
+    private ClientAuth clientAuth = ClientAuth.NONE;
+
+    /** Whether a control connection's handshake asks the client for a certificate. */
+    public enum ClientAuth {
+        /** Not asked. */
+        NONE,
+        /** Asked; a client without one still connects (and logs in by password). */
+        WANT,
+        /** Required: a client without a certificate fails the handshake. */
+        NEED
+    }
 
     /**
      * @param required            no login without AUTH TLS, no data connection without PROT P
@@ -309,6 +321,40 @@ public final class TlsConfig {
             }
         }
         return out;
+    }
+
+    /**
+     * Asks clients for a certificate on control connections; the context's
+     * trust managers verify it (see {@link KeyMaterial#sslContext(java.nio.file.Path)}).
+     * Data connections never ask: they resume the control connection's session
+     * or come from its client's address, and the login already used the certificate.
+     */
+    public TlsConfig clientAuth(ClientAuth mode) {
+        this.clientAuth = java.util.Objects.requireNonNull(mode);
+        return this;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /**
+     * An engine for a control connection accepted on {@code local}: the
+     * certificate for that listener ({@link #newEngine(java.net.InetSocketAddress)}),
+     * asking for a client certificate as configured.
+     */
+    public SSLEngine newControlEngine(java.net.InetSocketAddress local) {
+        SSLEngine engine = newEngine(local);
+        if (clientAuth != ClientAuth.NONE) {
+            SSLParameters p = engine.getSSLParameters();
+            if (clientAuth == ClientAuth.NEED) {
+                p.setNeedClientAuth(true);
+            } else {
+                p.setWantClientAuth(true);
+            }
+            engine.setSSLParameters(p);
+        }
+        return engine;
     }
 
     public boolean required() {

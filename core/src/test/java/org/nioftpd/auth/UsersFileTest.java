@@ -140,4 +140,43 @@ class UsersFileTest {
             c.disconnect();
         }
     }
+
+    @Test
+    void networkAndCertificateOptionsParse() throws Exception {
+        Path f = dir.resolve("users-opts");
+        String fp = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+        Files.writeString(f, "a:" + hash("x") + ":" + dir + ":rw:allow=10.0.0.0/8,::1/128:deny=10.1.0.0/16\n"
+                + "b:*:" + dir + ":ro:cert-sha256=" + fp + ":max-sessions=2\n"
+                + "c:" + hash("x") + ":" + dir + ":rw:cert-subject=CN=c,O=x:cert-password\n");
+        UsersFile u = new UsersFile(f);
+        assertEquals(3, u.size());
+        assertNull(u.authenticate("b", "*"), "a certificate-only user has no password");
+        assertNull(u.authenticate("c", "x"), "a certificate-bound user needs the certificate");
+        assertNotNull(u.authenticate("a", "x"), "no client address given: the lists do not apply");
+        LoginRequest fromTen = new LoginRequest("a", "x", null,
+                new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(new byte[] {10, 2, 3, 4}), 1), null, false);
+        assertTrue(u.login(fromTen).accepted());
+        LoginRequest fromDenied = new LoginRequest("a", "x", null,
+                new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(new byte[] {10, 1, 3, 4}), 1), null, false);
+        assertEquals(LoginResult.Verdict.REJECT, u.login(fromDenied).verdict(), "policy refusal: not counted");
+        LoginRequest wrong = new LoginRequest("a", "y", null, fromDenied.client(), null, false);
+        assertEquals(LoginResult.Verdict.REJECT_COUNTED, u.login(wrong).verdict(), "the password is checked first");
+        assertEquals(LoginResult.Verdict.PASSWORD_REQUIRED, u.login(LoginRequest.of("a", null)).verdict());
+    }
+
+    @Test
+    void badNetworkAndCertificateOptionsNameTheLine() throws Exception {
+        Path f = dir.resolve("users-bad");
+        for (String line : new String[] {
+                "a:" + hash("x") + ":" + dir + ":rw:allow=10.0.0.0/40",
+                "a:" + hash("x") + ":" + dir + ":rw:deny=example.com",
+                "a:" + hash("x") + ":" + dir + ":rw:cert-sha256=ABCD",
+                "a:" + hash("x") + ":" + dir + ":rw:cert-subject=not a dn",
+                "a:*:" + dir + ":rw",
+                "a:" + hash("x") + ":" + dir + ":rw:cert-password"}) {
+            Files.writeString(f, "# first\n" + line + "\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new UsersFile(f), line);
+            assertTrue(e.getMessage().contains(":2: "), e.getMessage());
+        }
+    }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.FolderPolicy;
 import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.auth.LoginRequest;
+import org.nioftpd.auth.LoginResult;
 import org.nioftpd.auth.PasswordHash;
 import org.nioftpd.auth.UserAccount;
 import org.nioftpd.auth.UsersFile;
@@ -26,9 +28,13 @@ import org.nioftpd.auth.UsersFile;
  * <li>a {@code --user} of that name (it shadows a users-file entry of the same name);</li>
  * <li>a users-file account of that name;</li>
  * <li>anonymous, for {@code anonymous} or {@code ftp} in any case, when anonymous is on;</li>
+ * <li>the LDAP directory ({@code --ldap-url}), when there is one, for every other name;</li>
  * <li>otherwise the users file, which hashes against a decoy: an unknown name
  *     costs what a known one does, and gets the same 530.</li>
  * </ol>
+ * A users-file account's networks and certificate binding are its own
+ * ({@link UsersFile#login}); a client certificate logs in only a users-file
+ * account bound to it.
  * With a users file this authenticator is not cheap, so the server checks
  * logins on its worker pool; without one it is a map lookup, checked on the loop.
  *
@@ -56,6 +62,8 @@ final class Logins implements Authenticator {
     private String foldersConfig;
     /** Hashed against when a --user password is wrong, so that it costs what a users-file check does. */
     private final String decoy;
+    /** The directory ({@code --ldap-url}), asked for names no other source has; or null. */
+    private volatile Authenticator ldap;
 
     /**
      * @param users         the {@code --user} logins, all served {@code root}
@@ -152,12 +160,56 @@ final class Logins implements Authenticator {
         warnShadowed();
     }
 
-    @Override
-    public UserAccount authenticate(String user, String password) {
-        return withFolders(account(user, password));
+    /** Names that are neither --user, users-file nor anonymous go to {@code directory}. */
+    Logins ldap(Authenticator directory) {
+        this.ldap = directory;
+        return this;
     }
 
-    private UserAccount account(String user, String password) {
+    boolean hasLdap() {
+        return ldap != null;
+    }
+
+    /** The directory, for the startup lines: URL and how users are found. */
+    String ldapDescription() {
+        return String.valueOf(ldap);
+    }
+
+    @Override
+    public UserAccount authenticate(String user, String password) {
+        LoginResult r = login(LoginRequest.of(user, password));
+        return r.accepted() ? r.account() : null;
+    }
+
+    /** Routes the login (below), then puts the server's folder lines under the account it gives. */
+    @Override
+    public LoginResult login(LoginRequest request) {
+        LoginResult r = route(request);
+        if (!r.accepted()) {
+            return r;
+        }
+        UserAccount a = withFolders(r.account());
+        return a != null ? LoginResult.accept(a) : LoginResult.reject("its folder lines cannot be honoured");
+    }
+
+    private LoginResult route(LoginRequest request) {
+        String user = request.user();
+        if (usersFile != null && !plain.containsKey(user) && fileNames.contains(user)) {
+            return usersFile.login(request);
+        }
+        Authenticator directory = ldap;
+        if (directory != null && !plain.containsKey(user)
+                && !(anonymousRoot != null && InMemoryAuthenticator.isAnonymousName(user) && !isNamedUser(user))) {
+            return directory.login(request);
+        }
+        if (request.password() == null) {
+            return LoginResult.passwordRequired();
+        }
+        UserAccount account = passwordLogin(user, request.password());
+        return account != null ? LoginResult.accept(account) : LoginResult.rejectCounted("wrong user or password");
+    }
+
+    private UserAccount passwordLogin(String user, String password) {
         Plain p = plain.get(user);
         if (p != null) {
             boolean ok = MessageDigest.isEqual(p.password, password.getBytes(StandardCharsets.UTF_8));
@@ -194,7 +246,7 @@ final class Logins implements Authenticator {
 
     @Override
     public boolean isCheap() {
-        return usersFile == null;
+        return usersFile == null && ldap == null;
     }
 
     private void warnShadowed() {

@@ -223,6 +223,9 @@ public final class Main {
         if (o.logins().hasUsersFile()) {
             parts.add("each account of " + o.logins().usersPath() + " its home");
         }
+        if (o.logins().hasLdap()) {
+            parts.add("each account of " + o.logins().ldapDescription() + " its home");
+        }
         if (o.anonymous()) {
             parts.add(o.anonymousRoot() + " to anonymous (read-only" + (o.anonymousUploadDir() != null
                     ? ", uploads to " + o.anonymousUploadDir() + ")" : ")"));

@@ -20,6 +20,8 @@ import java.util.Set;
 import org.nioftpd.FtpServer;
 import org.nioftpd.event.Operation;
 import org.nioftpd.auth.FolderPolicy;
+import org.nioftpd.auth.Authenticator;
+import org.nioftpd.auth.LdapAuthenticator;
 import org.nioftpd.server.Values.BadValue;
 import org.nioftpd.server.Values.User;
 
@@ -77,6 +79,7 @@ final class Options {
     private static final String FOLDERS = "Folders, rights and quotas:";
     private static final String TIMEOUTS = "Timeouts (seconds):";
     private static final String TLS = "FTPS (TLS):";
+    private static final String LDAP = "LDAP logins (names not in --user or --users):";
     private static final String LOGS = "Logs and monitoring:";
     private static final String RUNNING = "Running:";
     private static final String ACTIONS = "Actions (after an operation succeeded):";
@@ -326,6 +329,61 @@ final class Options {
                     "check the certificate and key files for changes every S seconds and reload them"
                             + " (default 10, 0: only on SIGHUP)",
                     (o, v) -> o.builder.tlsReloadInterval(Values.seconds(v, 0))),
+            // --- client certificates and LDAP (issue 15, 16): one block
+            option(TLS, "tls-client-auth", "none|want|need",
+                    "ask FTPS clients for a certificate on the control connection: want (optional) or need"
+                            + " (handshake fails without one); users-file cert-sha256= / cert-subject= log in by it",
+                    (o, v) -> o.builder.tlsClientAuth(Values.clientAuth(v))),
+            option(TLS, "tls-client-ca", "FILE",
+                    "PEM bundle of the CAs client certificates must chain to (default: the JDK's trust store)",
+                    (o, v) -> o.builder.tlsClientCa(Values.existingFile(v))),
+            option(LDAP, "ldap-url", "URL",
+                    "check logins against this directory by binding as the user: ldap://host:389/ or"
+                            + " ldaps://host:636/",
+                    (o, v) -> o.ldap.url = Values.ldapUrl(v)),
+            option(LDAP, "ldap-bind-dn-template", "DN",
+                    "the user's DN, {user} for the name: uid={user},ou=people,dc=example,dc=org",
+                    (o, v) -> o.ldap.bindDnTemplate = Values.withUser(v)),
+            option(LDAP, "ldap-search-base", "DN",
+                    "instead of a template: search users under DN (as --ldap-bind-dn, else anonymously),"
+                            + " then bind as the entry found",
+                    (o, v) -> o.ldap.searchBase = v),
+            option(LDAP, "ldap-user-filter", "FILTER",
+                    "how the search finds a user (default (uid={user}))",
+                    (o, v) -> o.ldap.userFilter = Values.withUser(v)),
+            option(LDAP, "ldap-filter", "FILTER",
+                    "only entries matching FILTER may log in, e.g. (memberOf=cn=ftp,ou=groups,dc=example,dc=org)",
+                    (o, v) -> o.ldap.allowFilter = v),
+            option(LDAP, "ldap-bind-dn", "DN",
+                    "service account that searches (with --ldap-search-base)",
+                    (o, v) -> o.ldap.serviceDn = v),
+            option(LDAP, "ldap-bind-password", "PASSWORD",
+                    "the service account's password (better: --ldap-bind-password-file)",
+                    (o, v) -> o.ldap.servicePassword = v),
+            option(LDAP, "ldap-bind-password-file", "FILE",
+                    "file whose first line is the service account's password",
+                    (o, v) -> o.ldap.servicePassword = Values.firstLine(Values.existingFile(v))),
+            flag(LDAP, "ldap-starttls",
+                    "StartTLS before binding (ldap:// URLs); the server's certificate is verified",
+                    (o, v) -> o.ldap.startTls = true),
+            option(LDAP, "ldap-ca", "FILE",
+                    "PEM CA certificates for the directory's StartTLS certificate (default: the JDK's)",
+                    (o, v) -> o.ldap.ca = Values.existingFile(v)),
+            option(LDAP, "ldap-home-attribute", "NAME",
+                    "attribute holding the user's home, an absolute path (e.g. homeDirectory)",
+                    (o, v) -> o.ldap.homeAttribute = v),
+            option(LDAP, "ldap-home-template", "PATH",
+                    "home when the entry has none: /srv/ftp/{user} (default: --root)",
+                    (o, v) -> o.ldap.homeTemplate = Values.withUser(v)),
+            option(LDAP, "ldap-rights-attribute", "NAME",
+                    "attribute holding rw or ro (read-write, read-only)",
+                    (o, v) -> o.ldap.rightsAttribute = v),
+            option(LDAP, "ldap-default-rights", "ro|rw",
+                    "rights when the entry states none (default ro)",
+                    (o, v) -> o.ldap.writable = Values.rights(v)),
+            option(LDAP, "ldap-timeout", "S",
+                    "connect and read timeout for each directory call (default 10)",
+                    (o, v) -> o.ldap.timeout = Values.seconds(v, 1)),
 
             option(LOGS, "log-level", "LEVEL",
                     "error|warning|info|debug|trace, lines on stderr (default info)",
@@ -453,6 +511,25 @@ final class Options {
     private Logins logins;
     /** mount, rights and quota lines: every user's, under each user's own (users file). */
     private FolderPolicy folders = FolderPolicy.NONE;
+    /** The --ldap-* options, turned into an authenticator by {@link #finish}. */
+    private final LdapOptions ldap = new LdapOptions();
+
+    private static final class LdapOptions {
+        String url;
+        String bindDnTemplate;
+        String searchBase;
+        String userFilter;
+        String allowFilter;
+        String serviceDn;
+        String servicePassword;
+        boolean startTls;
+        Path ca;
+        String homeAttribute;
+        String homeTemplate;
+        String rightsAttribute;
+        boolean writable;
+        Duration timeout = Duration.ofSeconds(10);
+    }
     /** For each option applied, where its value came from: "--root" or "nioftpd.conf:3: root". */
     private final Map<Option, String> origins = new HashMap<>();
     /** The --on-... commands given on the command line: a SIGHUP re-reads the config file's under them. */
@@ -773,6 +850,15 @@ final class Options {
         }
         boolean fromFile = config != null && !onCommandLine;
         logins.folders(folders, fromFile ? config : null);
+        if (ldap.url != null) {
+            logins.ldap(ldapAuthenticator());
+        } else {
+            for (Map.Entry<Option, String> given : origins.entrySet()) {
+                if (given.getKey().name().startsWith("ldap-")) {
+                    throw new UsageError(given.getValue() + ": needs --ldap-url");
+                }
+            }
+        }
         builder.authenticator(logins);
     }
 
@@ -843,6 +929,32 @@ final class Options {
     /** The server-wide folder lines (for --check-config and the startup line). */
     FolderPolicy folders() {
         return folders;
+    }
+
+    private Authenticator ldapAuthenticator() throws UsageError {
+        try {
+            LdapAuthenticator.Builder b = LdapAuthenticator.builder(ldap.url)
+                    .bindDnTemplate(ldap.bindDnTemplate)
+                    .searchBase(ldap.searchBase)
+                    .allowFilter(ldap.allowFilter)
+                    .startTls(ldap.startTls)
+                    .caFile(ldap.ca)
+                    .homeAttribute(ldap.homeAttribute)
+                    .homeTemplate(ldap.homeTemplate)
+                    .defaultHome(root)
+                    .rightsAttribute(ldap.rightsAttribute)
+                    .defaultWritable(ldap.writable)
+                    .timeouts(ldap.timeout, ldap.timeout);
+            if (ldap.userFilter != null) {
+                b.userFilter(ldap.userFilter);
+            }
+            if (ldap.serviceDn != null || ldap.servicePassword != null) {
+                b.serviceAccount(ldap.serviceDn, ldap.servicePassword);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(origin("ldap-url") + ": " + e.getMessage());
+        }
     }
 
     /** The TLS key: a PEM pair or a PKCS#12 keystore, never both. The files are read at build(). */
@@ -955,7 +1067,7 @@ final class Options {
      */
     boolean anonymous() {
         return anonymous || anonymousRoot != null || anonymousUploadDir != null
-                || users.isEmpty() && usersFile == null;
+                || users.isEmpty() && usersFile == null && ldap.url == null;
     }
 
     /** Everyone who may log in; null only after --help or --version. */

@@ -365,6 +365,54 @@ final class Values {
         return new HostCert(hosts, existingFile(text.substring(eq + 1, colon)), existingFile(text.substring(colon + 1)));
     }
 
+    // --- client certificates and LDAP (issue 15, 16)
+
+    static org.nioftpd.FtpServer.ClientAuth clientAuth(String text) throws BadValue {
+        return switch (text) {
+            case "none" -> org.nioftpd.FtpServer.ClientAuth.NONE;
+            case "want" -> org.nioftpd.FtpServer.ClientAuth.WANT;
+            case "need" -> org.nioftpd.FtpServer.ClientAuth.NEED;
+            default -> throw new BadValue("expected none, want or need: " + quote(text));
+        };
+    }
+
+    static String ldapUrl(String text) throws BadValue {
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        if (!t.startsWith("ldap://") && !t.startsWith("ldaps://")) {
+            throw new BadValue("expected ldap://host[:port]/ or ldaps://host[:port]/: " + quote(text));
+        }
+        return text;
+    }
+
+    static String withUser(String text) throws BadValue {
+        if (!text.contains("{user}")) {
+            throw new BadValue("has no {user}: " + quote(text));
+        }
+        return text;
+    }
+
+    static boolean rights(String text) throws BadValue {
+        return switch (text) {
+            case "rw" -> true;
+            case "ro" -> false;
+            default -> throw new BadValue("expected ro or rw: " + quote(text));
+        };
+    }
+
+    /** The first line of a secret file, without its line end; an empty one is an error. */
+    static String firstLine(Path file) throws BadValue {
+        try {
+            String first = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8).stream()
+                    .findFirst().orElse("");
+            if (first.isEmpty()) {
+                throw new BadValue("empty: " + quote(file.toString()));
+            }
+            return first;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new BadValue("cannot read " + quote(file.toString()) + ": " + e.getMessage());
+        }
+    }
+
     static Path existingFile(String text) throws BadValue {
         Path p = path(text);
         if (!Files.isRegularFile(p)) {
