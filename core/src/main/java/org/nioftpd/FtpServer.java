@@ -65,6 +65,71 @@ public final class FtpServer implements AutoCloseable {
         this.engine = new Engine(b, FtpEvents.fanOut(stats, b.events), this::loopDied);
     }
 
+    /**
+     * A root named by a local path or by a URI of any installed
+     * {@code java.nio.file} provider. Text with a scheme of two or more
+     * letters before a colon ({@code s3:}, {@code jar:}, {@code file:},
+     * {@code memory:}) is a URI; anything else ({@code /srv/ftp},
+     * {@code C:\\ftp}, {@code data}) is a local path.
+     *
+     * @throws IllegalArgumentException with what to do when no provider on the class path handles the scheme
+     */
+    public static Path storePath(String pathOrUri) {
+        int colon = pathOrUri.indexOf(':');
+        if (colon >= 2 && pathOrUri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(pathOrUri);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not a valid URI: " + pathOrUri + " (" + e.getReason() + ")", e);
+            }
+            return storePath(uri);
+        }
+        return Path.of(pathOrUri).toAbsolutePath();
+    }
+
+    /** As {@link #storePath(String)}, for a URI: its file system is opened if the provider needs that first. */
+    public static Path storePath(java.net.URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null) {
+            return Path.of(uri.getPath()).toAbsolutePath();
+        }
+        try {
+            return Path.of(uri);
+        } catch (java.nio.file.FileSystemNotFoundException notOpen) {
+            // Providers such as zip ("jar:") and Jimfs serve only file systems opened before.
+            try {
+                return java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of()).provider().getPath(uri);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot open the file system of " + redact(uri) + ": " + e, e);
+            }
+        } catch (java.nio.file.ProviderNotFoundException | IllegalArgumentException e) {
+            if (java.nio.file.spi.FileSystemProvider.installedProviders().stream()
+                    .noneMatch(p -> p.getScheme().equalsIgnoreCase(scheme))) {
+                throw new IllegalArgumentException("no file system provider handles the scheme '" + scheme + ":' in "
+                        + redact(uri) + "; put the provider's jars on the class path (java -cp nioftpd.jar:"
+                        + "provider.jar... org.nioftpd.server.Main, or --provider-path DIR); installed: "
+                        + installedSchemes(), e);
+            }
+            throw new IllegalArgumentException("the '" + scheme + ":' provider refused " + redact(uri) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String installedSchemes() {
+        java.util.List<String> schemes = new ArrayList<>();
+        for (java.nio.file.spi.FileSystemProvider p : java.nio.file.spi.FileSystemProvider.installedProviders()) {
+            schemes.add(p.getScheme());
+        }
+        return String.join(", ", schemes);
+    }
+
+    /** The URI without its user information: credentials in an s3x URI must not reach a log. */
+    public static String redact(java.net.URI uri) {
+        String info = uri.getRawUserInfo();
+        return info == null ? uri.toString() : uri.toString().replace(info + "@", "***@");
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -213,6 +278,8 @@ public final class FtpServer implements AutoCloseable {
         int loops = Runtime.getRuntime().availableProcessors();
         int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         int checksumThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int storageThreads = 16;
+        int storageQueue = 1024;
         int maxChecksumsPerAddress = 4;
         long maxHashBytes = 16L << 30;
         Duration idleTimeout = Duration.ofMinutes(5);
@@ -285,6 +352,20 @@ public final class FtpServer implements AutoCloseable {
         }
 
         /**
+         * {@link #root(Path)} on any installed file system provider, named by
+         * URI ({@code s3://bucket/prefix/}, {@code jar:file:/srv/a.zip!/},
+         * {@code jimfs://name/}): see {@link FtpServer#storePath}.
+         */
+        public Builder root(java.net.URI uri) {
+            return root(storePath(uri));
+        }
+
+        /** {@link #anonymousRoot(Path)} named by URI, as {@link #root(java.net.URI)}. */
+        public Builder anonymousRoot(java.net.URI uri) {
+            return anonymousRoot(storePath(uri));
+        }
+
+        /**
          * An upload-only directory for anonymous (a virtual path such as
          * "/incoming"): new files may be stored there, nothing there may be
          * listed, downloaded or overwritten.
@@ -336,6 +417,25 @@ public final class FtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("workerThreads must be at least 1: " + n);
             }
             this.workerThreads = n;
+            return this;
+        }
+
+        /**
+         * The storage pool, used only when a root is on a file system other
+         * than the local disk (an object store, a zip archive, Jimfs): every
+         * call to that store runs on one of {@code threads} threads, at most
+         * {@code queue} calls wait, and a call beyond that is answered
+         * {@code 450} at once. Default: 16 threads, 1,024 waiting. Each
+         * thread holds at most one store call, so {@code threads} is the most
+         * round trips to a remote store in flight at once.
+         */
+        public Builder storagePool(int threads, int queue) {
+            if (threads < 1 || queue < 1) {
+                throw new IllegalArgumentException("storage pool needs at least 1 thread and 1 queue slot: "
+                        + threads + ", " + queue);
+            }
+            this.storageThreads = threads;
+            this.storageQueue = queue;
             return this;
         }
 

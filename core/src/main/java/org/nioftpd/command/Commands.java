@@ -60,10 +60,10 @@ public final class Commands {
             Command.of("PASS", ANYONE, OPTIONAL, "PASS <sp> password", "RFC 959 4.1.1", LoginCommands::pass),
             Command.of("ACCT", LOGGED_IN, REQUIRED, "ACCT <sp> account", "RFC 959 4.1.1", LoginCommands::acct),
             Command.of("CWD", LOGGED_IN, REQUIRED, "CWD <sp> pathname", "RFC 959 4.1.1", NavigationCommands::cwd)
-                    .alias("XCWD").feat("TVFS"), // RFC 3659 6: one tree, '/'-separated, rooted at "/"
+                    .alias("XCWD").feat("TVFS").store(), // RFC 3659 6: one tree, '/'-separated, rooted at "/"
             Command.of("CDUP", LOGGED_IN, NONE, "CDUP", "RFC 959 4.1.1", NavigationCommands::cdup)
-                    .alias("XCUP"),
-            Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt),
+                    .alias("XCUP").store(),
+            Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt).store(),
             Command.of("REIN", LOGGED_IN, NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein),
             Command.of("QUIT", ANYONE, NONE, "QUIT", "RFC 959 4.1.1", LoginCommands::quit)
                     .duringTransfer(),
@@ -81,50 +81,50 @@ public final class Commands {
                     .feat("MODE Z"),
 
             // ---- service commands: RFC 959 4.1.3, RFC 3659
-            Command.of("RETR", LOGGED_IN, REQUIRED, "RETR <sp> pathname", "RFC 959 4.1.3", TransferCommands::retr),
-            Command.of("STOR", WRITE, REQUIRED, "STOR <sp> pathname", "RFC 959 4.1.3", TransferCommands::stor),
-            Command.of("STOU", WRITE, OPTIONAL, "STOU [<sp> basename]", "RFC 959 4.1.3", TransferCommands::stou),
-            Command.of("APPE", WRITE, REQUIRED, "APPE <sp> pathname", "RFC 959 4.1.3", TransferCommands::appe),
+            Command.of("RETR", LOGGED_IN, REQUIRED, "RETR <sp> pathname", "RFC 959 4.1.3", TransferCommands::retr).store(),
+            Command.of("STOR", WRITE, REQUIRED, "STOR <sp> pathname", "RFC 959 4.1.3", TransferCommands::stor).store(),
+            Command.of("STOU", WRITE, OPTIONAL, "STOU [<sp> basename]", "RFC 959 4.1.3", TransferCommands::stou).store(),
+            Command.of("APPE", WRITE, REQUIRED, "APPE <sp> pathname", "RFC 959 4.1.3", TransferCommands::appe).store(),
             Command.of("ALLO", LOGGED_IN, OPTIONAL, "ALLO <sp> bytes", "RFC 959 4.1.3", InfoCommands::allo),
             Command.of("REST", LOGGED_IN, REQUIRED, "REST <sp> offset", "RFC 3659 5", TransferCommands::rest)
                     .feat("REST STREAM"),
-            Command.of("RNFR", WRITE, REQUIRED, "RNFR <sp> pathname", "RFC 959 4.1.3", FileCommands::rnfr),
-            Command.of("RNTO", WRITE, REQUIRED, "RNTO <sp> pathname", "RFC 959 4.1.3", FileCommands::rnto),
+            Command.of("RNFR", WRITE, REQUIRED, "RNFR <sp> pathname", "RFC 959 4.1.3", FileCommands::rnfr).store(),
+            Command.of("RNTO", WRITE, REQUIRED, "RNTO <sp> pathname", "RFC 959 4.1.3", FileCommands::rnto).store(),
             Command.of("ABOR", LOGGED_IN, NONE, "ABOR", "RFC 959 4.1.3", TransferCommands::abor)
                     .duringTransfer(),
-            Command.of("DELE", WRITE, REQUIRED, "DELE <sp> pathname", "RFC 959 4.1.3", FileCommands::dele),
+            Command.of("DELE", WRITE, REQUIRED, "DELE <sp> pathname", "RFC 959 4.1.3", FileCommands::dele).store(),
             Command.of("RMD", WRITE, REQUIRED, "RMD <sp> pathname", "RFC 959 4.1.3", FileCommands::rmd)
-                    .alias("XRMD"),
+                    .alias("XRMD").store(),
             Command.of("MKD", WRITE, REQUIRED, "MKD <sp> pathname", "RFC 959 4.1.3", FileCommands::mkd)
-                    .alias("XMKD"),
+                    .alias("XMKD").store(),
             Command.of("PWD", LOGGED_IN, NONE, "PWD", "RFC 959 4.1.3", NavigationCommands::pwd)
                     .alias("XPWD"),
-            Command.of("LIST", LOGGED_IN, OPTIONAL, "LIST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::list),
-            Command.of("NLST", LOGGED_IN, OPTIONAL, "NLST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::nlst),
-            Command.of("MLSD", LOGGED_IN, OPTIONAL, "MLSD [<sp> pathname]", "RFC 3659 7", TransferCommands::mlsd),
+            Command.of("LIST", LOGGED_IN, OPTIONAL, "LIST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::list).store(),
+            Command.of("NLST", LOGGED_IN, OPTIONAL, "NLST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::nlst).store(),
+            Command.of("MLSD", LOGGED_IN, OPTIONAL, "MLSD [<sp> pathname]", "RFC 3659 7", TransferCommands::mlsd).store(),
             Command.of("MLST", LOGGED_IN, OPTIONAL, "MLST [<sp> pathname]", "RFC 3659 7", InfoCommands::mlst)
-                    .feat("MLST type*;size*;modify*;perm*;unique*;unix.mode*;"),
+                    .feat("MLST type*;size*;modify*;perm*;unique*;unix.mode*;").store(),
             Command.of("SIZE", LOGGED_IN, REQUIRED, "SIZE <sp> pathname", "RFC 3659 4", FileCommands::size)
-                    .feat("SIZE"),
+                    .feat("SIZE").store(),
             Command.of("MDTM", LOGGED_IN, REQUIRED, "MDTM <sp> pathname", "RFC 3659 3", FileCommands::mdtm)
-                    .feat("MDTM"),
+                    .feat("MDTM").store(),
             Command.of("MFMT", WRITE, REQUIRED, "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", "draft-somers-ftp-mfxx 3",
-                    FileCommands::mfmt).feat("MFMT"),
+                    FileCommands::mfmt).feat("MFMT").store(),
             Command.of("HASH", LOGGED_IN, REQUIRED, "HASH <sp> pathname", "draft-bryan-ftpext-hash 3",
-                    HashCommands::hash).feat(HashCommands.FEAT),
+                    HashCommands::hash).feat(HashCommands.FEAT).store(),
             Command.of("XCRC", LOGGED_IN, REQUIRED, "XCRC <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xcrc).feat("XCRC"),
+                    HashCommands::xcrc).feat("XCRC").store(),
             Command.of("XMD5", LOGGED_IN, REQUIRED, "XMD5 <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xmd5).feat("XMD5"),
+                    HashCommands::xmd5).feat("XMD5").store(),
             Command.of("XSHA1", LOGGED_IN, REQUIRED, "XSHA1 <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xsha1).feat("XSHA1"),
+                    HashCommands::xsha1).feat("XSHA1").store(),
             Command.of("XSHA256", LOGGED_IN, REQUIRED, "XSHA256 <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xsha256).feat("XSHA256"),
+                    HashCommands::xsha256).feat("XSHA256").store(),
             Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> HELP | CHMOD <mode> <path>", "RFC 959 4.1.3",
-                    InfoCommands::site),
+                    InfoCommands::site).store(),
             Command.of("SYST", ANYONE, NONE, "SYST", "RFC 959 4.1.3", InfoCommands::syst),
             Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat)
-                    .duringTransfer(),
+                    .duringTransfer().store(),
             Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help),
             // NOOP answers during a transfer: clients send it as a keep-alive then, and a
             // held NOOP would stop the control channel being read, hiding a later ABOR.

@@ -90,6 +90,11 @@ final class FileCommands {
      * modification time, in UTC; replies 213 Modify=...; path.
      */
     static void mfmt(Session s, String arg) throws IOException {
+        if (!s.fs().capabilities().setTimes()) {
+            s.reply(502, "MFMT is not supported: this store (" + s.fs().capabilities().kind()
+                    + ") cannot set modification times.");
+            return;
+        }
         int space = arg.indexOf(' ');
         if (space < 0) {
             s.reply(501, "Syntax: MFMT <sp> YYYYMMDDHHMMSS <sp> pathname");

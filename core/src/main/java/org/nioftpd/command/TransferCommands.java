@@ -18,6 +18,7 @@ import org.nioftpd.data.AsciiCodec;
 import org.nioftpd.data.ByteSource;
 import org.nioftpd.data.DeflatingSource;
 import org.nioftpd.data.FileSource;
+import org.nioftpd.data.PrefetchSource;
 import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
@@ -288,12 +289,27 @@ final class TransferCommands {
             return;
         }
         boolean image = s.dataType() == Session.DataType.IMAGE;
-        Transfer t = image && !s.deflate()
+        Transfer t = !local(s)
+                ? Download.of("RETR " + r.virtual(), viaStorage(s, compressed(s, new FileSource(file, offset, !image))))
+                : image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
         t.logEntry(new Transfer.LogEntry(r.virtual(), r.real(), false, !image));
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
+    }
+
+    /** The local disk: sendfile and calls on the loop. Any other store: calls on the storage pool. */
+    private static boolean local(Session s) {
+        return s.fs().capabilities().local();
+    }
+
+    /**
+     * On a store other than the local disk, the bytes are made on the storage pool (file reads,
+     * each listed entry's attributes) and sent by the loop: see {@link PrefetchSource}.
+     */
+    private static ByteSource viaStorage(Session s, ByteSource source) {
+        return local(s) ? source : new PrefetchSource(source, s.context().storage(), s.loop());
     }
 
     /** Under MODE Z, the source goes through the deflater. */
@@ -312,6 +328,11 @@ final class TransferCommands {
             return;
         }
         long offset = s.restartOffset();
+        if (offset > 0 && !s.fs().capabilities().append()) {
+            s.reply(550, "REST before STOR is not supported: this store (" + s.fs().capabilities().kind()
+                    + ") writes whole files only; send STOR without REST.");
+            return;
+        }
         if (offset > 0) {
             // Checked before the open below, which creates the file: a refused STOR leaves nothing behind.
             if (offset > sizeOrZero(r.real())) {
@@ -360,6 +381,11 @@ final class TransferCommands {
 
     /** RFC 959 4.1.3: APPE adds to the end, creating the file if needed. */
     static void appe(Session s, String arg) throws IOException {
+        if (!s.fs().capabilities().append()) {
+            s.reply(502, "APPE is not supported: this store (" + s.fs().capabilities().kind()
+                    + ") cannot add to an existing file.");
+            return;
+        }
         FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
         if (Files.isDirectory(r.real())) {
             s.reply(550, "Is a directory.");
@@ -409,8 +435,12 @@ final class TransferCommands {
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
                 .inflateLimit(s.context().guards().maxInflateRatio(), s.context().guards().inflateAllowance())
-                .commitOn(s.context().workers())
                 .logEntry(new Transfer.LogEntry(virtual, target, true, ascii != null));
+        if (local(s)) {
+            ((Upload) t).commitOn(s.context().workers());
+        } else {
+            ((Upload) t).viaStorage(s.context().storage());
+        }
         s.startTransfer(t, announce != null ? announce
                 : "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
     }
@@ -489,8 +519,8 @@ final class TransferCommands {
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                compressed(s, new ListingSource(List.of(info), format, s.user().writable(), s.mlstFacts()))),
-                "Here comes the listing.");
+                viaStorage(s, compressed(s, new ListingSource(List.of(info), format, s.user().writable(),
+                        s.mlstFacts())))), "Here comes the listing.");
     }
 
     private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
@@ -500,8 +530,8 @@ final class TransferCommands {
         }
         DirectoryStream<Path> stream = s.fs().openDirectory(dir, filter); // hidden names out, sorted by name
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
-                        s.mlstFacts()))), "Here comes the listing.");
+                viaStorage(s, compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
+                        s.mlstFacts())))), "Here comes the listing.");
     }
 
     /**

@@ -64,6 +64,9 @@ public final class Upload extends Transfer {
     private Executor committer;
     /** The commit runs on a worker: the file and the temporary are its until it posts back. */
     private boolean committing;
+    /** A store other than the local disk: writes, close and rename run there (null: on the loop). */
+    private Executor storage;
+    private StoreWriter remote;
 
     /**
      * A new file is written to {@code temporary} beside its {@code target} and
@@ -95,6 +98,15 @@ public final class Upload extends Transfer {
     }
 
     /**
+     * The file is on a store other than the local disk: every write, the close and the rename run on
+     * {@code pool}, through a bounded set of buffers (see {@link StoreWriter}), never on the loop.
+     */
+    public Upload viaStorage(Executor pool) {
+        this.storage = pool;
+        return this;
+    }
+
+    /**
      * MODE Z: refuses the upload with 552 (temporary file removed) once it has
      * written more than {@code allowance} bytes and more than {@code ratio}
      * times the compressed bytes received. {@code ratio} 0: no limit.
@@ -107,7 +119,38 @@ public final class Upload extends Transfer {
 
     @Override
     protected void begin() {
+        if (storage != null) {
+            remote = new StoreWriter(file, storage, endPoint.loop(), this::storeFailed);
+        }
         endPoint.readInterest(true);
+    }
+
+    /** On the loop: a write to the store failed. */
+    private void storeFailed(IOException e) {
+        end(e);
+    }
+
+    /**
+     * True (and read interest off until the store has taken a buffer) when every buffer waits for the
+     * store: the socket is not read meanwhile, so a slow store slows the client, not memory.
+     */
+    private boolean storeFull() {
+        if (remote == null || !remote.full()) {
+            return false;
+        }
+        if (remote.whenRoom(this::storeRoom)) {
+            endPoint.readInterest(false);
+            return true;
+        }
+        return false;
+    }
+
+    /** On the loop: the store took a buffer; read the socket again. */
+    private void storeRoom() {
+        if (isEnded() || committing) {
+            return;
+        }
+        resumeIo();
     }
 
     @Override
@@ -141,6 +184,9 @@ public final class Upload extends Transfer {
     private void readAvailable() throws IOException {
         long budget = budget();
         while (budget > 0 && !isEnded()) {
+            if (storeFull()) {
+                return;
+            }
             in.limit((int) Math.min(in.capacity(), budget)); // a throttled upload reads no more than allowed
             int n = endPoint.fill(in);
             if (n < 0) {
@@ -179,6 +225,9 @@ public final class Upload extends Transfer {
             return; // the throttle paused the transfer; resumeIo goes on
         }
         while (budget > 0 && !isEnded()) {
+            if (storeFull()) {
+                return;
+            }
             if (!deflated.hasRemaining()) {
                 if (deflatedEnd) {
                     finishDeflated();
@@ -298,6 +347,10 @@ public final class Upload extends Transfer {
     }
 
     private void writeFully(ByteBuffer b) throws LocalFileException {
+        if (remote != null) {
+            remote.write(b);
+            return;
+        }
         try {
             while (b.hasRemaining()) {
                 file.write(b);
@@ -309,6 +362,21 @@ public final class Upload extends Transfer {
 
     /** The last byte is written: commit here, or on the worker pool and end when it posts back. */
     private void finish() throws LocalFileException {
+        if (remote != null) {
+            endPoint.readInterest(false); // the client's FIN is read; nothing more comes
+            committing = true;
+            remote.finish(() -> {
+                commit();
+                return null;
+            }, failure -> {
+                committing = false;
+                if (failure != null) {
+                    discardOnStore();
+                }
+                end(failure);
+            });
+            return;
+        }
         if (committer == null || temporary == null) {
             commit(); // a resumed upload's close is cheap: no rename
             end(null);
@@ -364,7 +432,7 @@ public final class Upload extends Transfer {
             if (temporary != null) {
                 try {
                     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
+                } catch (AtomicMoveNotSupportedException | UnsupportedOperationException e) {
                     Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
@@ -382,6 +450,10 @@ public final class Upload extends Transfer {
         if (committing) {
             return; // a worker is closing and renaming: the file and the temporary are its
         }
+        if (remote != null) {
+            discardOnStore();
+            return;
+        }
         try {
             file.close();
         } catch (IOException ignored) {
@@ -392,11 +464,25 @@ public final class Upload extends Transfer {
         }
     }
 
+    /** Closes the file and, unless it landed, removes the temporary: on the pool, after any write in flight. */
+    private void discardOnStore() {
+        remote.abort(() -> {
+            try {
+                file.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the transfer has failed already; nothing more to report
+            }
+            if (!complete) {
+                discardTemporary();
+            }
+        });
+    }
+
     private void discardTemporary() {
         if (temporary != null) {
             try {
                 Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // nothing more to do
             }
         }

@@ -18,8 +18,6 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
 
     public enum Kind { FILE, DIRECTORY, OTHER }
 
-    private static final boolean POSIX =
-            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     /**
      * Reads {@code path}; {@code root} is the real root it must stay inside.
@@ -44,11 +42,19 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
             return new FileInfo(name, kind, a.size(), a.lastModifiedTime().toMillis(), mode, a.fileKey());
         } catch (IOException | SecurityException e) {
             return null;
+        } catch (RuntimeException e) {
+            // A provider's own failure (an SDK exception, an unsupported call): this entry is
+            // left out, the listing goes on, and the session never sees it as a closed connection.
+            return null;
         }
     }
 
+    /**
+     * POSIX attributes where this path's file system has them (the mode is listed), basic ones
+     * elsewhere: Jimfs without the "posix" view, a zip archive, an object store.
+     */
     private static BasicFileAttributes readAttributes(Path p, LinkOption... options) throws IOException {
-        return POSIX
+        return StoreCapabilities.of(p.getFileSystem()).posix()
                 ? Files.readAttributes(p, PosixFileAttributes.class, options)
                 : Files.readAttributes(p, BasicFileAttributes.class, options);
     }

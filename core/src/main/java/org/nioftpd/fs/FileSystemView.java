@@ -30,8 +30,10 @@ import org.nioftpd.protocol.Printable;
  * denied by default), on the path as written and on the real path under the
  * root: the one check, so that no command can bypass it.
  *
- * <p>Loop thread only (one per session); the file system calls block, as
- * page-cached disk I/O does, which is accepted on the loop.
+ * <p>One thread at a time (one view per session): the loop's on the local
+ * disk, whose calls block as page-cached disk I/O does, which is accepted on
+ * the loop; a storage thread's, the session suspended, for any other store
+ * (see {@link StoreCapabilities#local}).
  */
 public final class FileSystemView {
 
@@ -41,6 +43,8 @@ public final class FileSystemView {
     public static final int DEFAULT_MAX_DEPTH = 128;
 
     private final Path root;
+    /** What the root's file system can do (asked once: see {@link StoreCapabilities}). */
+    private final StoreCapabilities capabilities;
     private final boolean writable;
     private final String dropBox;
     private final NamePolicy names;
@@ -70,6 +74,7 @@ public final class FileSystemView {
      */
     public FileSystemView(Path root, boolean writable, String dropBox, NamePolicy names) throws IOException {
         this.root = root.toRealPath();
+        this.capabilities = StoreCapabilities.of(this.root.getFileSystem());
         this.writable = writable;
         this.dropBox = dropBox == null ? null : virtualPathFrom("/", dropBox);
         this.names = names;
@@ -77,6 +82,11 @@ public final class FileSystemView {
 
     public NamePolicy names() {
         return names;
+    }
+
+    /** What the store under this view can do; {@code local()} false means its calls must not run on a loop. */
+    public StoreCapabilities capabilities() {
+        return capabilities;
     }
 
     /**

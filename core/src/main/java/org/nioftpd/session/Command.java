@@ -17,9 +17,11 @@ import java.util.List;
  * @param runsDuringTransfer whether it runs while a transfer is in progress (ABOR,
  *                 STAT, NOOP, QUIT); every other command waits for the transfer's end
  * @param handler  what it does
+ * @param touchesStore whether its handler calls the file system: on a store other than the local disk such a
+ *                 handler runs on the storage pool, the session suspended, never on the loop
  */
 public record Command(String name, List<String> aliases, Access access, Arg arg, String feat, String help,
-                      String rfc, boolean runsDuringTransfer, Handler handler) {
+                      String rfc, boolean runsDuringTransfer, Handler handler, boolean touchesStore) {
 
     /** Who may send a command. */
     public enum Access {
@@ -38,23 +40,31 @@ public record Command(String name, List<String> aliases, Access access, Arg arg,
 
     @FunctionalInterface
     public interface Handler {
-        /** Runs on the session's loop thread; {@code arg} is "" when none was given. */
+        /**
+         * Runs on the session's loop thread, or for a {@link Command#store} command over a remote store on
+         * a storage thread with the session suspended; {@code arg} is "" when none was given.
+         */
         void handle(Session session, String arg) throws IOException;
     }
 
     public static Command of(String name, Access access, Arg arg, String help, String rfc, Handler handler) {
-        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler);
+        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler, false);
     }
 
     public Command alias(String... more) {
-        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler);
+        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler, touchesStore);
     }
 
     public Command feat(String line) {
-        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler);
+        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler, touchesStore);
     }
 
     public Command duringTransfer() {
-        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler);
+        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler, touchesStore);
+    }
+
+    /** Marks a command whose handler calls the file system (see {@code touchesStore} above). */
+    public Command store() {
+        return new Command(name, aliases, access, arg, feat, help, rfc, runsDuringTransfer, handler, true);
     }
 }
