@@ -66,68 +66,16 @@ public final class FtpServer implements AutoCloseable {
     }
 
     /**
-     * A root named by a local path or by a URI of any installed
-     * {@code java.nio.file} provider. Text with a scheme of two or more
-     * letters before a colon ({@code s3:}, {@code jar:}, {@code file:},
-     * {@code memory:}) is a URI; anything else ({@code /srv/ftp},
-     * {@code C:\\ftp}, {@code data}) is a local path.
-     *
-     * @throws IllegalArgumentException with what to do when no provider on the class path handles the scheme
+     * A root named by a local path or by a URI of any installed {@code java.nio.file} provider:
+     * see {@link org.nioftpd.auth.StorePaths#of(String)}.
      */
     public static Path storePath(String pathOrUri) {
-        int colon = pathOrUri.indexOf(':');
-        if (colon >= 2 && pathOrUri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
-            java.net.URI uri;
-            try {
-                uri = new java.net.URI(pathOrUri);
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException("not a valid URI: " + pathOrUri + " (" + e.getReason() + ")", e);
-            }
-            return storePath(uri);
-        }
-        return Path.of(pathOrUri).toAbsolutePath();
+        return org.nioftpd.auth.StorePaths.of(pathOrUri);
     }
 
-    /** As {@link #storePath(String)}, for a URI: its file system is opened if the provider needs that first. */
+    /** As {@link #storePath(String)}, for a URI. */
     public static Path storePath(java.net.URI uri) {
-        String scheme = uri.getScheme();
-        if (scheme == null) {
-            return Path.of(uri.getPath()).toAbsolutePath();
-        }
-        try {
-            return Path.of(uri);
-        } catch (java.nio.file.FileSystemNotFoundException notOpen) {
-            // Providers such as zip ("jar:") and Jimfs serve only file systems opened before.
-            try {
-                return java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of()).provider().getPath(uri);
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new IllegalArgumentException("cannot open the file system of " + redact(uri) + ": " + e, e);
-            }
-        } catch (java.nio.file.ProviderNotFoundException | IllegalArgumentException e) {
-            if (java.nio.file.spi.FileSystemProvider.installedProviders().stream()
-                    .noneMatch(p -> p.getScheme().equalsIgnoreCase(scheme))) {
-                throw new IllegalArgumentException("no file system provider handles the scheme '" + scheme + ":' in "
-                        + redact(uri) + "; put the provider's jars on the class path (java -cp nioftpd.jar:"
-                        + "provider.jar... org.nioftpd.server.Main, or --provider-path DIR); installed: "
-                        + installedSchemes(), e);
-            }
-            throw new IllegalArgumentException("the '" + scheme + ":' provider refused " + redact(uri) + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static String installedSchemes() {
-        java.util.List<String> schemes = new ArrayList<>();
-        for (java.nio.file.spi.FileSystemProvider p : java.nio.file.spi.FileSystemProvider.installedProviders()) {
-            schemes.add(p.getScheme());
-        }
-        return String.join(", ", schemes);
-    }
-
-    /** The URI without its user information: credentials in an s3x URI must not reach a log. */
-    public static String redact(java.net.URI uri) {
-        String info = uri.getRawUserInfo();
-        return info == null ? uri.toString() : uri.toString().replace(info + "@", "***@");
+        return org.nioftpd.auth.StorePaths.of(uri);
     }
 
     public static Builder builder() {
