@@ -239,6 +239,11 @@ final class Engine {
         }
     }
 
+    /** Calls ever given to the storage pool (tests: the local disk must give none). */
+    long storageCalls() {
+        return ((ThreadPoolExecutor) storage).getTaskCount();
+    }
+
     void close() {
         stopAccepting();
         for (Session s : sessions) {

@@ -57,6 +57,11 @@ public final class FtpServer implements AutoCloseable {
     private final Builder config;
     private final FtpStats stats = new FtpStats();
     private final Engine engine;
+
+    /** Calls ever given to the storage pool: for tests that the local disk gives none. */
+    long storageCalls() {
+        return engine.storageCalls();
+    }
     private boolean started;
     private boolean closed;
 

@@ -25,6 +25,10 @@ final class FileCommands {
             s.reply(550, "Is a directory; use RMD.");
             return;
         }
+        if (s.fs().capabilities().objectStore() && !Files.exists(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+            // S3's delete of a missing key succeeds: the client must still hear that nothing was there
+            throw new java.nio.file.NoSuchFileException(r.virtual());
+        }
         Files.delete(r.real());
         s.reply(250, "File deleted.");
     }

@@ -179,7 +179,7 @@ final class InfoCommands {
         if (Files.isDirectory(r.real())) {
             try (DirectoryStream<Path> ds = s.fs().openDirectory(r, entry -> true)) {
                 for (Path p : ds) {
-                    FileInfo info = FileInfo.read(p, p.getFileName().toString(), s.fs().root());
+                    FileInfo info = FileInfo.read(p, FileInfo.nameOf(p), s.fs().root());
                     if (info != null) {
                         line.clear();
                         ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());

@@ -345,6 +345,15 @@ final class TransferCommands {
             upload(s, r, "STOR", file, null);
             return;
         }
+        if (!s.fs().capabilities().atomicRename()) {
+            // An object store: a rename is a copy of the whole object, and an object appears only once
+            // its writer closes, so the upload goes straight to its name.
+            boolean existed = Files.exists(r.real());
+            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            upload(s, r.virtual(), r.real(), "STOR", file, null, null, !existed);
+            return;
+        }
         Path temporary = temporaryBeside(s, r.real());
         FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         upload(s, r, "STOR", file, temporary);
@@ -373,7 +382,7 @@ final class TransferCommands {
             }
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
             upload(s, s.fs().toVirtual(candidate), candidate, "STOU", file, candidate,
-                    "FILE: " + candidate.getFileName());
+                    "FILE: " + FileInfo.nameOf(candidate), false);
             return;
         }
         s.reply(553, "Could not find a unique name.");
@@ -421,7 +430,7 @@ final class TransferCommands {
     }
 
     private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
-        upload(s, r.virtual(), r.real(), verb, file, temporary, null);
+        upload(s, r.virtual(), r.real(), verb, file, temporary, null, false);
     }
 
     /**
@@ -430,7 +439,7 @@ final class TransferCommands {
      * {@code announce} is the 150 text, or null for the usual one.
      */
     private static void upload(Session s, String virtual, Path target, String verb, FileChannel file,
-                               Path temporary, String announce) {
+                               Path temporary, String announce, boolean createdInPlace) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
@@ -439,7 +448,7 @@ final class TransferCommands {
         if (local(s)) {
             ((Upload) t).commitOn(s.context().workers());
         } else {
-            ((Upload) t).viaStorage(s.context().storage());
+            ((Upload) t).viaStorage(s.context().storage()).inPlace(createdInPlace);
         }
         s.startTransfer(t, announce != null ? announce
                 : "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
@@ -504,7 +513,7 @@ final class TransferCommands {
             if (!Files.isDirectory(dir.real())) {
                 throw new java.nio.file.NoSuchFileException(dir.virtual());
             }
-            startListing(s, dir, format, entry -> Glob.matches(last, entry.getFileName().toString()));
+            startListing(s, dir, format, entry -> Glob.matches(last, FileInfo.nameOf(entry)));
             return;
         }
         FileSystemView.Resolved r = s.fs().resolveExisting(path);

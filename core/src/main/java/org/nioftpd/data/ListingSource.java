@@ -88,7 +88,7 @@ public final class ListingSource implements ByteSource {
             while (entries.hasNext()) {
                 Path p = entries.next();
                 // a name's control characters as '?': a CR or LF would split its line (RFC 3659 2.2)
-                FileInfo info = FileInfo.read(p, Printable.name(p.getFileName().toString()), root);
+                FileInfo info = FileInfo.read(p, Printable.name(FileInfo.nameOf(p)), root);
                 if (info != null) {
                     return info;
                 }

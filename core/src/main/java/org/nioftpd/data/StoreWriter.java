@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  */
 final class StoreWriter {
 
+    private static final System.Logger LOG = System.getLogger(StoreWriter.class.getName());
     static final int BUFFERS = 4;
     static final int BUFFER_SIZE = 64 * 1024;
 
@@ -169,6 +170,9 @@ final class StoreWriter {
                     file.write(b);
                 }
             } catch (IOException | RuntimeException e) {
+                if (e instanceof RuntimeException) {
+                    LOG.log(System.Logger.Level.WARNING, "store failed writing an upload", e);
+                }
                 idle();
                 fail(e instanceof IOException io ? new LocalFileException(io)
                         : new LocalFileException(new IOException("store failure: " + e, e)));
@@ -200,6 +204,7 @@ final class StoreWriter {
             } catch (IOException e) {
                 failure = e;
             } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "store failed closing an upload", e);
                 failure = new LocalFileException(new IOException("store failure: " + e, e));
             }
         }

@@ -67,6 +67,8 @@ public final class Upload extends Transfer {
     /** A store other than the local disk: writes, close and rename run there (null: on the loop). */
     private Executor storage;
     private StoreWriter remote;
+    /** Written straight to a target that did not exist before: removed again if the upload fails. */
+    private boolean createdTarget;
 
     /**
      * A new file is written to {@code temporary} beside its {@code target} and
@@ -103,6 +105,16 @@ public final class Upload extends Transfer {
      */
     public Upload viaStorage(Executor pool) {
         this.storage = pool;
+        return this;
+    }
+
+    /**
+     * The file is written in place (no temporary: on a store without atomic rename, the rename would be
+     * a copy of the whole object). If {@code created}, the target did not exist before and a failed
+     * upload removes it.
+     */
+    public Upload inPlace(boolean created) {
+        this.createdTarget = created;
         return this;
     }
 
@@ -429,7 +441,7 @@ public final class Upload extends Transfer {
     private void commit() throws LocalFileException {
         try {
             file.close();
-            if (temporary != null) {
+            if (temporary != null && !temporary.equals(target)) {
                 try {
                     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException | UnsupportedOperationException e) {
@@ -474,6 +486,13 @@ public final class Upload extends Transfer {
             }
             if (!complete) {
                 discardTemporary();
+                if (createdTarget) {
+                    try {
+                        Files.deleteIfExists(target); // what a failed upload wrote must not stay as a new file
+                    } catch (IOException | RuntimeException ignored) {
+                        // nothing more to do
+                    }
+                }
             }
         });
     }

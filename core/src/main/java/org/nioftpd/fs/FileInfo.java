@@ -24,15 +24,15 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
      * Null if hidden (the server's own temporary files are) or gone.
      */
     public static FileInfo read(Path path, String name, Path root) {
-        Path file = path.getFileName();
-        if (file != null && TemporaryFiles.isTemporary(file.toString())) {
+        String file = nameOf(path);
+        if (file != null && TemporaryFiles.isTemporary(file)) {
             return null;
         }
         try {
             BasicFileAttributes a = readAttributes(path, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 Path target = path.toRealPath();
-                if (!target.startsWith(root)) {
+                if (!FileSystemView.within(target, root)) {
                     return null;
                 }
                 a = readAttributes(target);
@@ -70,6 +70,19 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
             }
         }
         return mode;
+    }
+
+    /**
+     * The last component of {@code p} as a name: without the trailing '/' that object stores' providers
+     * give a directory ("docs/"). Null for a path without a name (a root).
+     */
+    public static String nameOf(Path p) {
+        Path file = p.getFileName();
+        if (file == null) {
+            return null;
+        }
+        String name = file.toString();
+        return name.length() > 1 && name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     }
 
     public boolean isDirectory() {

@@ -113,11 +113,11 @@ public final class FileSystemView {
 
     /** The same for where a path really is: a link to a denied name is refused too. */
     private void checkNames(String virtual, Path real) throws AccessDeniedException {
-        if (names.isEmpty() || !real.startsWith(root)) {
+        if (names.isEmpty() || !within(real, root)) {
             return;
         }
-        for (Path part : root.relativize(real)) {
-            if (names.denied(part.toString())) {
+        for (Path part : below(root, real)) {
+            if (names.denied(FileInfo.nameOf(part))) {
                 throw new AccessDeniedException(virtual, null, "name not allowed");
             }
         }
@@ -131,8 +131,8 @@ public final class FileSystemView {
     public DirectoryStream<Path> openDirectory(Resolved dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), entry -> {
-            Path name = entry.getFileName();
-            return (name == null || !names.hidden(name.toString())) && filter.accept(entry);
+            String name = FileInfo.nameOf(entry);
+            return (name == null || !names.hidden(name)) && filter.accept(entry);
         });
         return new SortedDirectoryStream(stream);
     }
@@ -186,6 +186,42 @@ public final class FileSystemView {
             }
         }
         return virtual;
+    }
+
+    /**
+     * {@code p} is {@code root} or inside it, compared by component. A root with no name elements
+     * (a bucket's "/" on an object store) contains every absolute path of its file system; asked
+     * directly, some providers fail on it (S3's {@code startsWith} takes a zero-length subpath).
+     */
+    static boolean within(Path p, Path root) {
+        if (root.getNameCount() == 0) {
+            return p.isAbsolute() && p.getFileSystem() == root.getFileSystem();
+        }
+        return p.startsWith(root);
+    }
+
+    /** The components of {@code real} below {@code root} (which contains it: see {@link #within}). */
+    private static Iterable<Path> below(Path root, Path real) {
+        return root.getNameCount() == 0 ? real : root.relativize(real);
+    }
+
+    /**
+     * On an object store a directory is a key prefix, and its providers name it with a trailing '/'
+     * ("docs/"): the path a client spells ("docs") names no object. For a path that is no object, the
+     * directory form is used if that exists. Elsewhere (and for any object that exists): {@code p}.
+     */
+    private Path directoryForm(Path p) {
+        if (!capabilities.objectStore() || p.toString().endsWith("/") || Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return p;
+        }
+        Path dir = p.getFileSystem().getPath(p.toString() + "/");
+        return Files.exists(dir) ? dir : p; // a prefix with objects under it (or its marker "dir/")
+    }
+
+    /** {@code lexical} in the same form as {@code real} (see {@link #directoryForm(Path)}). */
+    private static Path directoryForm(Path lexical, Path real) {
+        return real.toString().endsWith("/") && !lexical.toString().endsWith("/")
+                ? lexical.getFileSystem().getPath(lexical.toString() + "/") : lexical;
     }
 
     /** True when a read-only user has a drop box and {@code virtual} is in it. */
@@ -290,11 +326,12 @@ public final class FileSystemView {
         } catch (IOException e) {
             throw new NoSuchFileException(virtual);
         }
-        if (!real.startsWith(root)) {
+        if (!within(real, root)) {
             throw new NoSuchFileException(virtual);
         }
         checkNames(virtual, real);
-        return new Resolved(virtual, lexical, real);
+        real = directoryForm(real);
+        return new Resolved(virtual, directoryForm(lexical, real), real);
     }
 
     /**
@@ -315,11 +352,12 @@ public final class FileSystemView {
         } catch (IOException e) {
             throw new NoSuchFileException(virtual);
         }
-        if (!parent.startsWith(root)) {
+        if (!within(parent, root)) {
             throw new NoSuchFileException(virtual);
         }
         checkNames(virtual, parent);
-        return new Resolved(virtual, lexical, parent.resolve(lexical.getFileName()));
+        Path real = directoryForm(parent.resolve(lexical.getFileName()));
+        return new Resolved(virtual, directoryForm(lexical, real), real);
     }
 
     /**
@@ -348,7 +386,7 @@ public final class FileSystemView {
             // a dangling link: writing through it would create its target, wherever that is
             throw new NoSuchFileException(entry.virtual());
         }
-        if (!target.startsWith(root)) {
+        if (!within(target, root)) {
             throw new NoSuchFileException(entry.virtual());
         }
         checkNames(entry.virtual(), target);
@@ -367,10 +405,10 @@ public final class FileSystemView {
 
     /** The virtual path of a real path inside the root (for replies such as STOU's). */
     public String toVirtual(Path real) {
-        Path rel = root.relativize(real);
+        Iterable<Path> rel = below(root, real);
         StringBuilder sb = new StringBuilder();
         for (Path part : rel) {
-            sb.append('/').append(part);
+            sb.append('/').append(FileInfo.nameOf(part));
         }
         return sb.length() == 0 ? "/" : sb.toString();
     }

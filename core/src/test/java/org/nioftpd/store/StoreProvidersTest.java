@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.nioftpd.ServerInternals;
 import org.nioftpd.testing.RawClient;
 import org.nioftpd.testing.TestServer;
 
@@ -183,6 +184,38 @@ class StoreProvidersTest {
                 assertEquals(550, c.sendCommand("MKD x"));
                 assertEquals(550, c.sendCommand("DELE top.bin"));
             }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /**
+     * The local disk keeps its fast path: no call of LIST, RETR (sendfile), STOR, MKD or DELE goes
+     * to the storage pool; the same commands over Jimfs all do.
+     */
+    @Test
+    void localDiskStaysOnTheLoopOtherStoresUseThePool() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        Files.writeString(local.resolve("a.txt"), "local");
+        server = TestServer.start(local);
+        touchEverything(server);
+        assertEquals(0, ServerInternals.storageCalls(server.server()), "local disk: nothing on the storage pool");
+        server.close();
+        server = TestServer.start(jimfs(false));
+        touchEverything(server);
+        assertTrue(ServerInternals.storageCalls(server.server()) >= 6, "Jimfs: every store call on the pool");
+    }
+
+    private static void touchEverything(TestServer server) throws IOException {
+        FTPClient c = server.client();
+        try {
+            c.setFileType(FTP.BINARY_FILE_TYPE);
+            assertTrue(c.listFiles().length >= 1, c.getReplyString());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertTrue(c.retrieveFile("a.txt", out), c.getReplyString());
+            assertTrue(c.storeFile("b.bin", new ByteArrayInputStream(new byte[100_000])), c.getReplyString());
+            assertTrue(c.makeDirectory("d"), c.getReplyString());
+            assertTrue(c.deleteFile("b.bin"), c.getReplyString());
         } finally {
             c.disconnect();
         }
