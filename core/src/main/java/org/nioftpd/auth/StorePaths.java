@@ -52,6 +52,9 @@ public final class StorePaths {
         try {
             return Path.of(uri);
         } catch (java.nio.file.FileSystemNotFoundException notOpen) {
+            if (!installed(scheme)) {
+                throw noProvider(uri, scheme, notOpen); // Path.of says "not installed" this way too
+            }
             // Providers such as zip ("jar:") and Jimfs serve only file systems opened before.
             try {
                 return java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of()).provider().getPath(uri);
@@ -59,16 +62,23 @@ public final class StorePaths {
                 throw new IllegalArgumentException("cannot open the file system of " + redact(uri) + ": " + e, e);
             }
         } catch (java.nio.file.ProviderNotFoundException | IllegalArgumentException e) {
-            if (java.nio.file.spi.FileSystemProvider.installedProviders().stream()
-                    .noneMatch(p -> p.getScheme().equalsIgnoreCase(scheme))) {
-                throw new IllegalArgumentException("no file system provider handles the scheme '" + scheme + ":' in "
-                        + redact(uri) + "; put the provider's jars on the class path (java -cp nioftpd.jar:"
-                        + "provider-jars/* org.nioftpd.server.Main ...); installed: "
-                        + installedSchemes(), e);
+            if (!installed(scheme)) {
+                throw noProvider(uri, scheme, e);
             }
             throw new IllegalArgumentException("the '" + scheme + ":' provider refused " + redact(uri) + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private static boolean installed(String scheme) {
+        return java.nio.file.spi.FileSystemProvider.installedProviders().stream()
+                .anyMatch(p -> p.getScheme().equalsIgnoreCase(scheme));
+    }
+
+    private static IllegalArgumentException noProvider(java.net.URI uri, String scheme, Exception cause) {
+        return new IllegalArgumentException("no file system provider handles the scheme '" + scheme + ":' in "
+                + redact(uri) + "; put the provider's jars on the class path (java -cp nioftpd.jar:"
+                + "provider-jars/* org.nioftpd.server.Main ...); installed: " + installedSchemes(), cause);
     }
 
     private static String installedSchemes() {
