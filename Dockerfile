@@ -34,6 +34,11 @@ RUN groupadd --system --gid 521 nioftpd \
  && install -d -o nioftpd -g nioftpd -m 755 /srv/ftp \
  && install -d -m 755 /etc/nioftpd
 COPY --from=build /src/server/target/nioftpd.jar /opt/nioftpd/nioftpd.jar
+# A class-data sharing archive of nioftpd's classes, made by this image's own JVM from a short
+# training run (logins, listings, RETR, STOR over loopback): the server's start costs about a
+# quarter less CPU, its first logins a third less (BENCHMARKS.md, "Fast from the first second").
+COPY deploy/cds-archive.sh /opt/nioftpd/cds-archive.sh
+RUN bash /opt/nioftpd/cds-archive.sh /opt/nioftpd/nioftpd.jar /opt/nioftpd/nioftpd.jsa
 
 # Not root. Docker (20.10 and later) lets any user of a container bind ports
 # below 1024; on an older engine, or with --network host, listen on 2121.
@@ -49,5 +54,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD timeout 4 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$NIOFTPD_HEALTH_PORT" && IFS= read -r line <&3 && printf "QUIT\r\n" >&3 && [[ $line == 220* ]]' || exit 1
 # Java runs as PID 1 and handles SIGTERM (graceful), SIGINT and SIGHUP itself.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/nioftpd/nioftpd.jar"]
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/nioftpd/nioftpd.jsa", "-jar", "/opt/nioftpd/nioftpd.jar"]
 CMD ["--listen", "0.0.0.0:21", "--root", "/srv/ftp", "--passive-ports", "50000-50100"]

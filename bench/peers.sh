@@ -14,7 +14,8 @@
 #
 # NAME and default port:
 #   nioftpd 2121, apache 2122 (Apache FtpServer 1.2.1), vsftpd 2123, pure-ftpd 2124,
-#   proftpd 2125, pyftpdlib 2126
+#   proftpd 2125, pyftpdlib 2126, nioftpd-daemon 2127 (the daemon, server/target/nioftpd.jar,
+#   with its own default JVM flags, as a user runs it; $DAEMON_JAVA_OPTS adds flags)
 # ROOT defaults to the fixtures tree (`java -jar bench/target/benchmarks.jar fixtures`),
 # /tmp/nioftpd-bench-root. Every server gets user bench/bench with write access, except
 # vsftpd, which serves ROOT to anonymous (its local users need system accounts and PAM;
@@ -30,13 +31,16 @@ JAR=${JAR:-$HERE/target/benchmarks.jar}
 LIBS=$PEERS/libs/usr/lib/x86_64-linux-gnu
 DEFAULT_ROOT=${ROOT:-/tmp/nioftpd-bench-root}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx1g}
+DAEMON_JAR=${DAEMON_JAR:-$HERE/../server/target/nioftpd.jar}
+DAEMON_JAVA_OPTS=${DAEMON_JAVA_OPTS:-}
 
 NAMES=(nioftpd apache vsftpd pure-ftpd proftpd pyftpdlib)
-declare -A PORT=([nioftpd]=2121 [apache]=2122 [vsftpd]=2123 [pure-ftpd]=2124 [proftpd]=2125 [pyftpdlib]=2126)
+declare -A PORT=([nioftpd]=2121 [apache]=2122 [vsftpd]=2123 [pure-ftpd]=2124 [proftpd]=2125 [pyftpdlib]=2126
+                 [nioftpd-daemon]=2127)
 # passive port ranges, disjoint so that peers running together never collide
 # below the kernel's ephemeral range (32768-60999), where client sockets would take them
 declare -A PASV=([vsftpd]="20000 21999" [pure-ftpd]="22000 23999" [proftpd]="24000 25999" [pyftpdlib]="26000 27999"
-                 [nioftpd]="28000 29999" [apache]="30000 31999")
+                 [nioftpd]="28000 29999" [apache]="30000 31999" [nioftpd-daemon]="18000 19999")
 
 die() { echo "peers.sh: $*" >&2; exit 1; }
 
@@ -101,6 +105,17 @@ start() {
       # shellcheck disable=SC2086
       java $JAVA_OPTS -jar "$JAR" serve "$name" --root "$root" --port "$port" --passive-ports "$1-$2" \
         >"$run/log" 2>&1 &
+      echo $! >"$run/pid"
+      ;;
+    nioftpd-daemon)
+      [ -f "$DAEMON_JAR" ] || die "no $DAEMON_JAR: build it with mvn -pl server -am package -DskipTests"
+      set -- ${PASV[$name]}
+      # the daemon as a user starts it, its own JVM defaults; limits lifted for a benchmark
+      # from one address (as the peers have none), logs at warning (the peers log no transfers)
+      # shellcheck disable=SC2086
+      java $DAEMON_JAVA_OPTS -jar "$DAEMON_JAR" --listen "127.0.0.1:$port" --root "$root" \
+        --passive-ports "$1-$2" --user bench:bench --max-sessions-per-address 20000 \
+        --max-passive-per-address 2000 --ban 0 --log-level warning >"$run/log" 2>&1 &
       echo $! >"$run/pid"
       ;;
     vsftpd)
@@ -267,7 +282,7 @@ case ${1:-} in
   start) shift; [ $# -ge 1 ] || die "start NAME [PORT [ROOT]]"; start "$@" ;;
   stop) shift; [ $# -ge 1 ] || die "stop NAME"; stop "$1" ;;
   start-all) root=${2:-$DEFAULT_ROOT}; for n in "${NAMES[@]}"; do start "$n" "${PORT[$n]}" "$root"; done ;;
-  stop-all) for n in "${NAMES[@]}"; do stop "$n"; done ;;
+  stop-all) for n in "${NAMES[@]}" nioftpd-daemon; do stop "$n"; done ;;
   targets) targets ;;
-  *) sed -n '2,24p' "$0"; exit 2 ;;
+  *) sed -n '2,26p' "$0"; exit 2 ;;
 esac

@@ -21,3 +21,13 @@ openssl req -x509 -key ec-key-sec1.pem -sha256 -days "$days" \
 # PKCS#12 of the RSA pair, password "changeit" (OpenSSL 3 defaults: AES-256-CBC, PBKDF2, HMAC-SHA256).
 openssl pkcs12 -export -inkey rsa-key.pem -in rsa-cert.pem -name nioftpd \
     -passout pass:changeit -out server.p12
+
+# The RSA key with a certificate that expired the day it was made (a reload must refuse it).
+openssl req -new -key rsa-key.pem -subj /CN=localhost -out expired.csr
+openssl x509 -req -in expired.csr -signkey rsa-key.pem -days -1 -out rsa-expired-cert.pem
+rm expired.csr
+
+# A second RSA pair for another host name (SNI): CN=other.test, *.other.test.
+openssl req -x509 -newkey rsa:2048 -sha256 -days "$days" -noenc \
+    -subj /CN=other.test -addext "subjectAltName=DNS:other.test,DNS:*.other.test" \
+    -keyout other-key.pem -out other-cert.pem

@@ -6,14 +6,24 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.auth.InMemoryAuthenticator;
+import org.nioftpd.data.PassiveAddresses;
+import org.nioftpd.protocol.Cidr;
+import org.nioftpd.session.AddressRules;
+import org.nioftpd.session.Admission;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.extension.CommandHook;
+import org.nioftpd.extension.Extension;
+import org.nioftpd.extension.ExtensionCommand;
 import org.nioftpd.fs.NamePolicy;
-import org.nioftpd.tls.KeyMaterial;
+import org.nioftpd.tls.ServerKeys;
 import org.nioftpd.tls.TlsConfig;
 
 /**
@@ -67,7 +77,11 @@ public final class FtpServer implements AutoCloseable {
 
     private FtpServer(Builder b) {
         this.config = b;
-        this.engine = new Engine(b, FtpEvents.fanOut(stats, b.events), this::loopDied);
+        List<FtpEvents> listeners = new ArrayList<>();
+        listeners.add(stats);
+        listeners.add(b.events);
+        listeners.addAll(b.extensionEvents);
+        this.engine = new Engine(b, FtpEvents.fanOut(listeners.toArray(FtpEvents[]::new)), this::loopDied);
     }
 
     /**
@@ -118,6 +132,10 @@ public final class FtpServer implements AutoCloseable {
         }
         engine.start();
         started = true;
+        if (engine.context.tls() != null) {
+            engine.context.tls().implicitListenersBound(engine.boundImplicitTls);
+        }
+        startTlsWatch();
     }
 
     /** The addresses of the explicit (plain, AUTH TLS) listeners, as bound: port 0 resolved. */
@@ -138,6 +156,53 @@ public final class FtpServer implements AutoCloseable {
         return engine.context.tls() != null;
     }
 
+    /** What TLS this server offers (protocols, suites, groups, certificates), one fact a line; empty without TLS. */
+    public List<String> tlsDescription() {
+        TlsConfig tls = engine.context.tls();
+        return tls == null ? List.of() : tls.describe();
+    }
+
+    /**
+     * Reads the certificate and key files again now (as SIGHUP does) and serves
+     * them from the next handshake on; connections already up keep theirs.
+     * Blocking (file I/O); any thread but a loop.
+     *
+     * @return what is served now, one line
+     * @throws IllegalArgumentException why the new files were refused (the old certificates stay and serve), or
+     *                                  that this server has no reloadable certificate
+     */
+    public String reloadTls() {
+        TlsConfig tls = engine.context.tls();
+        if (tls == null || tls.keys() == null) {
+            throw new IllegalArgumentException("TLS: no certificate files to reload");
+        }
+        return tls.keys().reload();
+    }
+
+    /** The reload poll, while started with certificate files and an interval; else null. */
+    private java.util.concurrent.ScheduledExecutorService tlsWatch;
+
+    private void startTlsWatch() {
+        TlsConfig tls = engine.context.tls();
+        Duration every = config.tlsReloadInterval;
+        if (tls == null || tls.keys() == null || every.isZero()) {
+            return;
+        }
+        tlsWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nioftpd-tls-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        ServerKeys keys = tls.keys();
+        tlsWatch.scheduleWithFixedDelay(() -> {
+            try {
+                keys.reloadIfChanged();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "TLS reload check failed: " + e);
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** The first explicit listener's port. */
     public int port() {
         return addresses().get(0).getPort();
@@ -146,6 +211,49 @@ public final class FtpServer implements AutoCloseable {
     /** Sessions open now, on every loop. */
     public int sessionCount() {
         return engine.context.admission().sessions();
+    }
+
+    /**
+     * The live sessions, each an immutable snapshot taken on its own loop
+     * thread (who, from where, since when, idle for how long, the last
+     * command, TLS, the file transfer in hand with its progress), in the
+     * order they connected. For monitoring: JMX, {@code nioftpd who}. Waits
+     * (at most 5 s) for the loops to answer, so call it from a program's
+     * thread, never from an event loop or an events listener.
+     *
+     * @throws IllegalStateException on an event-loop thread
+     */
+    public List<SessionInfo> sessions() {
+        notOnLoop();
+        return engine.snapshot(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Ends the sessions {@code target} names: a session id
+     * ({@link SessionInfo#id}), a user name, or a client address (an IP
+     * literal, or IP:port as {@link SessionInfo#client} shows it). Each gets
+     * {@code 421 Session ended by the administrator.} and is closed; a
+     * transfer in flight is aborted first (426, data connection closed, a
+     * partial upload treated as an abort treats it). Returns the ids ended.
+     * Not from an event loop.
+     *
+     * @throws IllegalStateException on an event-loop thread
+     */
+    public List<String> kick(String target) {
+        Objects.requireNonNull(target);
+        notOnLoop();
+        if (target.isBlank()) {
+            return List.of();
+        }
+        return engine.kick(target, Duration.ofSeconds(5));
+    }
+
+    private void notOnLoop() {
+        for (org.nioftpd.reactor.EventLoop l : engine.loops.loops()) {
+            if (l.inLoop()) {
+                throw new IllegalStateException("not from an event loop: it would wait for the loops");
+            }
+        }
     }
 
     /** Passive listeners open now (PASV or EPSV sent, connection not yet come), on every loop. */
@@ -168,6 +276,76 @@ public final class FtpServer implements AutoCloseable {
     public List<LoopStats> loopStats() {
         return engine.loops.loops().stream()
                 .map(l -> new LoopStats(l.name(), l.registeredKeys(), l.handledEvents(), l.load(), l.liveTimers()))
+                .toList();
+    }
+
+    // ------------------------------------------------------------------ bans
+
+    /** What failed logins are counted against ({@link Builder#banMode}). */
+    public enum BanMode {
+        /** The client's address (an IPv6 client's /64, see {@link Builder#banIpv6Prefix}): a ban refuses every connection from it. Default. */
+        ADDRESS,
+        /**
+         * The client's address and the user name: a banned pair's PASS gets
+         * 530 without its password being checked, while other users from the
+         * same address (one NAT for a whole office) still log in.
+         */
+        ADDRESS_AND_USER
+    }
+
+    /**
+     * A ban in force, as {@link #bans()} lists it.
+     *
+     * @param network the banned network in CIDR form ({@code 192.0.2.7/32}, {@code 2001:db8:1:2::/64})
+     * @param user    in {@link BanMode#ADDRESS_AND_USER} mode the user banned from that network; else null
+     * @param until   when the ban ends
+     * @param reason  the failed logins that caused it, or the reason given to {@link #ban}
+     * @param manual  whether it was set with {@link #ban} rather than by failed logins
+     */
+    public record Ban(String network, String user, Instant until, String reason, boolean manual) {
+    }
+
+    /**
+     * Bans {@code cidrOrAddress} ({@code 192.0.2.7}, {@code 10.0.0.0/8},
+     * {@code 2001:db8::/48}) for {@code duration}: new connections from it
+     * are refused with 421, and every session open from it now gets 421 and
+     * is closed, whatever it is doing (a transfer is cut). It applies to
+     * networks exempt from automatic bans too: an operator asked for it.
+     * Banning the same network again replaces its ban. Any thread.
+     *
+     * @param duration positive; at most about 100 years, longer is taken as that (a ban "for ever")
+     * @throws IllegalArgumentException if the network is not CIDR or an IP literal, or the duration is not positive
+     * @throws IllegalStateException    if 10,000 manual bans are in force already
+     */
+    public void ban(String cidrOrAddress, Duration duration, String reason) {
+        Cidr network = Cidr.parse(cidrOrAddress);
+        engine.ban(network, Objects.requireNonNull(duration), reason == null ? "banned by the operator" : reason);
+        LOG.log(System.Logger.Level.WARNING, "banned " + network + " until " + Instant.now().plus(
+                duration.compareTo(Admission.LONGEST_BAN) > 0 ? Admission.LONGEST_BAN : duration)
+                + ": " + (reason == null ? "by the operator" : reason));
+    }
+
+    /** {@link #ban(String, Duration, String)} with the reason "banned by the operator". */
+    public void ban(String cidrOrAddress, Duration duration) {
+        ban(cidrOrAddress, duration, null);
+    }
+
+    /**
+     * Lifts every ban, manual or caused by failed logins, on
+     * {@code cidrOrAddress} or on any network inside it ({@code unban("0.0.0.0/0")}
+     * lifts every IPv4 ban), and forgets the failed logins counted there.
+     * Returns how many bans were lifted. Any thread.
+     */
+    public int unban(String cidrOrAddress) {
+        int n = engine.context.admission().unban(Cidr.parse(cidrOrAddress));
+        LOG.log(System.Logger.Level.INFO, "unbanned " + cidrOrAddress + ": " + n + " ban(s) lifted");
+        return n;
+    }
+
+    /** The bans in force now, manual and automatic, soonest to end first. Any thread. */
+    public List<Ban> bans() {
+        return engine.context.admission().bans().stream()
+                .map(b -> new Ban(b.network().toString(), b.user(), b.until(), b.reason(), b.manual()))
                 .toList();
     }
 
@@ -204,6 +382,9 @@ public final class FtpServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (tlsWatch != null) {
+            tlsWatch.shutdownNow();
+        }
         engine.close();
     }
 
@@ -227,7 +408,13 @@ public final class FtpServer implements AutoCloseable {
          */
         int passiveLow = 49152;
         int passiveHigh = 65535;
-        InetAddress passiveAddress;
+        PassiveAddresses passiveAddresses = PassiveAddresses.LOCAL;
+        final Map<InetSocketAddress, PassiveAddresses> listenerPassive = new HashMap<>();
+        AddressRules allRules = AddressRules.NONE;
+        final Map<InetSocketAddress, AddressRules> listenerRules = new HashMap<>();
+        List<Cidr> banExempt = List.of();
+        int banIpv6Prefix = 64;
+        Admission.BanMode banMode = Admission.BanMode.ADDRESS;
         int loops = Runtime.getRuntime().availableProcessors();
         int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         int checksumThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -245,6 +432,10 @@ public final class FtpServer implements AutoCloseable {
         String banner = "nioftpd ready.";
         Duration loginTimeout = Duration.ofMinutes(1);
         FtpEvents events = FtpEvents.NONE;
+        final List<FtpEvents> extensionEvents = new ArrayList<>();
+        final List<CommandHook> hooks = new ArrayList<>();
+        final List<ExtensionCommand> extraCommands = new ArrayList<>();
+        final List<ExtensionCommand> extraSiteCommands = new ArrayList<>();
         boolean proxyProtocol;
         final List<InetSocketAddress> implicitTlsListen = new ArrayList<>();
         Path tlsCertFile;
@@ -254,6 +445,12 @@ public final class FtpServer implements AutoCloseable {
         javax.net.ssl.SSLContext tlsContext;
         boolean tlsRequired;
         boolean tlsRequireSessionReuse;
+        final List<ServerKeys.Source> tlsHostKeys = new ArrayList<>();
+        List<String> tlsProtocols;
+        List<String> tlsCipherSuites;
+        List<String> tlsNamedGroups;
+        boolean tlsStrictUploadEof;
+        Duration tlsReloadInterval = Duration.ofSeconds(10);
         TlsConfig tlsConfig;
         long downloadRate;
         long uploadRate;
@@ -344,9 +541,112 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
-        /** The address PASV announces (behind NAT); default the control connection's local address. */
+        /**
+         * The address PASV announces to every client (behind NAT); default the
+         * control connection's local address. Null: back to the default.
+         */
         public Builder passiveAddress(InetAddress address) {
-            this.passiveAddress = address;
+            this.passiveAddresses = address == null ? PassiveAddresses.LOCAL : PassiveAddresses.of(address);
+            return this;
+        }
+
+        /**
+         * The address PASV announces, chosen by the client's network: an IP
+         * literal or a host name for everyone, or rules
+         * {@code CIDR=TARGET[,CIDR=TARGET...]}, the first whose network holds
+         * the client winning, as in
+         * {@code 192.168.0.0/16=local,0.0.0.0/0=ftp.example.com}. TARGET is
+         * {@code local} (the control connection's local address), an IP literal
+         * or a host name (looked up on the worker pool, kept 60 s, never on a
+         * loop). A client no rule matches is told the local address. If the
+         * announced address belongs to this host, the passive listener binds
+         * there; else on the control connection's local address (for a NAT).
+         * EPSV names no address and is not affected.
+         *
+         * @throws IllegalArgumentException naming the part that does not parse
+         */
+        public Builder passiveAddresses(String spec) {
+            this.passiveAddresses = PassiveAddresses.parse(spec);
+            return this;
+        }
+
+        /** {@link #passiveAddresses(String)} for one listener only (an address given to {@link #listen} or {@link #implicitTlsListen}). */
+        public Builder passiveAddresses(InetSocketAddress listener, String spec) {
+            listenerPassive.put(Objects.requireNonNull(listener), PassiveAddresses.parse(spec));
+            return this;
+        }
+
+        /**
+         * Client networks allowed to connect ({@code 10.0.0.0/8},
+         * {@code 2001:db8::/32}, a bare address for one host); repeatable. With
+         * any allow rule, an address no rule names is refused. The most specific
+         * rule (longest prefix) decides; an allow and a deny of the same length:
+         * deny. A refused client gets no greeting: the connection is reset at
+         * accept (behind {@link #proxyProtocol}, right after the header, by the
+         * client's address in it).
+         */
+        public Builder allowFrom(String... networks) {
+            allRules = allRules.plus(new AddressRules(cidrs(networks), List.of()));
+            return this;
+        }
+
+        /** Client networks refused at accept; repeatable. See {@link #allowFrom(String...)} for how rules combine. */
+        public Builder denyFrom(String... networks) {
+            allRules = allRules.plus(new AddressRules(List.of(), cidrs(networks)));
+            return this;
+        }
+
+        /** {@link #allowFrom(String...)} on one listener only, decided together with the global rules. */
+        public Builder allowFrom(InetSocketAddress listener, String... networks) {
+            listenerRules.merge(Objects.requireNonNull(listener), new AddressRules(cidrs(networks), List.of()),
+                    AddressRules::plus);
+            return this;
+        }
+
+        /** {@link #denyFrom(String...)} on one listener only, decided together with the global rules. */
+        public Builder denyFrom(InetSocketAddress listener, String... networks) {
+            listenerRules.merge(Objects.requireNonNull(listener), new AddressRules(List.of(), cidrs(networks)),
+                    AddressRules::plus);
+            return this;
+        }
+
+        private static List<Cidr> cidrs(String... networks) {
+            List<Cidr> out = new ArrayList<>();
+            for (String n : networks) {
+                out.add(Cidr.parse(n));
+            }
+            return out;
+        }
+
+        /**
+         * Networks never banned for failed logins (a monitoring host, a
+         * trusted office); replaces any earlier list. Default: none, so a
+         * local proxy without PROXY protocol cannot turn bans off for everyone
+         * behind it. Their failed logins still close the session after
+         * {@link #maxLoginFailures} and still wait {@link #failedLoginDelay}.
+         */
+        public Builder banExempt(String... networks) {
+            this.banExempt = cidrs(networks);
+            return this;
+        }
+
+        /**
+         * IPv6 clients are counted and banned by their network of this many
+         * bits (default 64: a subscriber gets a whole /64, and stepping through
+         * it costs an attacker nothing); 128 bans single addresses.
+         */
+        public Builder banIpv6Prefix(int bits) {
+            if (bits < 1 || bits > 128) {
+                throw new IllegalArgumentException("IPv6 ban prefix must be 1-128: " + bits);
+            }
+            this.banIpv6Prefix = bits;
+            return this;
+        }
+
+        /** Counts failed logins per address (default) or per address and user name; see {@link BanMode}. */
+        public Builder banMode(BanMode mode) {
+            this.banMode = Objects.requireNonNull(mode) == BanMode.ADDRESS ? Admission.BanMode.ADDRESS
+                    : Admission.BanMode.ADDRESS_AND_USER;
             return this;
         }
 
@@ -484,6 +784,40 @@ public final class FtpServer implements AutoCloseable {
         /** Who hears of logins, transfers and disconnects (a logger, a transfer log); called on loop threads. */
         public Builder events(FtpEvents listener) {
             this.events = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Adds everything {@code e} brings: its command hooks, commands, SITE
+         * sub-commands and events listener (told besides {@link #events}'s).
+         * May be called for several extensions; hooks are asked in the order added.
+         */
+        public Builder extension(Extension e) {
+            Objects.requireNonNull(e);
+            e.hooks().forEach(this::hook);
+            e.commands().forEach(this::command);
+            e.siteCommands().forEach(this::siteCommand);
+            if (e.events() != FtpEvents.NONE) {
+                extensionEvents.add(e.events());
+            }
+            return this;
+        }
+
+        /** A hook asked before every command (but ABOR, STAT, NOOP, QUIT); see {@link CommandHook}. */
+        public Builder hook(CommandHook h) {
+            hooks.add(Objects.requireNonNull(h));
+            return this;
+        }
+
+        /** A new command; HELP (and FEAT, with a FEAT line) list it. A built-in verb cannot be replaced. */
+        public Builder command(ExtensionCommand c) {
+            extraCommands.add(Objects.requireNonNull(c));
+            return this;
+        }
+
+        /** A new SITE sub-command; SITE HELP lists it. */
+        public Builder siteCommand(ExtensionCommand c) {
+            extraSiteCommands.add(Objects.requireNonNull(c));
             return this;
         }
 
@@ -636,17 +970,102 @@ public final class FtpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * An implicit-TLS listener with a certificate of its own (PEM), served
+         * to its clients instead of the default (a client's SNI may still pick
+         * a {@link #tlsHostPem} one). Reloaded with the others.
+         */
+        public Builder implicitTlsListen(InetSocketAddress address, Path certificateFile, Path keyFile) {
+            implicitTlsListen.add(Objects.requireNonNull(address));
+            tlsHostKeys.add(ServerKeys.Source.pemForListener(Objects.requireNonNull(certificateFile),
+                    Objects.requireNonNull(keyFile), implicitTlsListen.size() - 1));
+            return this;
+        }
+
+        /**
+         * One more certificate, served to clients that ask for one of
+         * {@code hostNames} by SNI ("ftp.example.org", or "*.example.org" for
+         * one label); the {@link #tlsPem}/{@link #tlsKeyStore} pair stays the
+         * default (without one, the first host pair is). Repeatable; reloaded
+         * with the others.
+         */
+        public Builder tlsHostPem(List<String> hostNames, Path certificateFile, Path keyFile) {
+            if (hostNames.isEmpty()) {
+                throw new IllegalArgumentException("TLS: a host certificate needs at least one host name");
+            }
+            tlsHostKeys.add(ServerKeys.Source.pem(Objects.requireNonNull(certificateFile),
+                    Objects.requireNonNull(keyFile), hostNames));
+            return this;
+        }
+
+        /** TLS versions offered: "TLSv1.3" and/or "TLSv1.2" (default both; "TLSv1.3" alone for 1.3 only). */
+        public Builder tlsProtocols(List<String> protocols) {
+            this.tlsProtocols = List.copyOf(protocols);
+            return this;
+        }
+
+        /** Cipher suites, JDK (IANA) names, in preference order (default: Mozilla "intermediate", {@link TlsConfig#DEFAULT_CIPHER_SUITES}). */
+        public Builder tlsCipherSuites(List<String> suites) {
+            this.tlsCipherSuites = List.copyOf(suites);
+            return this;
+        }
+
+        /**
+         * Key exchange groups ("x25519", "secp256r1"...), in preference order.
+         * Per server on Java 20+; on Java 17 the JDK has one setting for the
+         * whole JVM, the system property jdk.tls.namedGroups, which this sets
+         * (it must come before the first TLS handshake in the JVM).
+         */
+        public Builder tlsNamedGroups(List<String> groups) {
+            this.tlsNamedGroups = List.copyOf(groups);
+            return this;
+        }
+
+        /**
+         * Whether an upload's TLS data connection must end with the client's
+         * close_notify (else 426 "may be truncated"). Default off, as vsftpd
+         * (strict_ssl_read_eof=NO) and Pure-FTPd: some clients (wput) close
+         * without it; a FIN in the middle of a record is refused either way.
+         */
+        public Builder tlsStrictUploadEof(boolean on) {
+            this.tlsStrictUploadEof = on;
+            return this;
+        }
+
+        /**
+         * How often the certificate and key files are checked for changes
+         * (modification time, size, content hash) and reloaded; zero for never
+         * (then only {@link FtpServer#reloadTls}). Default 10 seconds.
+         */
+        public Builder tlsReloadInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("TLS reload interval must not be negative: " + interval);
+            }
+            this.tlsReloadInterval = interval;
+            return this;
+        }
+
         TlsConfig tls() {
             int sources = (tlsCertFile != null ? 1 : 0) + (tlsKeyStore != null ? 1 : 0) + (tlsContext != null ? 1 : 0);
             if (sources > 1) {
                 throw new IllegalArgumentException("TLS: give one of a PEM certificate and key, a PKCS#12 keystore, "
                         + "or a TLS context, not several");
             }
+            if (tlsContext != null && !tlsHostKeys.isEmpty()) {
+                throw new IllegalArgumentException("TLS: host and listener certificates do not combine with a TLS context given whole");
+            }
             javax.net.ssl.SSLContext context = tlsContext;
+            ServerKeys keys = null;
+            List<ServerKeys.Source> all = new ArrayList<>();
             if (tlsCertFile != null) {
-                context = KeyMaterial.fromPem(tlsCertFile, tlsKeyFile).sslContext();
+                all.add(ServerKeys.Source.pem(tlsCertFile, tlsKeyFile, List.of()));
             } else if (tlsKeyStore != null) {
-                context = KeyMaterial.fromPkcs12(tlsKeyStore, tlsKeyStorePassword).sslContext();
+                all.add(ServerKeys.Source.pkcs12(tlsKeyStore, tlsKeyStorePassword, List.of()));
+            }
+            all.addAll(tlsHostKeys);
+            if (!all.isEmpty()) {
+                keys = new ServerKeys(all);
+                context = keys.sslContext();
             }
             if (context == null) {
                 if (!implicitTlsListen.isEmpty() || tlsRequired || tlsRequireSessionReuse) {
@@ -655,7 +1074,8 @@ public final class FtpServer implements AutoCloseable {
                 }
                 return null;
             }
-            return new TlsConfig(context, tlsRequired, tlsRequireSessionReuse);
+            return new TlsConfig(context, keys, tlsRequired, tlsRequireSessionReuse,
+                    new TlsConfig.Settings(tlsProtocols, tlsCipherSuites, tlsNamedGroups, tlsStrictUploadEof));
         }
 
         /** How long a new connection may take to log in (default 1 minute). */
@@ -748,11 +1168,23 @@ public final class FtpServer implements AutoCloseable {
             return plain.anonymous(anon ? (anonymousRoot != null ? anonymousRoot : root) : null, anonymousUploadOnly);
         }
 
+        private static java.util.Set<InetSocketAddress> union(java.util.Set<InetSocketAddress> a,
+                                                              java.util.Set<InetSocketAddress> b) {
+            java.util.Set<InetSocketAddress> all = new java.util.HashSet<>(a);
+            all.addAll(b);
+            return all;
+        }
+
         public FtpServer build() {
             if (listen.isEmpty() && implicitTlsListen.isEmpty()) {
                 listen.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2121));
             }
             tlsConfig = tls();
+            for (InetSocketAddress l : union(listenerRules.keySet(), listenerPassive.keySet())) {
+                if (!listen.contains(l) && !implicitTlsListen.contains(l)) {
+                    throw new IllegalArgumentException("rules for " + l + ", which is not a listen address");
+                }
+            }
             if (!Files.isDirectory(root)) {
                 throw new IllegalArgumentException("root is not a directory: " + root);
             }

@@ -22,6 +22,51 @@ public final class FtpStats implements FtpEvents {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    /** One histogram per command name: the names come from the command table, so the map stays small. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Histogram> commands =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Histogram downloads = new Histogram(Histogram.TRANSFER_BOUNDS);
+    private final Histogram uploads = new Histogram(Histogram.TRANSFER_BOUNDS);
+
+    @Override
+    public void commandCompleted(java.net.InetSocketAddress client, String command, int replyCode, long nanos) {
+        Histogram h = commands.get(command);
+        if (h == null) {
+            h = commands.computeIfAbsent(command, c -> new Histogram(Histogram.COMMAND_BOUNDS));
+        }
+        h.record(nanos);
+    }
+
+    /**
+     * Command latencies by command name (from the line to the final reply;
+     * for transfer commands, the data included), sorted by name. A copy of
+     * the map; the histograms are live.
+     */
+    public java.util.SortedMap<String, Histogram> commandLatencies() {
+        return new java.util.TreeMap<>(commands);
+    }
+
+    /** How long downloads (RETR) took, complete or not, from the data connection on. */
+    public Histogram downloadDurations() {
+        return downloads;
+    }
+
+    /** How long uploads (STOR, APPE, STOU) took, complete or not. */
+    public Histogram uploadDurations() {
+        return uploads;
+    }
+
+    private final LongAdder refused = new LongAdder();
+
+    @Override
+    public void refused(java.net.InetSocketAddress client, String reason) {
+        refused.increment();
+    }
+
+    /** Connections refused before a session began: address rules, bans, session caps. */
+    public long refusedConnections() {
+        return refused.sum();
+    }
 
     @Override
     public void error(java.net.InetSocketAddress client, String what) {
@@ -51,6 +96,7 @@ public final class FtpStats implements FtpEvents {
     public void transferred(TransferRecord r) {
         (r.complete() ? transfers : failedTransfers).increment();
         (r.incoming() ? bytesIn : bytesOut).add(r.bytes());
+        (r.incoming() ? uploads : downloads).record(r.durationMillis() * 1_000_000L);
     }
 
     public long connections() {

@@ -111,4 +111,14 @@ class PackageCyclesTest {
                     e.getKey() + " uses the API package");
         }
     }
+
+    /**
+     * The exported extension API is a leaf an extension can be written against alone: it names
+     * events (an extension's listener) and nothing internal, so no internal type leaks to users.
+     */
+    @Test
+    void theExtensionApiUsesOnlyTheEventsPackage() {
+        Set<String> used = graph.getOrDefault("org.nioftpd.extension", Set.of());
+        assertTrue(Set.of("org.nioftpd.event").containsAll(used), used.toString());
+    }
 }

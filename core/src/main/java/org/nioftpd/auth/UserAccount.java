@@ -9,10 +9,13 @@ import java.util.Objects;
  *
  * @param uploadOnly a directory (virtual path, e.g. "/incoming") where a
  *                   read-only user may upload new files but neither list
- *                   nor download: a drop box; null for none
+ *                   nor download: a drop box; null for none (a shorthand for the
+ *                   {@link FolderPolicy} rule {@code rights = DIR upload-only})
+ * @param folders    mounts, rights per path and quotas beyond {@code home} and
+ *                   {@code writable} (which give the rights on {@code /})
  */
 public record UserAccount(String name, Path home, boolean writable, boolean anonymous, Limits limits,
-                          String uploadOnly) {
+                          String uploadOnly, FolderPolicy folders) {
 
     /**
      * Per-user limits, shared by all of the user's sessions; 0 means none.
@@ -29,6 +32,19 @@ public record UserAccount(String name, Path home, boolean writable, boolean anon
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(folders, "folders");
+    }
+
+    /** An account with no folders beyond its home. */
+    public UserAccount(String name, Path home, boolean writable, boolean anonymous, Limits limits,
+                       String uploadOnly) {
+        this(name, home, writable, anonymous, limits, uploadOnly, FolderPolicy.NONE);
+    }
+
+    /** The same account with {@code policy} under its own folder lines (the server's lines, merged). */
+    public UserAccount withServerFolders(FolderPolicy policy) {
+        return policy.isEmpty() ? this
+                : new UserAccount(name, home, writable, anonymous, limits, uploadOnly, policy.merge(folders));
     }
 
     /** A named user without limits. */

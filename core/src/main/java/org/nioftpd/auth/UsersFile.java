@@ -16,11 +16,15 @@ import java.util.Map;
  * alice:$pbkdf2-sha256$600000$c2FsdA$...:/srv/ftp/alice:rw:max-sessions=4:download-rate=2M
  * drop:$pbkdf2-sha256$600000$...:/srv/ftp/drop:ro:upload-only=/incoming
  * old:$pbkdf2-sha256$600000$...:/srv/ftp/old:ro:disabled
+ * bob:$pbkdf2-sha256$600000$...:/srv/ftp/bob:ro:mount=/shared /srv/shared:rights=/shared rw:quota=/shared 1G
  * </pre>
  * Options: {@code upload-only=DIR} (a virtual path where a read-only user
  * may only store new files), {@code max-sessions=N},
  * {@code download-rate=RATE}, {@code upload-rate=RATE} (bytes per second,
- * with an optional K, M or G suffix, powers of 1024), {@code disabled}.
+ * with an optional K, M or G suffix, powers of 1024), {@code disabled};
+ * {@code mount=}, {@code rights=} and {@code quota=}, repeatable, with the
+ * values of the config file's lines of those names ({@link FolderPolicy}),
+ * which they override for the same path.
  * Blank lines and lines starting with {@code #} are ignored.
  *
  * <p>{@link #reload} re-reads the file and swaps the whole set at once: a
@@ -123,6 +127,7 @@ public final class UsersFile implements Authenticator {
         long down = 0;
         long up = 0;
         boolean enabled = true;
+        FolderPolicy folders = FolderPolicy.NONE;
         for (int i = 4; i < f.length; i++) {
             String opt = f[i];
             int eq = opt.indexOf('=');
@@ -135,11 +140,12 @@ public final class UsersFile implements Authenticator {
                 case "upload-rate" -> up = rate(key, value);
                 case "disabled" -> enabled = false;
                 case "enabled" -> enabled = true;
+                case "mount", "rights", "quota" -> folders = folders.with(key, required(key, value));
                 default -> throw new IllegalArgumentException("unknown option '" + key + "'");
             }
         }
         UserAccount account = new UserAccount(name, home, writable, false,
-                new UserAccount.Limits(down, up, maxSessions), uploadOnly);
+                new UserAccount.Limits(down, up, maxSessions), uploadOnly, folders);
         return new Entry(f[1], account, enabled);
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.ListFormat;
+import org.nioftpd.fs.QuotaCharge;
+import org.nioftpd.fs.QuotaUsage;
 import org.nioftpd.protocol.Reply;
 import org.nioftpd.session.Session;
 
@@ -25,11 +27,17 @@ final class FileCommands {
             s.reply(550, "Is a directory; use RMD.");
             return;
         }
-        if (s.fs().capabilities().objectStore() && !Files.exists(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+        if (s.fs().capabilities(r).objectStore() && !Files.exists(r.real(), LinkOption.NOFOLLOW_LINKS)) {
             // S3's delete of a missing key succeeds: the client must still hear that nothing was there
             throw new java.nio.file.NoSuchFileException(r.virtual());
         }
+        long size = regularSize(r.real());
         Files.delete(r.real());
+        QuotaUsage q = s.fs().quotaFor(r.virtual());
+        if (q != null && size >= 0) {
+            q.addBytes(-size);
+            q.addFiles(-1);
+        }
         s.reply(250, "File deleted.");
     }
 
@@ -44,10 +52,6 @@ final class FileCommands {
         FileSystemView.Resolved r = s.fs().resolveEntry(arg);
         if (!Files.isDirectory(r.real(), LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(r.virtual());
-        }
-        if (r.real().equals(s.fs().root())) {
-            s.reply(550, "Permission denied.");
-            return;
         }
         Files.delete(r.real());
         s.reply(250, "Directory removed.");
@@ -71,12 +75,91 @@ final class FileCommands {
         }
         s.renameFrom(null);
         FileSystemView.Resolved to = s.fs().resolveForCreate(arg);
-        try {
-            Files.move(from.real(), to.real(), StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from.real(), to.real());
+        long size = regularSize(from.real());
+        long replaced = regularSize(to.real());
+        QuotaUsage qFrom = s.fs().quotaFor(from.virtual());
+        QuotaUsage qTo = s.fs().quotaFor(to.virtual());
+        if (from.root().equals(to.root())) {
+            // one mount: a rename, on the loop as any metadata call
+            try {
+                Files.move(from.real(), to.real(), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from.real(), to.real());
+            }
+            if (qTo != null && replaced >= 0) {
+                qTo.addBytes(-replaced);
+                qTo.addFiles(-1);
+            }
+            s.reply(250, "Rename successful.");
+            return;
         }
-        s.reply(250, "Rename successful.");
+        // Across virtual folders (two directories, maybe two disks): a file is moved, by a copy and a
+        // delete where the stores differ, on the bulk lane; a directory is refused rather than copied tree-wide.
+        if (size < 0) {
+            s.reply(553, "Cannot move a directory or special file between virtual folders ("
+                    + Reply.quotePath(from.virtual()) + " and " + Reply.quotePath(to.virtual()) + ").");
+            return;
+        }
+        boolean charged = qTo != null && qTo != qFrom;
+        if (charged) {
+            if (replaced < 0 && !qTo.tryAddFile()) {
+                throw new QuotaCharge.QuotaExceededException("file limit of " + qTo.limits().maxFiles()
+                        + " reached under " + qTo.root());
+            }
+            long max = qTo.limits().maxFileSize();
+            if (max > 0 && size > max || !qTo.tryAddBytes(size - Math.max(replaced, 0))) {
+                if (replaced < 0) {
+                    qTo.addFiles(-1);
+                }
+                throw new QuotaCharge.QuotaExceededException("no room for " + size + " bytes under " + qTo.root());
+            }
+        }
+        s.offloadBulk(() -> {
+            try {
+                Files.move(from.real(), to.real(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from.real(), to.real(), StandardCopyOption.REPLACE_EXISTING);
+            }
+            return null;
+        }, (ignored, failure) -> {
+            if (failure != null) {
+                if (charged) {
+                    qTo.addBytes(-(size - Math.max(replaced, 0)));
+                    qTo.addFiles(replaced < 0 ? -1 : 0);
+                }
+                s.reply(failure instanceof java.nio.file.NoSuchFileException ? 550 : 451,
+                        "Rename failed: " + org.nioftpd.data.LocalFileException.describe(failure) + ".");
+            } else {
+                if (qFrom != null && qFrom != qTo) {
+                    qFrom.addBytes(-size);
+                    qFrom.addFiles(-1);
+                }
+                if (qTo != null && qTo == qFrom && replaced >= 0) {
+                    qTo.addBytes(-replaced);
+                    qTo.addFiles(-1);
+                }
+                s.reply(250, "Rename successful.");
+            }
+            s.resume();
+        }, () -> {
+            if (charged) {
+                qTo.addBytes(-(size - Math.max(replaced, 0)));
+                qTo.addFiles(replaced < 0 ? -1 : 0);
+            }
+            s.reply(450, "Server busy; try the rename again.");
+            s.resume();
+        });
+    }
+
+    /** The size of the regular file {@code p} (not followed if a link), or -1 for anything else or nothing. */
+    static long regularSize(java.nio.file.Path p) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
+                    java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? a.size() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** RFC 3659 section 4: the size in octets. */
@@ -121,6 +204,11 @@ final class FileCommands {
             return;
         }
         FileSystemView.Resolved r = s.fs().resolveExisting(arg.substring(space + 1));
+        if (!s.fs().capabilities(r).setTimes()) { // a mount on an object store under a local home
+            s.reply(502, "MFMT is not supported: this store (" + s.fs().capabilities(r).kind()
+                    + ") cannot set modification times.");
+            return;
+        }
         Files.setLastModifiedTime(r.real(), java.nio.file.attribute.FileTime.from(instant));
         s.reply(213, "Modify=" + time.substring(0, 14) + "; " + r.virtual());
     }

@@ -1,5 +1,6 @@
 package org.nioftpd.command;
 
+import org.nioftpd.protocol.Printable;
 import org.nioftpd.session.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -179,10 +180,10 @@ final class InfoCommands {
         if (Files.isDirectory(r.real())) {
             try (DirectoryStream<Path> ds = s.fs().openDirectory(r, entry -> true)) {
                 for (Path p : ds) {
-                    FileInfo info = FileInfo.read(p, FileInfo.nameOf(p), s.fs().root());
+                    FileInfo info = FileInfo.read(p, FileSystemView.nameOf(ds, p), r.root());
                     if (info != null) {
                         line.clear();
-                        ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                        ListFormat.LIST.append(line, info, s.fs().writableAt(r.virtual()), now, s.mlstFacts());
                         body.add(withoutCrlf(line));
                     }
                     if (body.size() >= MAX_CONTROL_LISTING) {
@@ -192,9 +193,9 @@ final class InfoCommands {
                 }
             }
         } else {
-            FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+            FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
             if (info != null) {
-                ListFormat.LIST.append(line, info, s.user().writable(), now, s.mlstFacts());
+                ListFormat.LIST.append(line, info, s.fs().writableAt(r.virtual()), now, s.mlstFacts());
                 body.add(withoutCrlf(line));
             }
         }
@@ -210,23 +211,82 @@ final class InfoCommands {
     /** RFC 3659 section 7: MLST path, facts over the control connection. */
     static void mlst(Session s, String arg) throws IOException {
         FileSystemView.Resolved r = s.fs().resolveExisting(arg);
-        FileInfo info = FileInfo.read(r.real(), r.name(), s.fs().root());
+        FileInfo info = FileInfo.read(r.real(), r.name(), r.root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;
         }
         LineBuffer facts = new LineBuffer();
-        ListFormat.appendFacts(facts, info, s.user().writable(), info.isDirectory() ? "dir" : "file", s.mlstFacts());
+        ListFormat.appendFacts(facts, info, s.fs().writableAt(r.virtual()), info.isDirectory() ? "dir" : "file", s.mlstFacts());
         s.reply(250, "Listing " + r.virtual(), List.of(facts + " " + r.virtual()), "End.");
     }
 
-    /** SITE HELP and SITE CHMOD. */
+    /**
+     * SITE: its sub-commands are a table of their own (built-in and extensions'),
+     * with the same checks as the main table's: 550 for a write without
+     * permission, 501 for a missing or unwanted argument.
+     */
     static void site(Session s, String arg) throws IOException {
-        String[] p = arg.trim().split(" +", 3);
-        switch (p[0].toUpperCase(Locale.ROOT)) {
-            case "HELP" -> s.reply(214, "SITE commands: CHMOD <mode> <path>, HELP.");
-            case "CHMOD" -> SiteCommands.chmod(s, p);
-            default -> s.reply(504, "Unknown SITE command.");
+        String[] p = arg.trim().split(" +", 2);
+        String name = p[0].toUpperCase(Locale.ROOT);
+        String rest = p.length > 1 ? p[1] : "";
+        Command c = s.commands().site(name);
+        if (c == null) {
+            s.reply(504, "Unknown SITE command " + Printable.forLog(name, 32) + " (SITE HELP lists them).");
+            return;
         }
+        // The sub-command's own op: the paths it resolves are checked for it, as the main table's are.
+        s.fs().op(c.op() == null ? org.nioftpd.fs.Op.NONE : c.op());
+        if (c.access() == Command.Access.WRITE && !s.fs().mayWrite()) {
+            s.reply(550, "Permission denied.");
+            return;
+        }
+        if (c.arg() == Command.Arg.REQUIRED && rest.isBlank()) {
+            s.reply(501, "Syntax: " + c.help());
+            return;
+        }
+        if (c.arg() == Command.Arg.NONE && !rest.isBlank()) {
+            s.reply(501, "SITE " + c.name() + " takes no argument.");
+            return;
+        }
+        c.handler().handle(s, rest);
+    }
+
+    /** SITE HELP lists the sub-commands from their table; SITE HELP name gives one's syntax. */
+    static void siteHelp(Session s, String arg) {
+        String name = arg.trim().toUpperCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+            Command c = s.commands().site(name);
+            if (c == null) {
+                s.reply(504, "Unknown SITE command " + Printable.forLog(name, 32) + ".");
+            } else {
+                s.reply(214, "Syntax: " + c.help());
+            }
+            return;
+        }
+        List<String> body = new ArrayList<>();
+        for (Command c : s.commands().siteCommands()) {
+            body.add(c.help());
+        }
+        s.reply(214, "SITE commands:", body, "SITE HELP OK.");
+    }
+
+    /**
+     * AVBL [path] (draft-peterson-streamlined-ftp-command-extensions 4):
+     * 213 and the bytes that may still be stored in that directory: the
+     * smaller of what its quota leaves and what its disk has free.
+     */
+    static void avbl(Session s, String arg) throws IOException {
+        FileSystemView.Resolved r = s.fs().resolveExisting(arg);
+        if (!Files.isDirectory(r.real())) {
+            s.reply(550, "Not a directory.");
+            return;
+        }
+        long free = Files.getFileStore(r.real()).getUsableSpace();
+        org.nioftpd.fs.QuotaUsage q = s.fs().quotaFor(r.virtual());
+        if (q != null) {
+            free = Math.min(free, q.available());
+        }
+        s.reply(213, Long.toString(free));
     }
 }

@@ -48,6 +48,22 @@ final class LoginCommands {
             return;
         }
         s.pendingUser(null);
+        if (s.context().admission().isBanned(s.remoteAddress().getAddress(), name)) {
+            // Banned (this user from this network, or the network since the session began): the
+            // password is not even checked, so guessing goes on no further. Same delay as a failure,
+            // and it counts towards the session's own limit.
+            int failures = s.loginFailed();
+            s.delay(s.context().login().failedLoginDelay().toMillis(), () -> {
+                s.reply(530, "Too many failed logins for this user from your address; try again later.");
+                if (failures >= s.context().login().maxLoginFailures()) {
+                    s.reply(421, "Too many failed logins, closing control connection.");
+                    s.closeAfterReplies();
+                    return;
+                }
+                s.resume();
+            });
+            return;
+        }
         Authenticator auth = s.context().authenticator();
         if (auth.isCheap()) {
             verdict(s, name, check(auth, name, password), false);
@@ -90,7 +106,8 @@ final class LoginCommands {
         }
         int failures = s.loginFailed();
         s.context().events().loginFailed(s.remoteAddress(), name);
-        boolean banned = s.context().admission().loginFailed(s.remoteAddress().getAddress());
+        boolean banned = s.context().admission().loginFailed(s.remoteAddress().getAddress(), name)
+                && s.context().admission().isBanned(s.remoteAddress().getAddress()); // per-user bans keep the session
         s.delay(s.context().login().failedLoginDelay().toMillis(), () -> {
             s.reply(530, "Login incorrect.");
             if (failures >= s.context().login().maxLoginFailures() || banned) {

@@ -22,10 +22,13 @@ import org.nioftpd.data.PrefetchSource;
 import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
+import org.nioftpd.data.PassiveAddresses;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.QuotaCharge;
+import org.nioftpd.fs.StoreCapabilities;
 import org.nioftpd.fs.Glob;
 import org.nioftpd.fs.TemporaryFiles;
 import org.nioftpd.protocol.IpLiteral;
@@ -118,20 +121,43 @@ final class TransferCommands {
 
     // ------------------------------------------------------ data connection setup
 
-    /** RFC 959 4.1.2: 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2). IPv4 only. */
+    /**
+     * RFC 959 4.1.2: 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2). IPv4 only.
+     * The address is chosen by the client's network (issue 15, item 4); a host
+     * name not yet resolved is looked up off the loop, with the session suspended.
+     */
     static void pasv(Session s, String arg) throws IOException {
         if (refusedByEpsvAll(s)) {
             return;
         }
-        InetAddress announce = s.context().passiveAddress();
-        if (announce == null) {
-            announce = s.localAddress().getAddress();
+        PassiveAddresses.Answer answer = s.context().passiveAddresses()
+                .answer(s.remoteAddress().getAddress(), s.localAddress().getAddress());
+        if (answer.pending() == null) {
+            enterPassive(s, answer);
+            return;
         }
+        s.offload(answer.pending(), (resolved, failure) -> {
+            try {
+                if (resolved == null) {
+                    s.reply(425, "Can't open passive connection: the passive address does not resolve ("
+                            + (failure == null ? "no address" : failure.getMessage()) + ").");
+                } else if (!s.isClosed()) {
+                    enterPassive(s, resolved);
+                }
+            } catch (IOException e) {
+                s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
+            }
+            s.resume();
+        });
+    }
+
+    private static void enterPassive(Session s, PassiveAddresses.Answer answer) throws IOException {
+        InetAddress announce = answer.announce();
         if (!(announce instanceof Inet4Address)) {
             s.reply(425, "PASV needs IPv4; use EPSV.");
             return;
         }
-        int port = listen(s);
+        int port = listen(s, answer.bind());
         if (port < 0) {
             return;
         }
@@ -162,8 +188,12 @@ final class TransferCommands {
     }
 
     private static int listen(Session s) throws IOException {
+        return listen(s, s.localAddress().getAddress());
+    }
+
+    private static int listen(Session s, InetAddress bind) throws IOException {
         try {
-            return s.data().listen().getPort();
+            return s.data().listen(bind).getPort();
         } catch (DataTransferProcess.PassivePortsExhaustedException e) {
             s.reply(425, "Can't open passive connection: " + e.getMessage() + ".");
             return -1;
@@ -289,27 +319,33 @@ final class TransferCommands {
             return;
         }
         boolean image = s.dataType() == Session.DataType.IMAGE;
-        Transfer t = !local(s)
-                ? Download.of("RETR " + r.virtual(), viaStorage(s, compressed(s, new FileSource(file, offset, !image))))
+        Transfer t = !local(r.real())
+                ? Download.of("RETR " + r.virtual(), viaStorage(s, false, compressed(s, new FileSource(file, offset, !image))))
                 : image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
         t.logEntry(new Transfer.LogEntry(r.virtual(), r.real(), false, !image));
+        if (image && !s.deflate()) {
+            t.expectedBytes(size - offset); // what `nioftpd who` shows progress against
+        }
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
     }
 
-    /** The local disk: sendfile and calls on the loop. Any other store: calls on the storage pool. */
-    private static boolean local(Session s) {
-        return s.fs().capabilities().local();
+    /**
+     * Whether {@code p} is on the local disk: sendfile and calls on the loop. Any other store (the
+     * home's or a mount's): calls on the storage pool.
+     */
+    private static boolean local(Path p) {
+        return StoreCapabilities.of(p.getFileSystem()).local();
     }
 
     /**
-     * On a store other than the local disk, the bytes are made on the storage pool (file reads,
-     * each listed entry's attributes) and sent by the loop: see {@link PrefetchSource}.
+     * Unless {@code local}, the bytes are made on the storage pool (file reads, each listed entry's
+     * attributes) and sent by the loop: see {@link PrefetchSource}.
      */
-    private static ByteSource viaStorage(Session s, ByteSource source) {
-        return local(s) ? source : new PrefetchSource(source, s.context().storage(), s.loop());
+    private static ByteSource viaStorage(Session s, boolean local, ByteSource source) {
+        return local ? source : new PrefetchSource(source, s.context().storage(), s.loop());
     }
 
     /** Under MODE Z, the source goes through the deflater. */
@@ -328,8 +364,8 @@ final class TransferCommands {
             return;
         }
         long offset = s.restartOffset();
-        if (offset > 0 && !s.fs().capabilities().append()) {
-            s.reply(550, "REST before STOR is not supported: this store (" + s.fs().capabilities().kind()
+        if (offset > 0 && !s.fs().capabilities(r).append()) {
+            s.reply(550, "REST before STOR is not supported: this store (" + s.fs().capabilities(r).kind()
                     + ") writes whole files only; send STOR without REST.");
             return;
         }
@@ -339,24 +375,54 @@ final class TransferCommands {
                 s.reply(554, "Restart offset " + offset + " is past the end of the file.");
                 return;
             }
+            QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existingSize(r.real()), offset, true);
             FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
             file.truncate(offset);
             file.position(offset);
-            upload(s, r, "STOR", file, null);
+            upload(s, r, "STOR", file, null, charge);
             return;
         }
-        if (!s.fs().capabilities().atomicRename()) {
+        QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existingSize(r.real()), 0, false);
+        if (!s.fs().capabilities(r).atomicRename()) {
             // An object store: a rename is a copy of the whole object, and an object appears only once
-            // its writer closes, so the upload goes straight to its name.
+            // its writer closes, so the upload goes straight to its name (counted as a temporary would
+            // be: a failed upload gives back all it counted, a landed one the object it replaced).
             boolean existed = Files.exists(r.real());
-            FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-            upload(s, r.virtual(), r.real(), "STOR", file, null, null, !existed);
+            FileChannel file;
+            try {
+                file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException | RuntimeException e) {
+                if (charge != null) {
+                    charge.abandoned(null);
+                }
+                throw e;
+            }
+            upload(s, r.virtual(), r.real(), "STOR", file, null, null, !existed, charge);
             return;
         }
         Path temporary = temporaryBeside(s, r.real());
-        FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-        upload(s, r, "STOR", file, temporary);
+        FileChannel file;
+        try {
+            file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        } catch (IOException | RuntimeException e) {
+            if (charge != null) {
+                charge.abandoned(null);
+            }
+            throw e;
+        }
+        upload(s, r, "STOR", file, temporary, charge);
+    }
+
+    /** The size of the regular file at {@code p}, or -1 if there is none (a new name, for the quota). */
+    private static long existingSize(Path p) throws IOException {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a =
+                    Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.isRegularFile() ? a.size() : -1;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return -1;
+        }
     }
 
     /**
@@ -372,6 +438,7 @@ final class TransferCommands {
         }
         Path dir = r.real().getParent();
         String name = r.real().getFileName().toString();
+        QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), -1, 0, false);
         for (int i = 0; i < 1000; i++) {
             Path candidate = dir.resolve(i == 0 ? name : name + "." + i);
             FileChannel file;
@@ -379,23 +446,32 @@ final class TransferCommands {
                 file = FileChannel.open(candidate, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 continue;
+            } catch (IOException | RuntimeException e) {
+                if (charge != null) {
+                    charge.abandoned(null);
+                }
+                throw e;
             }
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
-            upload(s, s.fs().toVirtual(candidate), candidate, "STOU", file, candidate,
-                    "FILE: " + FileInfo.nameOf(candidate), false);
+            String parent = r.virtual().substring(0, r.virtual().lastIndexOf('/'));
+            upload(s, parent + "/" + FileInfo.nameOf(candidate), candidate, "STOU", file, candidate,
+                    "FILE: " + FileInfo.nameOf(candidate), false, charge);
             return;
+        }
+        if (charge != null) {
+            charge.abandoned(null);
         }
         s.reply(553, "Could not find a unique name.");
     }
 
     /** RFC 959 4.1.3: APPE adds to the end, creating the file if needed. */
     static void appe(Session s, String arg) throws IOException {
-        if (!s.fs().capabilities().append()) {
-            s.reply(502, "APPE is not supported: this store (" + s.fs().capabilities().kind()
+        FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
+        if (!s.fs().capabilities(r).append()) { // the store of the mount the path is in
+            s.reply(502, "APPE is not supported: this store (" + s.fs().capabilities(r).kind()
                     + ") cannot add to an existing file.");
             return;
         }
-        FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
         if (Files.isDirectory(r.real())) {
             s.reply(550, "Is a directory.");
             return;
@@ -403,9 +479,11 @@ final class TransferCommands {
         if (refusedWithoutDataSetup(s)) {
             return;
         }
+        long existing = existingSize(r.real());
+        QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existing, Math.max(existing, 0), true);
         FileChannel file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        upload(s, r, "APPE", file, null);
+        upload(s, r, "APPE", file, null, charge);
     }
 
     /**
@@ -429,8 +507,9 @@ final class TransferCommands {
         }
     }
 
-    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary) {
-        upload(s, r.virtual(), r.real(), verb, file, temporary, null, false);
+    private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary,
+                               QuotaCharge charge) {
+        upload(s, r.virtual(), r.real(), verb, file, temporary, null, false, charge);
     }
 
     /**
@@ -439,13 +518,14 @@ final class TransferCommands {
      * {@code announce} is the 150 text, or null for the usual one.
      */
     private static void upload(Session s, String virtual, Path target, String verb, FileChannel file,
-                               Path temporary, String announce, boolean createdInPlace) {
+                               Path temporary, String announce, boolean createdInPlace, QuotaCharge charge) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
                 .inflateLimit(s.context().guards().maxInflateRatio(), s.context().guards().inflateAllowance())
+                .quota(charge)
                 .logEntry(new Transfer.LogEntry(virtual, target, true, ascii != null));
-        if (local(s)) {
+        if (local(target)) {
             ((Upload) t).commitOn(s.context().workers());
         } else {
             ((Upload) t).viaStorage(s.context().storage()).inPlace(createdInPlace);
@@ -522,14 +602,14 @@ final class TransferCommands {
             return;
         }
         FileInfo info = FileInfo.read(r.real(),
-                org.nioftpd.protocol.Printable.name(format == ListFormat.NLST ? path : r.name()), s.fs().root());
+                org.nioftpd.protocol.Printable.name(format == ListFormat.NLST ? path : r.name()), r.root());
         if (info == null) {
             s.reply(550, "No such file or directory.");
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                viaStorage(s, compressed(s, new ListingSource(List.of(info), format, s.user().writable(),
-                        s.mlstFacts())))), "Here comes the listing.");
+                viaStorage(s, true, compressed(s, new ListingSource(List.of(info), format, // read already
+                        s.fs().writableAt(r.virtual()), s.mlstFacts())))), "Here comes the listing.");
     }
 
     private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
@@ -539,8 +619,9 @@ final class TransferCommands {
         }
         DirectoryStream<Path> stream = s.fs().openDirectory(dir, filter); // hidden names out, sorted by name
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                viaStorage(s, compressed(s, new ListingSource(stream, s.fs().root(), format, s.user().writable(),
-                        s.mlstFacts())))), "Here comes the listing.");
+                // the directory's entries, and any mount listed in it, may be on another store
+                viaStorage(s, s.fs().allLocal(), compressed(s, new ListingSource(stream, dir.root(), format,
+                        s.fs().writableAt(dir.virtual()), s.mlstFacts())))), "Here comes the listing.");
     }
 
     /**

@@ -199,6 +199,11 @@ public final class DataTransferProcess {
      * never refused for the first one's sake.
      */
     public InetSocketAddress listen() throws IOException {
+        return listen(owner.controlLocalAddress().getAddress());
+    }
+
+    /** As {@link #listen()}, bound on {@code bindAddress} (an address of this host that PASV announces). */
+    public InetSocketAddress listen(InetAddress bindAddress) throws IOException {
         boolean fresh = counted == null;
         if (fresh) {
             InetAddress client = owner.clientAddress();
@@ -210,7 +215,7 @@ public final class DataTransferProcess {
         }
         ServerSocketChannel ch;
         try {
-            ch = bind(owner.controlLocalAddress().getAddress(), policy.passiveLow(), policy.passiveHigh());
+            ch = bind(bindAddress, policy.passiveLow(), policy.passiveHigh());
             ch.configureBlocking(false);
         } catch (PassivePortsExhaustedException full) {
             if (state == State.PASSIVE) {

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.LineBuffer;
 import org.nioftpd.fs.ListFormat;
+import org.nioftpd.fs.SortedDirectoryStream;
 import org.nioftpd.protocol.Printable;
 
 /**
@@ -20,6 +22,10 @@ import org.nioftpd.protocol.Printable;
 public final class ListingSource implements ByteSource {
 
     private final DirectoryStream<Path> stream;
+    /** {@link #stream} when it is sorted (it then knows each entry's name), else null. */
+    private final SortedDirectoryStream sorted;
+    /** The directory open underneath, for attributes read relative to it; null if none. */
+    private final SecureDirectoryStream<Path> secure;
     private final Iterator<Path> entries;
     private final Iterator<FileInfo> single;
     private final Path root;
@@ -36,6 +42,8 @@ public final class ListingSource implements ByteSource {
                          Set<ListFormat.Fact> facts) {
         this.facts = facts;
         this.stream = stream;
+        this.sorted = stream instanceof SortedDirectoryStream s ? s : null;
+        this.secure = sorted != null ? sorted.secure() : null;
         this.entries = stream.iterator();
         this.single = null;
         this.root = root;
@@ -47,6 +55,8 @@ public final class ListingSource implements ByteSource {
     public ListingSource(List<FileInfo> infos, ListFormat format, boolean writable, Set<ListFormat.Fact> facts) {
         this.facts = facts;
         this.stream = null;
+        this.sorted = null;
+        this.secure = null;
         this.entries = null;
         this.single = infos.iterator();
         this.root = null;
@@ -87,8 +97,10 @@ public final class ListingSource implements ByteSource {
         try {
             while (entries.hasNext()) {
                 Path p = entries.next();
+                // a mount listed in its parent (FileSystemView.Listing) is named by the mount, not its directory
+                String fileName = sorted != null ? sorted.lastName() : org.nioftpd.fs.FileSystemView.nameOf(stream, p);
                 // a name's control characters as '?': a CR or LF would split its line (RFC 3659 2.2)
-                FileInfo info = FileInfo.read(p, Printable.name(FileInfo.nameOf(p)), root);
+                FileInfo info = FileInfo.read(p, fileName, Printable.name(fileName), root, secure);
                 if (info != null) {
                     return info;
                 }

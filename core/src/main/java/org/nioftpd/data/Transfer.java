@@ -34,6 +34,8 @@ public abstract class Transfer implements EndPoint.Handler {
     private Listener listener;
     private boolean ended;
     private long bytes;
+    /** Bytes this transfer will move, when known before it starts (a binary RETR); -1 otherwise. */
+    private long expectedBytes = -1;
     private long lastProgressNanos = System.nanoTime();
     private boolean moving;
     /** The throttle's pause: owned, cancelled when the transfer ends. */
@@ -169,6 +171,17 @@ public abstract class Transfer implements EndPoint.Handler {
 
     public long bytes() {
         return bytes;
+    }
+
+    /** Says how many bytes this transfer will move (for progress in monitoring). Returns this. */
+    public Transfer expectedBytes(long n) {
+        this.expectedBytes = n;
+        return this;
+    }
+
+    /** Bytes this transfer will move, or -1 when not known. */
+    public long expectedBytes() {
+        return expectedBytes;
     }
 
     public long lastProgressNanos() {

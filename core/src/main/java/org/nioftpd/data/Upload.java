@@ -3,6 +3,7 @@ package org.nioftpd.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import org.nioftpd.fs.QuotaCharge;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -69,6 +70,8 @@ public final class Upload extends Transfer {
     private StoreWriter remote;
     /** Written straight to a target that did not exist before: removed again if the upload fails. */
     private boolean createdTarget;
+    /** The quota this upload counts against, or null. */
+    private QuotaCharge quota;
 
     /**
      * A new file is written to {@code temporary} beside its {@code target} and
@@ -126,6 +129,16 @@ public final class Upload extends Transfer {
     public Upload inflateLimit(long ratio, long allowance) {
         this.maxInflateRatio = ratio;
         this.inflateAllowance = allowance;
+        return this;
+    }
+
+    /**
+     * Counts every chunk against {@code charge} before writing it: past the
+     * limit the upload ends with 552, its temporary removed (or, in place, the
+     * file cut back to where it started); null for none.
+     */
+    public Upload quota(QuotaCharge charge) {
+        this.quota = charge;
         return this;
     }
 
@@ -359,6 +372,13 @@ public final class Upload extends Transfer {
     }
 
     private void writeFully(ByteBuffer b) throws LocalFileException {
+        if (quota != null && b.hasRemaining()) {
+            try {
+                quota.beforeWrite(b.remaining());
+            } catch (QuotaCharge.QuotaExceededException e) {
+                throw LocalFileException.overLimit(e.getMessage());
+            }
+        }
         if (remote != null) {
             remote.write(b);
             return;
@@ -449,6 +469,9 @@ public final class Upload extends Transfer {
                 }
             }
             complete = true;
+            if (quota != null) {
+                quota.committed();
+            }
         } catch (IOException e) {
             throw new LocalFileException(e);
         }
@@ -466,6 +489,9 @@ public final class Upload extends Transfer {
             discardOnStore();
             return;
         }
+        if (!complete && quota != null) {
+            quota.abandoned(file);
+        }
         try {
             file.close();
         } catch (IOException ignored) {
@@ -479,6 +505,9 @@ public final class Upload extends Transfer {
     /** Closes the file and, unless it landed, removes the temporary: on the pool, after any write in flight. */
     private void discardOnStore() {
         remote.abort(() -> {
+            if (!complete && quota != null) {
+                quota.abandoned(file); // on the pool: an APPE cut back is a store call
+            }
             try {
                 file.close();
             } catch (IOException | RuntimeException ignored) {

@@ -13,6 +13,16 @@ public interface FtpEvents {
     default void connected(InetSocketAddress client) {
     }
 
+    /**
+     * A connection was refused before any session began: by the address
+     * rules (no greeting at all), a ban or a session cap (421). Every refusal
+     * is told, though the server logs one line per address per minute.
+     *
+     * @param reason {@code address rules}, {@code banned}, or the 421's text
+     */
+    default void refused(InetSocketAddress client, String reason) {
+    }
+
     /** A user logged in. */
     default void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
     }
@@ -29,8 +39,25 @@ public interface FtpEvents {
     default void error(InetSocketAddress client, String what) {
     }
 
+    /**
+     * A command got its final reply, {@code nanos} after its line began to run
+     * (for RETR, STOR, LIST..., after the data and the 226). {@code command} is
+     * the command table's name (aliases folded, e.g. XPWD is PWD). Called for
+     * every command: keep it cheap (the server's own latency histograms are a
+     * few lock-free counters).
+     */
+    default void commandCompleted(InetSocketAddress client, String command, int replyCode, long nanos) {
+    }
+
     /** A file transfer ended, well or not. Listings are not file transfers and are not reported. */
     default void transferred(TransferRecord record) {
+    }
+
+    /**
+     * An operation ended (a login, a transfer, a listing, a delete, a rename, a SITE command...),
+     * with its outcome: see {@link Operation}. Reported after {@link #transferred} for a transfer.
+     */
+    default void operation(Operation op) {
     }
 
     /**
@@ -78,6 +105,11 @@ public interface FtpEvents {
             }
 
             @Override
+            public void refused(InetSocketAddress client, String reason) {
+                all.forEach(e -> e.refused(client, reason));
+            }
+
+            @Override
             public void loggedIn(InetSocketAddress client, String user, boolean anonymous) {
                 all.forEach(e -> e.loggedIn(client, user, anonymous));
             }
@@ -98,8 +130,20 @@ public interface FtpEvents {
             }
 
             @Override
+            public void commandCompleted(InetSocketAddress client, String command, int replyCode, long nanos) {
+                for (FtpEvents e : all) {
+                    e.commandCompleted(client, command, replyCode, nanos);
+                }
+            }
+
+            @Override
             public void transferred(TransferRecord record) {
                 all.forEach(e -> e.transferred(record));
+            }
+
+            @Override
+            public void operation(Operation op) {
+                all.forEach(e -> e.operation(op));
             }
         };
     }

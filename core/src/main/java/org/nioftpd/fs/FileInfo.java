@@ -1,10 +1,13 @@
 package org.nioftpd.fs;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
@@ -24,12 +27,29 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
      * Null if hidden (the server's own temporary files are) or gone.
      */
     public static FileInfo read(Path path, String name, Path root) {
-        String file = nameOf(path);
-        if (file != null && TemporaryFiles.isTemporary(file)) {
+        return read(path, nameOf(path), name, root, null);
+    }
+
+    /**
+     * The same for an entry of a directory being listed: {@code fileName} is
+     * its name as read from the directory, and {@code dir}, if not null, the
+     * open directory it is in, whose attributes are read relative to it
+     * ({@code fstatat}: no walk of the whole path, component by component,
+     * per entry of a listing). {@code dir} is used on the local disk only:
+     * another provider's secure stream may be absent or differ.
+     */
+    public static FileInfo read(Path path, String fileName, String name, Path root, SecureDirectoryStream<Path> dir) {
+        if (fileName != null && TemporaryFiles.isTemporary(fileName)) {
             return null;
         }
         try {
-            BasicFileAttributes a = readAttributes(path, LinkOption.NOFOLLOW_LINKS);
+            // another provider's directory stream may offer no POSIX view (null): by path then
+            PosixFileAttributeView view = dir != null && path.getFileSystem() == FileSystems.getDefault()
+                    && StoreCapabilities.localDisk().posix()
+                    ? dir.getFileAttributeView(path.getFileName(), PosixFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS)
+                    : null;
+            BasicFileAttributes a = view != null ? view.readAttributes() : readAttributes(path, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 Path target = path.toRealPath();
                 if (!FileSystemView.within(target, root)) {

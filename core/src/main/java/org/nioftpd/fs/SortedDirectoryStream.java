@@ -3,6 +3,7 @@ package org.nioftpd.fs;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -31,6 +32,8 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
     private final DirectoryStream<Path> stream;
     private final int window;
     private boolean iterated;
+    /** The file name of the entry {@link Iterator#next} returned last, as read for the sort. */
+    private String lastName;
 
     public SortedDirectoryStream(DirectoryStream<Path> stream) {
         this(stream, WINDOW);
@@ -74,6 +77,7 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
                 }
                 Entry e = batch[next];
                 batch[next++] = null; // handed out: not held any longer
+                lastName = e.name();
                 return e.path();
             }
         };
@@ -87,12 +91,32 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
             if (n == read.length) {
                 read = Arrays.copyOf(read, Math.min(window, read.length * 2));
             }
-            Path name = p.getFileName();
-            read[n++] = new Entry(name == null ? "" : name.toString(), p);
+            String name = FileInfo.nameOf(p); // "docs", not an object store's "docs/"
+            read[n++] = new Entry(name == null ? "" : name, p);
         }
         Entry[] batch = n == read.length ? read : Arrays.copyOf(read, n);
         Arrays.sort(batch, (a, b) -> a.name().compareTo(b.name()));
         return batch;
+    }
+
+    /**
+     * The file name, as a String, of the entry the iterator returned last: a
+     * listing takes it from here rather than decode the same bytes again.
+     */
+    public String lastName() {
+        return lastName;
+    }
+
+    /**
+     * The directory stream underneath if it is a {@link SecureDirectoryStream}
+     * (the default file system on Linux opens one): an entry's attributes can
+     * be read relative to its open directory ({@code fstatat}), with no walk
+     * of the whole path per entry. Null otherwise. ({@link FileInfo#read} uses it
+     * for the default provider only: another provider's may be absent or differ.)
+     */
+    @SuppressWarnings("unchecked")
+    public SecureDirectoryStream<Path> secure() {
+        return stream instanceof SecureDirectoryStream<?> s ? (SecureDirectoryStream<Path>) s : null;
     }
 
     @Override

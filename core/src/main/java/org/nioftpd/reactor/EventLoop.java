@@ -69,6 +69,9 @@ public final class EventLoop implements Executor {
     /** Timers scheduled and neither cancelled nor fired; written by the loop thread only. */
     private volatile int liveTimers;
     /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
+    /** A turn that works longer than this (10 ms) is a flight-recorder event ({@link LoopTurnEvent}). */
+    static final long SLOW_TURN_NANOS = 10_000_000L;
+
     private volatile long handledEvents;
     private volatile long busyNanos;
     private final long startNanos = System.nanoTime();
@@ -307,7 +310,11 @@ public final class EventLoop implements Executor {
             runTimers();
             runTasks();
             runTurnEnd();
-            busyNanos += System.nanoTime() - work; // dispatch, timers and tasks; not the wait in select
+            long worked = System.nanoTime() - work;
+            busyNanos += worked; // dispatch, timers and tasks; not the wait in select
+            if (worked > SLOW_TURN_NANOS) {
+                LoopTurnEvent.emit(name(), worked, registeredKeys()); // JFR, when recording
+            }
         } catch (IOException e) {
             // Selector I/O failure: nothing a key did. Log and carry on; the loop must live.
             LOG.log(System.Logger.Level.ERROR, "selector failure on " + name(), e);

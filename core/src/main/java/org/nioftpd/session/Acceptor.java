@@ -1,6 +1,7 @@
 package org.nioftpd.session;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,11 @@ import org.nioftpd.transport.SocketEndPoint;
  * It keeps one descriptor in reserve (an open {@code /dev/null}) and, when out
  * of descriptors, gives it up for a moment to accept the waiting clients and
  * tell them {@code 421} rather than leave them with no answer at all.
+ *
+ * <p>Its {@link Gate} (the listener's address rules) is asked right after
+ * {@code accept}, before the socket reaches a loop or a byte is sent: a refused
+ * client gets no greeting, only a reset (SO_LINGER 0, so that a flood of refused
+ * connections leaves no TIME_WAIT sockets behind on the server).
  */
 public final class Acceptor implements IoHandler, AutoCloseable {
 
@@ -54,6 +60,7 @@ public final class Acceptor implements IoHandler, AutoCloseable {
     private final EventLoopGroup group;
     private final SessionFactory sessions;
     private final AcceptFunction accept;
+    private final Gate gate;
     private SelectionKey key;
     /** The descriptor in reserve; null if it could not be opened (then no 421). */
     private FileChannel reserve;
@@ -68,6 +75,18 @@ public final class Acceptor implements IoHandler, AutoCloseable {
     /** Pauses taken so far (for tests). */
     private long pauses;
 
+    /**
+     * Decides, at accept, whether a connection from {@code remote} may go on.
+     * On the listener's loop: must be quick and must not block (it counts and
+     * logs a refusal itself).
+     */
+    public interface Gate {
+        /** Admits everyone. */
+        Gate ALL = remote -> true;
+
+        boolean admits(InetSocketAddress remote);
+    }
+
     /** Creates sessions on a loop; implemented by the server. */
     public interface SessionFactory {
         /** Runs on {@code loop}, which will own the session. */
@@ -75,16 +94,27 @@ public final class Acceptor implements IoHandler, AutoCloseable {
     }
 
     public Acceptor(ServerSocketChannel channel, EventLoop loop, EventLoopGroup group, SessionFactory sessions) {
-        this(channel, loop, group, sessions, channel::accept);
+        this(channel, loop, group, sessions, Gate.ALL);
+    }
+
+    public Acceptor(ServerSocketChannel channel, EventLoop loop, EventLoopGroup group, SessionFactory sessions,
+                    Gate gate) {
+        this(channel, loop, group, sessions, channel::accept, gate);
     }
 
     Acceptor(ServerSocketChannel channel, EventLoop loop, EventLoopGroup group, SessionFactory sessions,
              AcceptFunction accept) {
+        this(channel, loop, group, sessions, accept, Gate.ALL);
+    }
+
+    private Acceptor(ServerSocketChannel channel, EventLoop loop, EventLoopGroup group, SessionFactory sessions,
+                     AcceptFunction accept, Gate gate) {
         this.channel = channel;
         this.loop = loop;
         this.group = group;
         this.sessions = sessions;
         this.accept = accept;
+        this.gate = gate;
     }
 
     /** Loop thread of {@code loop}. */
@@ -109,6 +139,9 @@ public final class Acceptor implements IoHandler, AutoCloseable {
             }
             if (backoffMillis != 0) {
                 recovered();
+            }
+            if (gate != Gate.ALL && !admitted(ch)) {
+                continue;
             }
             handOff(ch);
         }
@@ -212,6 +245,30 @@ public final class Acceptor implements IoHandler, AutoCloseable {
     /** Pauses taken so far (for tests). */
     long pauses() {
         return pauses;
+    }
+
+    /** Asks the gate; a refused connection is reset at once. Loop thread. */
+    private boolean admitted(SocketChannel ch) {
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) ch.getRemoteAddress(); // the address accept(2) returned: no system call
+        } catch (IOException e) {
+            remote = null;
+        }
+        if (remote == null) {
+            closeQuietly(ch); // gone already
+            return false;
+        }
+        if (gate.admits(remote)) {
+            return true;
+        }
+        try {
+            ch.setOption(StandardSocketOptions.SO_LINGER, 0); // RST: no TIME_WAIT per refused connection
+        } catch (IOException | RuntimeException ignored) {
+            // closed either way
+        }
+        closeQuietly(ch);
+        return false;
     }
 
     private void handOff(SocketChannel ch) {

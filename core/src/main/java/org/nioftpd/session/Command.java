@@ -2,6 +2,7 @@ package org.nioftpd.session;
 
 import java.io.IOException;
 import java.util.List;
+import org.nioftpd.fs.Op;
 
 /**
  * One row of the command table: everything the dispatcher needs to know about
@@ -19,9 +20,12 @@ import java.util.List;
  * @param handler  what it does
  * @param touchesStore whether its handler calls the file system: on a store other than the local disk such a
  *                 handler runs on the storage pool, the session suspended, never on the loop
+ * @param op       what it does to the paths it names: the user's rights there are checked for it
+ *                 whenever the handler resolves a path ({@link org.nioftpd.fs.FileSystemView#op});
+ *                 null until declared, which the table test refuses and the dispatcher treats as NONE
  */
 public record Command(String name, List<String> aliases, Access access, Arg arg, String feat, String help,
-                      String rfc, boolean runsDuringTransfer, Handler handler, boolean touchesStore) {
+                      String rfc, boolean runsDuringTransfer, Handler handler, boolean touchesStore, Op op) {
 
     /** Who may send a command. */
     public enum Access {
@@ -48,23 +52,28 @@ public record Command(String name, List<String> aliases, Access access, Arg arg,
     }
 
     public static Command of(String name, Access access, Arg arg, String help, String rfc, Handler handler) {
-        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler, false);
+        return new Command(name, List.of(), access, arg, null, help, rfc, false, handler, false, null);
     }
 
     public Command alias(String... more) {
-        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler, touchesStore);
+        return new Command(name, List.of(more), access, arg, feat, help, rfc, runsDuringTransfer, handler, touchesStore, op);
     }
 
     public Command feat(String line) {
-        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler, touchesStore);
+        return new Command(name, aliases, access, arg, line, help, rfc, runsDuringTransfer, handler, touchesStore, op);
     }
 
     public Command duringTransfer() {
-        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler, touchesStore);
+        return new Command(name, aliases, access, arg, feat, help, rfc, true, handler, touchesStore, op);
     }
 
     /** Marks a command whose handler calls the file system (see {@code touchesStore} above). */
     public Command store() {
-        return new Command(name, aliases, access, arg, feat, help, rfc, runsDuringTransfer, handler, true);
+        return new Command(name, aliases, access, arg, feat, help, rfc, runsDuringTransfer, handler, true, op);
+    }
+
+    /** Declares what the command does to the paths it names (its rights column). */
+    public Command op(Op what) {
+        return new Command(name, aliases, access, arg, feat, help, rfc, runsDuringTransfer, handler, touchesStore, what);
     }
 }

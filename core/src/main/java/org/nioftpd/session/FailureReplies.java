@@ -32,8 +32,15 @@ final class FailureReplies {
 
     /** What a command that failed with {@code e} answers. */
     static Answer of(Exception e) {
+        if (e instanceof org.nioftpd.fs.QuotaCharge.QuotaExceededException) {
+            return new Answer(552, "Exceeded storage allocation: " + e.getMessage() + ".", false);
+        }
         if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
             return new Answer(550, "No such file or directory.", false);
+        }
+        if (e instanceof AccessDeniedException ade && ade.getReason() != null && ade.getReason().endsWith("mount point")) {
+            // the reason names the virtual path the client sent, never a real one
+            return new Answer(550, ade.getReason() + ": it cannot be deleted, removed or renamed.", false);
         }
         if (e instanceof AccessDeniedException) {
             return new Answer(550, "Permission denied.", false);

@@ -15,6 +15,11 @@ import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Outcome;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.extension.CommandContext;
+import org.nioftpd.extension.Veto;
+import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.Op;
+import org.nioftpd.fs.QuotaUsage;
 import org.nioftpd.protocol.IpLiteral;
 import org.nioftpd.protocol.LineDecoder;
 import org.nioftpd.protocol.Printable;
@@ -69,6 +74,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     private final EventLoop loop;
     private final DataTransferProcess dtp;
     private final Runnable onClose;
+    private final Operations ops;
 
     private boolean suspended;
     private boolean processing;
@@ -90,6 +96,17 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     private IdleTimer idleTimer;
     private Timer loginTimer;
     private Timer delayTimer;
+    /** The last command line, for monitoring ({@code nioftpd who}); PASS's argument never kept. */
+    private String lastLine;
+    // The command awaiting its final reply (suspended, or its transfer running), for the latency
+    // histograms and the flight recorder: its table name, when its line ran, its JFR event or null.
+    private int lastReplyCode;
+    private String commandName;
+    private long commandStart;
+    private CommandEvent commandEvent;
+    private String transferCommandName;
+    private long transferCommandStart;
+    private CommandEvent transferCommandEvent;
 
     ProtocolInterpreter(Session session, ServerContext context, CommandTable commands, EndPoint endPoint,
                         ByteBuffer initial, Runnable onClose) {
@@ -101,11 +118,13 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         this.control.interpreter(this);
         this.dtp = new DataTransferProcess(loop, context.data(), this);
         this.onClose = onClose;
+        this.ops = new Operations(session);
     }
 
     /** Greets the client and starts reading. */
     void start() {
         events().connected(session.remoteAddress());
+        ConnectionEvent.emit("open", session.id(), session.remoteAddress(), null, 0);
         reply(220, context.control().banner());
         if (closed) {
             // The greeting could not be written: the client reset at once (a connect
@@ -235,19 +254,60 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
 
     /** Runs one command line. */
     private void run(String line) {
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
         if (line == LineDecoder.TOO_LONG) {
+            lastLine = "(too long)";
             reply(500, "Command line too long.");
             return;
         }
         int space = line.indexOf(' ');
         String verb = verbOf(line);
         String arg = space < 0 ? "" : line.substring(space + 1);
+        lastLine = verb.equals("PASS") ? "PASS ****" : line;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
-            LOG.log(System.Logger.Level.TRACE, "{0} <- {1}", session.remoteAddress(),
-                    verb.equals("PASS") ? "PASS ****" : line);
+            LOG.log(System.Logger.Level.TRACE, "{0} <- {1}", session.remoteAddress(), lastLine);
         }
-        execute(commands.get(verb), verb, arg);
+        Command command = commands.get(verb);
+        String name = command == null ? "UNKNOWN" : command.name();
+        if (commandName == null) { // else a suspended command is still in hand: this cannot run (see suspend)
+            commandName = name;
+            commandStart = now;
+            commandEvent = CommandEvent.start(name);
+        }
+        execute(command, verb, arg);
+        if (commandName != null && !suspended) {
+            commandEnded(lastReplyCode); // answered at once (a transfer command moved itself aside)
+        }
+    }
+
+    /** The command in hand got its final reply {@code code}: its duration goes to the histograms and JFR. */
+    private void commandEnded(int code) {
+        String name = commandName;
+        CommandEvent ev = commandEvent;
+        commandName = null;
+        commandEvent = null;
+        commandEnded(name, commandStart, ev, code);
+    }
+
+    /** The transfer's command got its final reply (226, 426, 451...). */
+    private void transferCommandEnded(int code) {
+        String name = transferCommandName;
+        if (name == null) {
+            return;
+        }
+        CommandEvent ev = transferCommandEvent;
+        transferCommandName = null;
+        transferCommandEvent = null;
+        commandEnded(name, transferCommandStart, ev, code);
+    }
+
+    private void commandEnded(String name, long start, CommandEvent ev, int code) {
+        events().commandCompleted(session.remoteAddress(), name, code, System.nanoTime() - start);
+        if (ev != null) {
+            ev.finish(code, session.id(), String.valueOf(session.remoteAddress()),
+                    session.user() != null ? session.user().name() : null);
+        }
     }
 
     /** The common checks, once for every command (500, 530, 501, 550), then its handler. */
@@ -256,6 +316,7 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             reply(500, "Unknown command '" + Printable.forLog(verb, 32) + "'.");
             return;
         }
+        ops.begin(verb, arg);
         if (command.access() != Command.Access.ANYONE && !session.loggedIn()) {
             reply(530, "Please login with USER and PASS.");
             return;
@@ -268,16 +329,63 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             reply(501, command.name() + " takes no argument.");
             return;
         }
-        if (command.access() == Command.Access.WRITE && !session.user().writable() && !mayDropFile(command)) {
-            reply(550, "Permission denied.");
+        Op op = command.op() == null ? Op.NONE : command.op();
+        FileSystemView fs = session.fs();
+        if (fs != null) {
+            // The one decision point for rights: every path the handler resolves is checked for this op.
+            fs.op(op);
+            if (command.access() == Command.Access.WRITE && !fs.mayWrite()) {
+                reply(550, "Permission denied.");
+                return;
+            }
+            if (command.access() == Command.Access.WRITE && fs.readOnlyStore()) {
+                reply(550, "Permission denied: this store (" + fs.capabilities().kind() + ") is read-only.");
+                return;
+            }
+            if (op.writes() && quotaScanFirst(fs, command, verb, arg)) {
+                return;
+            }
+        }
+        if (!commands.hooks().isEmpty() && !command.runsDuringTransfer()) {
+            askHooks(command, verb, arg);
             return;
         }
-        if (command.access() == Command.Access.WRITE && session.fs().capabilities().readOnly()) {
-            reply(550, "Permission denied: this store (" + session.fs().capabilities().kind() + ") is read-only.");
+        dispatch(command, verb, arg);
+    }
+
+    /**
+     * The extensions' command hooks first: on the loop if all are cheap, else
+     * on the worker pool with the session suspended, as for a password check.
+     */
+    private void askHooks(Command command, String verb, String arg) {
+        CommandContext ctx = ops.context(verb, arg);
+        if (commands.hooksCheap()) {
+            afterHooks(command, verb, arg, Operations.ask(commands.hooks(), ctx));
+            return;
+        }
+        offload(() -> Operations.ask(commands.hooks(), ctx), (veto, failure) -> {
+            suspended = false;
+            afterHooks(command, verb, arg, failure != null ? Veto.of(451, "Local error in processing.") : veto);
+            processInput();
+        });
+    }
+
+    private void afterHooks(Command command, String verb, String arg, Veto veto) {
+        if (veto.allowed()) {
+            dispatch(command, verb, arg);
             return;
         }
         session.beforeCommand();
-        if (command.touchesStore() && transfer == null && session.fs() != null && !session.fs().capabilities().local()) {
+        reply(veto.code(), veto.text());
+        session.afterCommand(verb);
+    }
+
+    /** Runs the handler: every command answers, whatever failed under it. */
+    private void dispatch(Command command, String verb, String arg) {
+        session.beforeCommand();
+        // A handler that touches a store other than the local disk (the home's or a mount's) runs on the
+        // storage pool; rights (the view's op, set in execute), quota scan and hooks are already done.
+        if (command.touchesStore() && transfer == null && session.fs() != null && !session.fs().allLocal()) {
             executeOnStorage(command, verb, arg);
             return;
         }
@@ -368,10 +476,45 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     }
 
 
-    /** A read-only user with a drop box may store new files there (the view checks where). */
-    private boolean mayDropFile(Command command) {
-        return session.user().uploadOnly() != null
-                && (command.name().equals("STOR") || command.name().equals("STOU"));
+    /**
+     * Quota usage is counted from a scan of the user's directories, made on
+     * first use: before a command that may store, the scan runs on the bulk
+     * lane with the session suspended, and the command runs when it is done
+     * (REST and RNFR still hold: it has not started). True if it was deferred.
+     */
+    private boolean quotaScanFirst(FileSystemView fs, Command command, String verb, String arg) {
+        boolean stale = false;
+        for (QuotaUsage q : fs.quotas()) {
+            stale |= !q.ready();
+        }
+        if (!stale) {
+            return false;
+        }
+        offload(context.bulkWorkers(), () -> {
+            for (QuotaUsage q : fs.quotas()) {
+                if (!q.ready()) {
+                    q.scan();
+                }
+            }
+            return null;
+        }, (ignored, failure) -> {
+            suspended = false;
+            if (failure != null) {
+                events().error(session.remoteAddress(), "quota scan: " + failure);
+                reply(451, "Local error: cannot count quota usage.");
+            } else if (session.fs() == fs) {
+                execute(command, verb, arg);
+            } else {
+                reply(451, "Local error: the session changed during the quota scan.");
+            }
+            if (!suspended) {
+                resume();
+            }
+        }, () -> {
+            reply(450, "Server busy counting quota usage; try again.");
+            resume();
+        });
+        return true;
     }
 
     // ---------------------------------------------------------------- replies
@@ -380,21 +523,25 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         if (!onLoop(() -> reply(code, text), null)) {
             return;
         }
+        lastReplyCode = code;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2}", session.remoteAddress(), code, text);
         }
         control.write(Reply.encode(code, text));
+        ops.replied(code);
     }
 
     void reply(int code, String first, java.util.List<String> body, String last) {
         if (!onLoop(() -> reply(code, first, body, last), null)) {
             return;
         }
+        lastReplyCode = code;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2} (+{3} lines)", session.remoteAddress(), code, first,
                     body.size() + 1);
         }
         control.write(Reply.encode(code, first, body, last));
+        ops.replied(code);
     }
 
     // --------------------------------------------------------- flow control
@@ -409,6 +556,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     void resume() {
         suspended = false;
         lastActivityNanos = System.nanoTime();
+        if (commandName != null && transfer == null) {
+            commandEnded(lastReplyCode); // the suspended command has given its final reply
+        }
         processInput();
     }
 
@@ -517,6 +667,14 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             return;
         }
         transfer = t;
+        ops.transferStarted();
+        if (commandName != null) { // the command's final reply comes when the transfer ends
+            transferCommandName = commandName;
+            transferCommandStart = commandStart;
+            transferCommandEvent = commandEvent;
+            commandName = null;
+            commandEvent = null;
+        }
         if (t.logEntry() != null) {
             t.throttle(context.users().throttle(session.user(), t.logEntry().incoming()));
         }
@@ -533,7 +691,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         lastActivityNanos = System.nanoTime();
         report(t, outcome.complete());
         FailureReplies.Answer a = FailureReplies.of(outcome);
+        ops.transferEnded(t, a.code());
         reply(a.code(), a.text());
+        transferCommandEnded(a.code());
         if (shuttingDown) {
             reply(421, "Server shutting down, closing control connection.");
             closeAfterReplies();
@@ -555,7 +715,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
             return false;
         }
         report(t, false);
+        ops.transferEnded(t, 426);
         reply(426, "Connection closed; transfer aborted.");
+        transferCommandEnded(426);
         return true;
     }
 
@@ -565,10 +727,13 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         if (f == null || session.user() == null) {
             return;
         }
+        long millis = System.currentTimeMillis() - t.startMillis();
         events().transferred(new FtpEvents.TransferRecord(t.startMillis(),
-                System.currentTimeMillis() - t.startMillis(), session.remoteAddress(), t.bytes(), f.virtualPath(),
+                millis, session.remoteAddress(), t.bytes(), f.virtualPath(),
                 f.file().toString(), f.ascii(), f.incoming(), session.user().name(), session.user().anonymous(),
                 complete));
+        TransferEvent.emit(session.id(), session.remoteAddress(), session.user().name(),
+                f.virtualPath(), f.incoming(), t.bytes(), millis, complete);
     }
 
     // ---------------------------------------------------- the DTP's questions
@@ -626,6 +791,21 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         closeAfterReplies();
     }
 
+    /**
+     * The administrator ended this session ({@code FtpServer.kick}): a transfer
+     * in flight is aborted as ABOR would (426, data connection closed, a
+     * partial upload handled as an abort is), then 421 and close.
+     */
+    void kick() {
+        if (closed) {
+            return;
+        }
+        abortTransfer();
+        held.clear();
+        reply(421, "Session ended by the administrator.");
+        closeAfterReplies();
+    }
+
     /** Closes once the replies already queued are written; a client that does not read them gets one idle timeout. */
     void closeAfterReplies() {
         if (closed) {
@@ -677,14 +857,33 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
         dtp.abort();
         if (t != null) {
             report(t, false);
+            ops.transferEnded(t, 426);
         }
+        ops.closed(session.user() != null ? session.user().name() : null);
+        if (commandName != null) {
+            commandEnded(lastReplyCode);
+        }
+        transferCommandEnded(lastReplyCode);
         onClose.run();
-        events().disconnected(session.remoteAddress(), session.user() != null ? session.user().name() : null);
+        String userName = session.user() != null ? session.user().name() : null;
+        events().disconnected(session.remoteAddress(), userName);
+        ConnectionEvent.emit("close", session.id(), session.remoteAddress(), userName,
+                System.currentTimeMillis() - session.sinceMillis());
         session.logout();
     }
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** The last command line (PASS's argument hidden), or null before any. */
+    String lastLine() {
+        return lastLine;
+    }
+
+    /** Nanoseconds since the last command, or since the running transfer last moved a byte. */
+    long idleNanos() {
+        return System.nanoTime() - lastActivityNanos();
     }
 
     ControlConnection control() {

@@ -1,10 +1,10 @@
 package org.nioftpd.session;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.nioftpd.auth.Authenticator;
 import org.nioftpd.data.DataPolicy;
+import org.nioftpd.data.PassiveAddresses;
 import org.nioftpd.event.FtpEvents;
 import org.nioftpd.fs.NamePolicy;
 import org.nioftpd.tls.TlsConfig;
@@ -19,7 +19,7 @@ import org.nioftpd.tls.TlsConfig;
  * @param authenticator  decides logins
  * @param workers        the interactive lane: a small pool for short work off the loops that a client is
  *                       waiting on (password checks, upload commits, TLS handshake tasks, temporary sweeps)
- * @param passiveAddress the address PASV announces, or null for the control connection's own
+ * @param passiveAddresses the address PASV announces, by the client's network (the listener's own rules)
  * @param control        the control connection's policy
  * @param login          the login policy
  * @param data           the data connections' policy
@@ -36,11 +36,17 @@ import org.nioftpd.tls.TlsConfig;
  *                       a store other than the local disk runs (stat, list, open, read, write, rename,
  *                       delete, close), posting its result back to the session's loop
  */
-public record ServerContext(Authenticator authenticator, Executor workers, InetAddress passiveAddress,
+public record ServerContext(Authenticator authenticator, Executor workers, PassiveAddresses passiveAddresses,
                             ControlPolicy control, LoginPolicy login, DataPolicy data, Admission admission,
                             FtpEvents events, UserLimits users, TlsConfig tls,
                             Guards guards, NamePolicy names, Executor bulkWorkers, ChecksumLimits checksums,
                             Executor storage) {
+
+    /** The same server's context for a listener with its own passive addresses. */
+    public ServerContext withPassiveAddresses(PassiveAddresses p) {
+        return new ServerContext(authenticator, workers, p, control, login, data, admission, events, users, tls,
+                guards, names, bulkWorkers, checksums, storage);
+    }
 
     /**
      * @param idleTimeout  control connection idle, no transfer running

@@ -37,6 +37,10 @@ public final class Session {
     private final CommandTable commands;
     private final InetSocketAddress client;
     private final ProtocolInterpreter pi;
+    /** When the connection was admitted (epoch ms), for monitoring. */
+    private final long sinceMillis = System.currentTimeMillis();
+    /** The server-unique id monitoring shows and kicks by; set once, before {@link #start}. */
+    private String id = "-";
 
     // --- login
     private String pendingUser;
@@ -202,6 +206,14 @@ public final class Session {
         pi.closeAfterReplies();
     }
 
+    /**
+     * The administrator ended the session: a transfer in flight is aborted
+     * (426), then {@code 421 Session ended by the administrator.} and close.
+     */
+    public void kick() {
+        pi.kick();
+    }
+
     /** Closes at once: the control connection, any data connection, any open file. */
     public void close(String why) {
         pi.close(why);
@@ -227,7 +239,8 @@ public final class Session {
      */
     public boolean login(UserAccount account) throws IOException {
         FileSystemView view = new FileSystemView(account.home(), account.writable(), account.uploadOnly(),
-                context.names().forUser(account.anonymous())).maxDepth(context.guards().maxPathDepth());
+                context.names().forUser(account.anonymous()), account.folders(), account.name(),
+                context.users()::quota).maxDepth(context.guards().maxPathDepth());
         if (!context.users().login(account)) {
             return false;
         }
@@ -295,7 +308,8 @@ public final class Session {
         pendingUser = null;
         pi.control().startTls(raw -> {
             try {
-                return TlsEndPoint.forControl(raw, context.tls().newEngine(), context.workers(), null);
+                return TlsEndPoint.forControl(raw, context.tls().newEngine(), context.workers(), null,
+                        context.tls().controlSessionTicket());
             } catch (javax.net.ssl.SSLException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -320,7 +334,8 @@ public final class Session {
             check = s -> TlsConfig.resumes(s, controlTlsSession(), notBefore) ? null
                     : "TLS session reuse required: the data connection must resume the control connection's session";
         }
-        return TlsEndPoint.forData(raw, context.tls().newEngine(), context.workers(), check);
+        return TlsEndPoint.forData(raw, context.tls().newDataEngine(controlTlsSession()), context.workers(), check,
+                context.tls().strictUploadEof());
     }
 
     /** The control connection's TLS session, or null if it is plain. */
@@ -431,6 +446,30 @@ public final class Session {
     }
 
     // --------------------------------------------------------------- queries
+
+    /** Sets the server-unique id, once, before {@link #start}. */
+    public void id(String value) {
+        this.id = value;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** When the connection was admitted (epoch ms). */
+    public long sinceMillis() {
+        return sinceMillis;
+    }
+
+    /** The last command line, PASS's argument hidden; null before any. */
+    public String lastCommandLine() {
+        return pi.lastLine();
+    }
+
+    /** Nanoseconds since the last command, or since the running transfer last moved a byte. */
+    public long idleNanos() {
+        return pi.idleNanos();
+    }
 
     public ServerContext context() {
         return context;

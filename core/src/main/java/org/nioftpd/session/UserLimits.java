@@ -1,5 +1,6 @@
 package org.nioftpd.session;
 
+import org.nioftpd.fs.QuotaUsage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,8 @@ public final class UserLimits {
     private final RateLimiter serverDownload;
     private final RateLimiter serverUpload;
     private final Map<String, PerUser> users = new ConcurrentHashMap<>();
+    /** Quota usage by key (user, quota root, directories): one per user and root, shared by its sessions. */
+    private final Map<String, QuotaUsage> quotas = new ConcurrentHashMap<>();
 
     private static final class PerUser {
         final AtomicInteger sessions = new AtomicInteger();
@@ -57,6 +60,11 @@ public final class UserLimits {
         if (u != null) {
             u.sessions.decrementAndGet();
         }
+    }
+
+    /** The usage all sessions share for what {@code candidate} counts: the first one made, kept for the server's life. */
+    public QuotaUsage quota(QuotaUsage candidate) {
+        return quotas.computeIfAbsent(candidate.key(), k -> candidate);
     }
 
     /** The limits a transfer of {@code account} in this direction obeys. */

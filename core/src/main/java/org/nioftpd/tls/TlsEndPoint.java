@@ -57,9 +57,11 @@ import org.nioftpd.transport.SocketEndPoint;
  * <p><b>Close.</b> {@link #shutdownOutput} sends close_notify, then FIN.
  * {@link #fill} returns -1 only after the peer's close_notify, except on a
  * control connection (a client that drops the TCP connection after QUIT
- * loses nothing); on a data connection a FIN without close_notify is a
- * {@link TruncatedException}, so that a cut upload is told from a complete
- * one (RFC 4217; RFC 8446 6.1).
+ * loses nothing); on a data connection a FIN in mid-record is a
+ * {@link TruncatedException}, and so is one at a record boundary without
+ * close_notify when the server is strict (RFC 4217; RFC 8446 6.1: a cut upload
+ * told from a complete one); by default that one is an end, as in vsftpd and
+ * Pure-FTPd (see {@link #forData(EndPoint, SSLEngine, Executor, HandshakeCheck, boolean)}).
  *
  * <p><b>Renegotiation</b> is refused: TLS 1.3 has none; in TLS 1.2 a
  * handshake record after the first handshake can only be the client's new
@@ -133,17 +135,15 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
 
     /** What the two kinds of connection differ in. */
     private enum Role {
-        /** One record of output (replies are small); a FIN without close_notify is an end (after QUIT, nothing is lost). */
-        CONTROL(1, false),
-        /** A few records of output, so that one write moves several; a FIN without close_notify may be a cut upload. */
-        DATA(4, true);
+        /** One record of output (replies are small). */
+        CONTROL(1),
+        /** A few records of output, so that one write moves several. */
+        DATA(4);
 
         final int outRecords;
-        final boolean requireCloseNotify;
 
-        Role(int outRecords, boolean requireCloseNotify) {
+        Role(int outRecords) {
             this.outRecords = outRecords;
-            this.requireCloseNotify = requireCloseNotify;
         }
     }
 
@@ -222,6 +222,10 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
     private final Executor tasks;
     private final Role role;
     private final HandshakeCheck check;
+    /** A FIN without close_notify is a {@link TruncatedException}, not an end (see {@link #forData}). */
+    private final boolean requireCloseNotify;
+    /** No TLS 1.3 NewSessionTicket after the handshake (see {@link #forControl}); done once the session is invalidated. */
+    private boolean suppressTicket;
     private Handler handler;
 
     /** Write mode: [0, position) received and not yet unwrapped. */
@@ -272,7 +276,29 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
      */
     public static TlsEndPoint forControl(EndPoint raw, SSLEngine engine, Executor tasks,
                                          ByteBuffer initialBytesOrNull) throws SSLException {
-        return new TlsEndPoint(raw, engine, tasks, Role.CONTROL, null, initialBytesOrNull);
+        return forControl(raw, engine, tasks, initialBytesOrNull, true);
+    }
+
+    /**
+     * Same, and with {@code sessionTicket} false no TLS 1.3 NewSessionTicket
+     * follows the handshake (issue 16, wput). Such a client (wput 0.6.2 on
+     * GnuTLS's OpenSSL compatibility layer) reads the control connection with
+     * {@code SSL_read}, which returns 0 when {@code gnutls_record_recv} answers
+     * GNUTLS_E_AGAIN, and GnuTLS answers that for a record that held only a
+     * post-handshake message: the ticket in front of our first reply read as
+     * "connection broke down" (strace: its read of the 1,131-byte ticket record,
+     * then nothing). The JDK has no switch for one engine (the server session
+     * context's timeout above 7 days stops tickets for every connection), but it
+     * sends no ticket for a session that is not rejoinable: so once our flight
+     * is out and before the client's Finished is read, a TLS 1.3 handshake
+     * session is invalidated. Costs: a data connection cannot resume this
+     * session under TLS 1.3 (a full handshake each), and TLS 1.2 is untouched
+     * (its ticket or session ID travels inside the handshake, which every
+     * client reads).
+     */
+    public static TlsEndPoint forControl(EndPoint raw, SSLEngine engine, Executor tasks,
+                                         ByteBuffer initialBytesOrNull, boolean sessionTicket) throws SSLException {
+        return new TlsEndPoint(raw, engine, tasks, Role.CONTROL, null, initialBytesOrNull, false, !sessionTicket);
     }
 
     /**
@@ -285,13 +311,28 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
      */
     public static TlsEndPoint forData(EndPoint raw, SSLEngine engine, Executor tasks,
                                       HandshakeCheck checkOrNull) throws SSLException {
-        return new TlsEndPoint(raw, engine, tasks, Role.DATA, checkOrNull, null);
+        return forData(raw, engine, tasks, checkOrNull, true);
+    }
+
+    /**
+     * Same, and with {@code requireCloseNotify} false a FIN without
+     * close_notify, at a record boundary, is an end like the peer's
+     * close_notify (-1 from {@link #fill}); a FIN in mid-record is still a
+     * {@link TruncatedException}. What vsftpd (strict_ssl_read_eof=NO, its
+     * default) and Pure-FTPd accept, and what wput sends at the end of every
+     * upload (issue 16): it closes the socket without SSL_shutdown.
+     */
+    public static TlsEndPoint forData(EndPoint raw, SSLEngine engine, Executor tasks,
+                                      HandshakeCheck checkOrNull, boolean requireCloseNotify) throws SSLException {
+        return new TlsEndPoint(raw, engine, tasks, Role.DATA, checkOrNull, null, requireCloseNotify, false);
     }
 
     /** Wraps {@code inner} and starts the server side of the handshake. */
     private TlsEndPoint(EndPoint inner, SSLEngine engine, Executor tasks, Role role, HandshakeCheck check,
-                        ByteBuffer initial) throws SSLException {
+                        ByteBuffer initial, boolean requireCloseNotify, boolean suppressTicket) throws SSLException {
         this.inner = inner;
+        this.requireCloseNotify = requireCloseNotify;
+        this.suppressTicket = suppressTicket;
         this.engine = engine;
         this.tasks = tasks;
         this.role = role;
@@ -396,6 +437,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    suppressTicketIfTls13();
                     SSLEngineResult r = netIn.position() > 0 && !netInShort ? unwrap() : null;
                     if (r != null && r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0
                             && r.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
@@ -466,6 +508,25 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
         updateInterest();
         if (wantRead && hasBufferedInput()) {
             scheduleDispatch(); // the client's first data may have come with its Finished
+        }
+    }
+
+    /**
+     * See {@link #forControl(EndPoint, SSLEngine, Executor, ByteBuffer, boolean)}:
+     * the engine decides on the ticket when it reads the client's Finished, and
+     * sends none for a session that is not rejoinable. Called whenever the
+     * handshake waits for input; acts once the version is known to be 1.3.
+     */
+    private void suppressTicketIfTls13() {
+        if (!suppressTicket) {
+            return;
+        }
+        SSLSession s = engine.getHandshakeSession();
+        if (s != null && "TLSv1.3".equals(s.getProtocol())) {
+            s.invalidate();
+            suppressTicket = false;
+        } else if (s != null && "TLSv1.2".equals(s.getProtocol())) {
+            suppressTicket = false; // its ticket or session ID is part of the handshake: harmless
         }
     }
 
@@ -685,7 +746,7 @@ public final class TlsEndPoint implements EndPoint, EndPoint.Handler {
                 return 0;
             }
             case CLOSE_NOTIFY -> moveTo(Input.ENDED);
-            case FIN -> moveTo(role.requireCloseNotify || netIn.position() > 0 ? Input.TRUNCATED : Input.ENDED);
+            case FIN -> moveTo(requireCloseNotify || netIn.position() > 0 ? Input.TRUNCATED : Input.ENDED);
             default -> {
                 // ENDED or TRUNCATED: the same answer again
             }

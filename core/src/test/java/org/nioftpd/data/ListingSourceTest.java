@@ -103,4 +103,61 @@ class ListingSourceTest {
             }
         }
     }
+
+    /**
+     * A directory listed from its open handle (the secure stream the JDK opens on
+     * Linux: each entry's attributes by fstatat, its name as the sort decoded it)
+     * says what reading each entry by its path says: names, types, sizes, modes,
+     * times and file keys, a link inside the root followed, one leaving it left out.
+     */
+    @Test
+    void aDirectoryListedFromItsHandleSaysWhatItsPathsSay() throws IOException {
+        Path root = dir.toRealPath();
+        Path d = Files.createDirectory(root.resolve("d"));
+        Files.write(d.resolve("b.txt"), new byte[1234]);
+        Files.write(d.resolve("a.bin"), new byte[7]);
+        Files.createDirectory(d.resolve("sub"));
+        Path outside = Files.createTempFile("outside", ".txt");
+        boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        try {
+            if (posix) {
+                Files.setPosixFilePermissions(d.resolve("a.bin"),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+            }
+            Files.setLastModifiedTime(d.resolve("b.txt"), java.nio.file.attribute.FileTime.fromMillis(T));
+            Files.createSymbolicLink(d.resolve("in-link"), d.resolve("b.txt"));
+            Files.createSymbolicLink(d.resolve("out-link"), outside);
+
+            java.nio.file.DirectoryStream<Path> raw = Files.newDirectoryStream(d);
+            org.nioftpd.fs.SortedDirectoryStream sorted = new org.nioftpd.fs.SortedDirectoryStream(raw);
+            if (System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+                assertTrue(sorted.secure() != null, "on Linux the JDK opens a SecureDirectoryStream: it is used");
+            }
+            String listed = new String(drain(new ListingSource(sorted, root, ListFormat.MLSD, true,
+                    ListFormat.ALL_FACTS), 100), StandardCharsets.UTF_8);
+
+            StringBuilder expected = new StringBuilder();
+            List<String> names = new ArrayList<>(List.of("a.bin", "b.txt", "in-link", "out-link", "sub"));
+            for (String name : names) {
+                FileInfo info = FileInfo.read(d.resolve(name), name, root);
+                if (info != null) {
+                    org.nioftpd.fs.LineBuffer line = new org.nioftpd.fs.LineBuffer();
+                    ListFormat.MLSD.append(line, info, true, 0, ListFormat.ALL_FACTS);
+                    ByteBuffer b = ByteBuffer.allocate(line.length());
+                    line.putInto(b, 0);
+                    expected.append(new String(b.array(), StandardCharsets.UTF_8));
+                }
+            }
+            assertEquals(expected.toString(), listed);
+            assertEquals(4, listed.split("\r\n").length, listed); // out-link left out
+            assertTrue(listed.contains("size=1234;") && listed.contains("size=7;"), listed);
+            assertTrue(listed.contains("modify=20200102030405;"), listed);
+            if (posix) {
+                assertTrue(listed.contains("unix.mode=0640; a.bin\r\n"), listed);
+            }
+            assertFalse(listed.contains("out-link"), listed);
+        } finally {
+            Files.deleteIfExists(outside);
+        }
+    }
 }

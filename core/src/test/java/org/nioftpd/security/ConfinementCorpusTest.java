@@ -29,6 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nioftpd.auth.FolderPolicy;
+import org.nioftpd.auth.UserAccount;
 import org.nioftpd.testing.TestServer;
 
 /**
@@ -229,17 +233,32 @@ class ConfinementCorpusTest {
                 new Form(Kind.PLAIN, "SITE CHMOD 000 %s"));
     }
 
-    @Test
-    void everyPathCommandAgainstTheCorpus() throws Exception {
+    /**
+     * The corpus against the root served as {@code /}, and (issue 14) against
+     * the same directory served as a virtual folder {@code /m} of another
+     * home: confinement holds per mount, so from {@code /m} a path may reach
+     * the home (that is the tree) but never the mount directory's
+     * surroundings.
+     */
+    @ParameterizedTest(name = "served at {0}")
+    @ValueSource(strings = {"/", "/m"})
+    void everyPathCommandAgainstTheCorpus(String at, @TempDir Path home) throws Exception {
         freshRoot();
         String before = Ctl.fingerprint(top, root);
         int pairs = 0;
-        try (TestServer server = TestServer.start(root, b -> b.maxLineBytes(16_384))) {
+        boolean mounted = !at.equals("/");
+        Path served = mounted ? home : root;
+        FolderPolicy folders = mounted ? FolderPolicy.NONE.with("mount", at + " " + root) : FolderPolicy.NONE;
+        try (TestServer server = TestServer.start(served, b -> b.maxLineBytes(16_384).authenticator(
+                (user, password) -> user.equals("u") && password.equals("p")
+                        ? new UserAccount("u", served, true, false, UserAccount.Limits.NONE, null, folders)
+                        : null))) {
             Ctl c = Ctl.login(server.port(), "u", "p");
             Ctl.expect("200", c.command("TYPE I"));
             for (Form form : forms()) {
                 for (String path : corpus()) {
                     freshRoot();
+                    Ctl.expect("250", c.command("CWD " + at));
                     String what = form.lines()[0].formatted(Ctl.printable(path));
                     String seen = run(c, form, path, what);
                     pairs++;

@@ -184,15 +184,17 @@ class LimitsTest {
 
     /**
      * The idle timer must not fire while a transfer moves data, however
-     * slowly: a throttled reader takes several idle timeouts to download 8
-     * MB and must get all of it and a 226. Without the "transfer is moving"
+     * slowly: a throttled reader takes several idle timeouts to download 16
+     * MiB and must get all of it and a 226. Without the "transfer is moving"
      * check in Session.checkIdle, the session would be closed mid-transfer
      * with 421 and the download cut short.
      */
     @Test
     void idleTimeoutDoesNotCutASlowTransfer() throws Exception {
-        Duration idle = Duration.ofMillis(700);
-        byte[] content = Files.readAllBytes(bigFile("big.bin", 8 << 20));
+        // 2 s, not less: on a loaded machine (CI beside other builds) a test thread can be off the CPU
+        // for most of a second, and a stall that long is, to the server, a client that stopped reading.
+        Duration idle = Duration.ofSeconds(2);
+        byte[] content = Files.readAllBytes(bigFile("big.bin", 16 << 20));
         try (TestServer server = TestServer.start(dir, b -> b.idleTimeout(idle).dataTimeout(Duration.ofSeconds(30)));
              Ctl c = Ctl.login(server.port(), "u", "p")) {
             Ctl.expect("200", c.command("TYPE I"));
@@ -209,7 +211,7 @@ class LimitsTest {
                 int n;
                 while ((n = in.read(chunk)) > 0) {
                     got.write(chunk, 0, n);
-                    LockSupport.parkNanos(10_000_000); // about 2.4 MB/s at most: pacing, not waiting
+                    LockSupport.parkNanos(10_000_000); // about 2.4 MB/s at most, so 16 MiB take 7 s: pacing, not waiting
                 }
             }
             long took = System.nanoTime() - start;

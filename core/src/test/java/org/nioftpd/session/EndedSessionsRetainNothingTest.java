@@ -157,4 +157,42 @@ class EndedSessionsRetainNothingTest {
             assertNothingRetained(server.server(), "banned connections");
         }
     }
+
+    /**
+     * Kicked sessions (issue 15 item 5) end through the same close as every
+     * other way: nothing of them is left, not in the registry that
+     * {@code sessions()} and {@code kick()} read, not as a timer, even with a
+     * throttled download in flight (its pause timer is the transfer's) and
+     * the snapshots taken meanwhile kept by the test.
+     */
+    @Test
+    void kickedSessionsAndTheirSnapshotsRetainNothing() throws Exception {
+        java.nio.file.Files.write(dir.resolve("big.bin"), new byte[4 << 20]);
+        try (TestServer server = tlsServer(b -> b.root(dir).bandwidth(128 * 1024, 0))) {
+            FtpServer s = server.server();
+            java.util.List<org.nioftpd.SessionInfo> kept = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                try (RawClient c = server.rawLoggedIn()) {
+                    if (i % 2 == 0) {
+                        c.expect("TYPE I", 200);
+                        Socket data = c.passiveData();
+                        c.expect("RETR big.bin", 1);
+                        assertTrue(data.getInputStream().read() >= 0);
+                        kept.addAll(s.sessions());
+                        assertEquals(1, s.kick(kept.get(kept.size() - 1).id()).size());
+                        assertTrue(c.reply().startsWith("426"));
+                        data.close();
+                    } else {
+                        kept.addAll(s.sessions());
+                        assertEquals(1, s.kick(TestServer.USER).size());
+                    }
+                    assertEquals("421 Session ended by the administrator.", c.reply());
+                    assertNull(c.reply(), "closed after 421");
+                }
+            }
+            assertNothingRetained(s, "30 kicks");
+            assertEquals(java.util.List.of(), s.sessions());
+            assertEquals(30, kept.size());
+        }
+    }
 }

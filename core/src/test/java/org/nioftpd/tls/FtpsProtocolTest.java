@@ -311,8 +311,8 @@ class FtpsProtocolTest {
     // ------------------------------------------------------------------ close_notify
 
     @Test
-    void anUploadCutWithoutCloseNotifyIsAFailureNotAFile() throws Exception {
-        try (TestServer server = TlsTesting.server(dir); FtpsRaw c = loggedInProtP(server)) {
+    void withStrictUploadEofAnUploadCutWithoutCloseNotifyIsAFailureNotAFile() throws Exception {
+        try (TestServer server = TlsTesting.server(dir, b -> b.tlsStrictUploadEof(true)); FtpsRaw c = loggedInProtP(server)) {
             int port = c.epsv();
             Socket plain = FtpsRaw.dataPlain(port);
             expect("1", c.command("STOR cut.bin"));

@@ -17,7 +17,7 @@ import org.nioftpd.testing.TestServer;
  * 16: files copied up, compared by SHA-256 (it failed with 426 for any file
  * the server had not read whole when rclone closed). Skipped when rclone is
  * missing (Debian package "rclone"); FtpsUploadCloseTest tests the mechanism
- * without it. wput, the other, still fails: see issue 16.
+ * without it. wput, the other, has WputFtpsTest.
  */
 @Timeout(120)
 class RcloneFtpsTest {

@@ -8,9 +8,12 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import javax.management.JMException;
 import org.nioftpd.event.FtpEvents;
+import org.nioftpd.event.Operation;
 import org.nioftpd.FtpServer;
+import org.nioftpd.auth.FolderPolicy;
 
 /**
  * A running nioftpd as the daemon runs it: the server, and around it what
@@ -26,13 +29,21 @@ final class Daemon implements AutoCloseable {
     private final Logins logins;
     private final XferLog xferlog;
     private final Metrics metrics;
+    private final Actions actions;
+    private final Webhook webhook;
+    /** Where a SIGHUP re-reads the --on-... lines from, or null when there is no config file. */
+    private final Options reloadFrom;
     private boolean extrasClosed;
 
-    private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics) {
+    private Daemon(FtpServer server, Logins logins, XferLog xferlog, Metrics metrics, Actions actions,
+                   Webhook webhook, Options reloadFrom) {
+        this.reloadFrom = reloadFrom;
         this.server = server;
         this.logins = logins;
         this.xferlog = xferlog;
         this.metrics = metrics;
+        this.actions = actions;
+        this.webhook = webhook;
     }
 
     /**
@@ -56,10 +67,31 @@ final class Daemon implements AutoCloseable {
         }
         FtpServer server = null;
         Metrics metrics = null;
+        Actions actions = null;
+        Webhook webhook = null;
         try {
-            FtpEvents events = xferlog == null ? new EventLog() : FtpEvents.fanOut(new EventLog(), xferlog);
+            // With a config file the actions exist even when none is set yet: a SIGHUP may add some.
+            if (!options.actionCommands().isEmpty() || options.reloadsActions()) {
+                actions = new Actions(options.actionCommands(), options.actionConcurrency(), options.actionQueue(),
+                        options.actionTimeout());
+            }
+            if (options.webhook() != null) {
+                webhook = new Webhook(options.webhook(), options.webhookEvents(), options.webhookRetries(),
+                        options.actionQueue(), Duration.ofSeconds(1));
+            }
+            FtpEvents events = FtpEvents.fanOut(new EventLog(), xferlog == null ? FtpEvents.NONE : xferlog,
+                    actions == null ? FtpEvents.NONE : actions, webhook == null ? FtpEvents.NONE : webhook);
             server = options.builder().events(events).onFatalError(onFatalError).build();
-            metrics = new Metrics(server);
+            String token = null;
+            if (options.metricsToken() != null) {
+                try {
+                    token = Metrics.readToken(options.metricsToken());
+                } catch (IOException e) {
+                    throw new IOException("cannot read the metrics token " + options.metricsToken() + ": "
+                            + reason(e), e);
+                }
+            }
+            metrics = new Metrics(server, token, actions, webhook);
             if (options.metricsListen() != null) {
                 // before the FTP listeners: a port in use fails the start before anyone is served
                 try {
@@ -81,13 +113,20 @@ final class Daemon implements AutoCloseable {
             } catch (JMException e) {
                 LOG.log(System.Logger.Level.WARNING, "JMX MBeans not registered: " + e);
             }
-            return new Daemon(server, options.logins(), xferlog, metrics);
+            return new Daemon(server, options.logins(), xferlog, metrics, actions, webhook,
+                    options.reloadsActions() ? options : null);
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
             }
             if (server != null) {
                 server.close();
+            }
+            if (actions != null) {
+                actions.close();
+            }
+            if (webhook != null) {
+                webhook.close();
             }
             if (xferlog != null) {
                 xferlog.close();
@@ -124,12 +163,67 @@ final class Daemon implements AutoCloseable {
     }
 
     /**
+     * SIGHUP: reads the TLS certificates and keys again (new handshakes get the
+     * new ones); a pair that fails its checks is logged by the server and the
+     * old one stays. False then. Any thread but a loop.
+     */
+    boolean reloadTls() {
+        if (!server.tlsEnabled()) {
+            return true;
+        }
+        try {
+            server.reloadTls();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // logged by the server: "TLS reload refused, the previous certificates stay in use"
+        }
+    }
+
+    /**
      * SIGHUP: re-reads the users file (sessions stay, and keep the accounts
      * they logged in with) and reopens the transfer log (after logrotate).
      * A users file with an error is logged in one line and the old users
      * stay. Returns false on such an error. Any thread.
      */
     boolean reload() {
+        boolean actionsOk = reloadActions();
+        return reloadFilesAndFolders() && actionsOk;
+    }
+
+    /** SIGHUP: the config file's --on-... lines, for operations from now on; on an error the old stay. */
+    private boolean reloadActions() {
+        if (reloadFrom == null || actions == null) {
+            return true;
+        }
+        try {
+            Map<Operation.Kind, String> next = reloadFrom.reloadActions();
+            actions.commands(next);
+            LOG.log(System.Logger.Level.INFO, "reloaded the actions for new operations: "
+                    + (next.isEmpty() ? "none" : String.join(", ", next.keySet().stream().map(Actions::word).toList())));
+            return true;
+        } catch (Options.UsageError e) {
+            LOG.log(System.Logger.Level.ERROR, "actions not reloaded, the previous stay: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean reloadFilesAndFolders() {
+        boolean foldersOk = true;
+        if (logins != null && logins.reloadsFolders()) {
+            try {
+                FolderPolicy f = logins.reloadFolders();
+                LOG.log(System.Logger.Level.INFO, "reloaded mount, rights and quota lines for new sessions: "
+                        + f.mounts().size() + " mounts, " + f.rules().size() + " rights, " + f.quotas().size()
+                        + " quotas");
+            } catch (Options.UsageError e) {
+                foldersOk = false;
+                LOG.log(System.Logger.Level.ERROR, "mount, rights and quota lines not reloaded, the previous"
+                        + " stay: " + e.getMessage());
+            }
+            if (!logins.hasUsersFile() && xferlog == null) {
+                return foldersOk;
+            }
+        }
         if ((logins == null || !logins.hasUsersFile()) && xferlog == null) {
             LOG.log(System.Logger.Level.INFO, "reload: nothing to reload (no --users, no --xferlog)");
             return true;
@@ -140,7 +234,7 @@ final class Daemon implements AutoCloseable {
                 logins.reload();
                 LOG.log(System.Logger.Level.INFO, "reloaded " + logins.usersPath() + ": " + logins.size() + " users");
                 // a home that does not exist would only show as a 530 at that user's next login
-                for (Preflight.Problem p : Preflight.usersFile(logins.usersPath())) {
+                for (Preflight.Problem p : Preflight.usersFile(logins.usersPath(), logins.folders())) {
                     LOG.log(p.severity() == Preflight.Severity.ERROR ? System.Logger.Level.ERROR
                             : System.Logger.Level.WARNING, p.text());
                 }
@@ -153,7 +247,7 @@ final class Daemon implements AutoCloseable {
         if (xferlog != null) {
             xferlog.reopen();
         }
-        return ok;
+        return ok && foldersOk;
     }
 
     /**
@@ -195,6 +289,13 @@ final class Daemon implements AutoCloseable {
         metrics.close();
         if (xferlog != null) {
             xferlog.close(); // after the server: the last transfers' lines are written
+        }
+        // After the server too: the last uploads' actions and events are queued by now.
+        if (actions != null) {
+            actions.close();
+        }
+        if (webhook != null) {
+            webhook.close();
         }
     }
 

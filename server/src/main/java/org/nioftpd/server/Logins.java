@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nioftpd.auth.Authenticator;
+import org.nioftpd.auth.FolderPolicy;
 import org.nioftpd.auth.InMemoryAuthenticator;
 import org.nioftpd.auth.PasswordHash;
 import org.nioftpd.auth.UserAccount;
@@ -49,6 +50,10 @@ final class Logins implements Authenticator {
     private final Path usersPath;
     /** Names in the users file; only to know whether "ftp" is a user or anonymous. */
     private volatile Set<String> fileNames = Set.of();
+    /** The config file's mount, rights and quota lines, under each user's own; swapped whole on reload. */
+    private volatile FolderPolicy folders = FolderPolicy.NONE;
+    /** The config file they are re-read from on reload, or null (none, or given on the command line). */
+    private String foldersConfig;
     /** Hashed against when a --user password is wrong, so that it costs what a users-file check does. */
     private final String decoy;
 
@@ -98,6 +103,46 @@ final class Logins implements Authenticator {
      * their accounts. A file with an error changes nothing: the exception
      * says which line, and the old users stay.
      */
+    /** The server-wide folder lines; {@code reloadFrom}: the config file that {@link #reloadFolders} re-reads. */
+    void folders(FolderPolicy f, String reloadFrom) {
+        this.folders = f;
+        this.foldersConfig = reloadFrom;
+    }
+
+    FolderPolicy folders() {
+        return folders;
+    }
+
+    boolean reloadsFolders() {
+        return foldersConfig != null;
+    }
+
+    /** SIGHUP: the config file's mount, rights and quota lines again, for new sessions; on an error the old stay. */
+    FolderPolicy reloadFolders() throws Options.UsageError {
+        FolderPolicy f = Options.foldersFrom(foldersConfig);
+        this.folders = f;
+        return f;
+    }
+
+    /**
+     * The account with the server's folder lines under its own. A users-file
+     * quota on a path that is no mount (for this user) cannot be honoured:
+     * the login is refused rather than served without the quota.
+     */
+    private UserAccount withFolders(UserAccount account) {
+        if (account == null) {
+            return null;
+        }
+        try {
+            UserAccount a = account.withServerFolders(folders);
+            a.folders().check();
+            return a;
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "login of " + account.name() + " refused: " + e.getMessage());
+            return null;
+        }
+    }
+
     void reload() throws IOException {
         if (usersFile == null) {
             return;
@@ -109,6 +154,10 @@ final class Logins implements Authenticator {
 
     @Override
     public UserAccount authenticate(String user, String password) {
+        return withFolders(account(user, password));
+    }
+
+    private UserAccount account(String user, String password) {
         Plain p = plain.get(user);
         if (p != null) {
             boolean ok = MessageDigest.isEqual(p.password, password.getBytes(StandardCharsets.UTF_8));

@@ -19,8 +19,8 @@ import org.nioftpd.FtpServer;
 import org.nioftpd.auth.PasswordHash;
 
 /**
- * The daemon: {@code java -jar nioftpd.jar [OPTION]...}, and
- * {@code java -jar nioftpd.jar hash-password}. Exit status 0 after --help,
+ * The daemon: {@code java -jar nioftpd.jar [OPTION]...}, and the admin
+ * subcommands {@code hash-password}, {@code who} and {@code kick}. Exit status 0 after --help,
  * --version, --check-config or a clean stop (SIGTERM, Ctrl-C); 2 for a bad
  * command line or configuration; 1 when the server cannot start (a port in use).
  */
@@ -46,6 +46,9 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals(HASH_PASSWORD)) {
             return hashPassword(Arrays.copyOfRange(args, 1, args.length), System.console(), System.in, out, err);
+        }
+        if (args.length > 0 && Admin.handles(args[0])) {
+            return Admin.run(args, out, err);
         }
         return run(args, out, err, new UntilSignal());
     }
@@ -106,9 +109,12 @@ public final class Main {
             return 0;
         }
         if (options.checkConfig()) {
+            List<String> tlsLines;
             try {
                 // build() reads what the options only name: the TLS key and certificate
-                options.builder().build().close();
+                FtpServer built = options.builder().build();
+                tlsLines = built.tlsDescription();
+                built.close();
             } catch (IllegalArgumentException e) {
                 err.println("nioftpd: " + e.getMessage());
                 err.flush();
@@ -125,6 +131,7 @@ public final class Main {
                 err.flush();
                 return 2;
             }
+            tlsLines.forEach(l -> out.println("tls: " + l));
             out.println("configuration OK");
             out.flush();
             return 0;
@@ -356,6 +363,7 @@ public final class Main {
             if (!Signals.onHangup(() -> {
                 Daemon d = daemon;
                 if (d != null) {
+                    d.reloadTls();
                     d.reload();
                 }
             })) {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nioftpd.FtpServer;
+import org.nioftpd.event.Operation;
+import org.nioftpd.auth.FolderPolicy;
 import org.nioftpd.server.Values.BadValue;
 import org.nioftpd.server.Values.User;
 
@@ -72,10 +74,12 @@ final class Options {
     private static final String SERVING = "Serving:";
     private static final String LOGINS = "Logins:";
     private static final String LIMITS = "Limits:";
+    private static final String FOLDERS = "Folders, rights and quotas:";
     private static final String TIMEOUTS = "Timeouts (seconds):";
     private static final String TLS = "FTPS (TLS):";
     private static final String LOGS = "Logs and monitoring:";
     private static final String RUNNING = "Running:";
+    private static final String ACTIONS = "Actions (after an operation succeeded):";
 
     private static Option option(String group, String name, String arg, String help, Setter setter) {
         return new Option(group, name, arg, false, Scope.ANYWHERE, help, setter);
@@ -109,9 +113,12 @@ final class Options {
                         int[] range = Values.portRange(v);
                         o.builder.passivePorts(range[0], range[1]);
                     }),
-            option(SERVING, "passive-address", "IP",
-                    "address announced in PASV replies (behind NAT)",
-                    (o, v) -> o.builder.passiveAddress(Values.ipLiteral(v))),
+            repeatable(SERVING, "passive-address", "ADDR|CIDR=ADDR,...[@LISTEN]",
+                    "address announced in PASV replies (behind NAT): an IP or host name for everyone, or"
+                            + " CIDR=ADDR rules, first match wins, ADDR an IP, a host name or 'local' (the"
+                            + " control connection's address), as 10.0.0.0/8=local,0.0.0.0/0=ftp.example.com;"
+                            + " @LISTEN: for that --listen only",
+                    (o, v) -> o.passiveAddress(v)),
             flag(SERVING, "proxy-protocol",
                     "each connection starts with a PROXY protocol v1 or v2 header (HAProxy, a load balancer),"
                             + " whose client address counts; a connection without one is closed",
@@ -154,6 +161,21 @@ final class Options {
                             + " nothing listed or read; implies --anonymous",
                     (o, v) -> o.anonymousUploadDir = Values.virtualDirectory(v)),
 
+            repeatable(FOLDERS, "mount", "/VIRTUAL DIR",
+                    "a virtual folder in every user's tree: /VIRTUAL is the directory DIR, listed in its parent as a"
+                            + " directory; repeatable (per user: mount= in the users file)",
+                    (o, v) -> o.folders = Options.mount(o.folders, v)),
+            repeatable(FOLDERS, "rights", "/PATH RIGHTS",
+                    "what users may do under /PATH (inherited below it): list, read, write, create, overwrite, append,"
+                            + " delete, rename, mkdir, rmdir, chmod, times, or all, none, read-only, upload-only;"
+                            + " +right / -right change the inherited set; hidden leaves /PATH out of listings;"
+                            + " repeatable",
+                    (o, v) -> o.folders = o.folders.with("rights", v)),
+            repeatable(FOLDERS, "quota", "[/PATH] LIMITS",
+                    "per-user quota on / or a mount: SIZE (100M, 2G), files=N, max-file=SIZE; enforced while data"
+                            + " arrives (552); repeatable; these three are re-read from --config on SIGHUP",
+                    (o, v) -> o.folders = o.folders.with("quota", v)),
+
             option(LIMITS, "max-sessions", "N",
                     "sessions at once, in all (default 10000)",
                     (o, v) -> o.builder.maxSessions(Values.positiveInt(v, 1_000_000))),
@@ -177,6 +199,26 @@ final class Options {
                         Values.Ban ban = Values.ban(v);
                         o.builder.banFailedLogins(ban.failures(), ban.window(), ban.duration());
                     }),
+            repeatable(LIMITS, "ban-exempt", "CIDR[,CIDR...]",
+                    "networks never banned for failed logins, as a monitoring host (default none);"
+                            + " repeatable",
+                    (o, v) -> o.banExempt(v)),
+            option(LIMITS, "ban-ipv6-prefix", "BITS",
+                    "count and ban IPv6 clients by their network of BITS bits (default 64; 128: one address)",
+                    (o, v) -> o.builder.banIpv6Prefix(Values.intRange(v, 1, 128))),
+            option(LIMITS, "ban-mode", "MODE",
+                    "address (default): failed logins ban the client's address; address-and-user: they ban"
+                            + " that user from that address only (PASS gets 530), so one NAT address does not lock"
+                            + " out everyone behind it",
+                    (o, v) -> o.builder.banMode(banMode(v))),
+            repeatable(LIMITS, "allow-from", "CIDR[,CIDR...][@LISTEN]",
+                    "only these client networks may connect (others get no greeting); the longest matching"
+                            + " prefix of --allow-from and --deny-from decides, deny on a tie; @LISTEN: on that"
+                            + " --listen only; repeatable",
+                    (o, v) -> o.addressRule(v, true)),
+            repeatable(LIMITS, "deny-from", "CIDR[,CIDR...][@LISTEN]",
+                    "client networks refused at connect, without a greeting; repeatable",
+                    (o, v) -> o.addressRule(v, false)),
             option(LIMITS, "max-login-failures", "N",
                     "failed logins before disconnecting (default 3)",
                     (o, v) -> o.builder.maxLoginFailures(Values.positiveInt(v, 1000))),
@@ -227,9 +269,19 @@ final class Options {
                     "on SIGTERM, time transfers get to finish (default 30)",
                     (o, v) -> o.shutdownGrace = Values.seconds(v, 0)),
 
-            repeatable(TLS, "implicit-tls-listen", "HOST:PORT",
-                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed)",
-                    (o, v) -> o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)))),
+            repeatable(TLS, "implicit-tls-listen", "HOST:PORT[=CERT:KEY]",
+                    "implicit FTPS listener, repeatable (TLS from the first byte, usually port 990; PROT P assumed),"
+                            + " with its own PEM certificate and key if given",
+                    (o, v) -> {
+                        int eq = v.indexOf('=');
+                        if (eq < 0) {
+                            o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v)));
+                        } else {
+                            Values.HostCert hc = Values.hostCert("listener" + v.substring(eq));
+                            o.builder.implicitTlsListen(o.add(o.implicitTlsListen, Values.hostPort(v.substring(0, eq))),
+                                    hc.cert(), hc.key());
+                        }
+                    }),
             option(TLS, "tls-cert", "FILE",
                     "PEM certificate chain; with --tls-key every listener offers AUTH TLS",
                     (o, v) -> o.tlsCert = Values.existingFile(v)),
@@ -249,6 +301,32 @@ final class Options {
                     "PROT P data connections must resume the control connection's TLS session, else 522"
                             + " (off by default: TLS 1.3 and some clients break it)",
                     (o, v) -> o.builder.tlsRequireSessionReuse(true)),
+            repeatable(TLS, "tls-sni-cert", "HOSTS=CERT:KEY",
+                    "a certificate for clients asking for one of HOSTS by SNI (comma-separated, *.example.org for"
+                            + " one label), repeatable; --tls-cert stays the default",
+                    (o, v) -> {
+                        Values.HostCert hc = Values.hostCert(v);
+                        o.builder.tlsHostPem(hc.hosts(), hc.cert(), hc.key());
+                    }),
+            option(TLS, "tls-protocols", "LIST",
+                    "TLS versions offered: TLSv1.2,TLSv1.3 (default) or TLSv1.3 alone; older ones never (RFC 8996)",
+                    (o, v) -> o.builder.tlsProtocols(Values.list(v))),
+            option(TLS, "tls-ciphers", "LIST",
+                    "cipher suites in preference order, IANA names (default: Mozilla intermediate, ECDHE with"
+                            + " AES-GCM or ChaCha20-Poly1305; see --check-config)",
+                    (o, v) -> o.builder.tlsCipherSuites(Values.list(v))),
+            option(TLS, "tls-groups", "LIST",
+                    "key exchange groups in preference order (default x25519,secp256r1,secp384r1 on Java 20+,"
+                            + " the JDK's on 17)",
+                    (o, v) -> o.builder.tlsNamedGroups(Values.list(v))),
+            flag(TLS, "tls-strict-upload-eof",
+                    "an upload must end with TLS close_notify, else 426 (off by default: wput and others only"
+                            + " close the socket; a cut in mid-record is refused either way)",
+                    (o, v) -> o.builder.tlsStrictUploadEof(true)),
+            option(TLS, "tls-reload-interval", "S",
+                    "check the certificate and key files for changes every S seconds and reload them"
+                            + " (default 10, 0: only on SIGHUP)",
+                    (o, v) -> o.builder.tlsReloadInterval(Values.seconds(v, 0))),
 
             option(LOGS, "log-level", "LEVEL",
                     "error|warning|info|debug|trace, lines on stderr (default info)",
@@ -260,8 +338,51 @@ final class Options {
                     "append each file transfer to FILE in the xferlog format; reopened on SIGHUP",
                     (o, v) -> o.xferlog = Values.newFile(v)),
             option(LOGS, "metrics-listen", "HOST:PORT",
-                    "serve Prometheus metrics at http://HOST:PORT/metrics (JMX MBeans are always on)",
+                    "serve Prometheus metrics at http://HOST:PORT/metrics, and who is connected at"
+                            + " /sessions and /who (JMX MBeans are always on)",
                     (o, v) -> o.metricsListen = Values.hostPort(v)),
+            option(LOGS, "metrics-token", "FILE",
+                    "require 'Authorization: Bearer TOKEN' (or Basic with TOKEN as password) on the metrics"
+                            + " listener, TOKEN being FILE's first line; without it, /sessions, /who and kick"
+                            + " are served on a loopback listener only",
+                    (o, v) -> o.metricsToken = Values.existingFile(v)),
+
+            option(ACTIONS, "on-upload", "CMD",
+                    "after each completed upload run CMD with /bin/sh -c, the file as $1 and NIOFTPD_PATH,"
+                            + " NIOFTPD_VIRTUAL_PATH, NIOFTPD_USER, NIOFTPD_ADDRESS, NIOFTPD_BYTES, NIOFTPD_EVENT in"
+                            + " its environment; never for an aborted or failed one",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.UPLOAD, Actions.command(v))),
+            option(ACTIONS, "on-delete", "CMD",
+                    "the same after each delete (DELE)",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.DELETE, Actions.command(v))),
+            option(ACTIONS, "on-rename", "CMD",
+                    "the same after each rename; the new name in NIOFTPD_TARGET_PATH, NIOFTPD_TARGET_VIRTUAL_PATH",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.RENAME, Actions.command(v))),
+            option(ACTIONS, "on-mkdir", "CMD",
+                    "the same after each directory made (MKD)",
+                    (o, v) -> o.actionCommands.put(Operation.Kind.MKDIR, Actions.command(v))),
+            option(ACTIONS, "action-timeout", "S",
+                    "a command still running after S seconds is killed, with every process it started"
+                            + " (default 60)",
+                    (o, v) -> o.actionTimeout = Values.seconds(v, 1)),
+            option(ACTIONS, "action-concurrency", "N",
+                    "commands running at once (default 2)",
+                    (o, v) -> o.actionConcurrency = Values.positiveInt(v, 1024)),
+            option(ACTIONS, "action-queue", "N",
+                    "commands, and webhook events, waiting at most; more are dropped, logged and counted"
+                            + " (default 1000)",
+                    (o, v) -> o.actionQueue = Values.positiveInt(v, 1_000_000)),
+            option(ACTIONS, "webhook", "URL",
+                    "POST each operation of --webhook-events to URL as a JSON object",
+                    (o, v) -> o.webhook = Webhook.url(v)),
+            option(ACTIONS, "webhook-events", "LIST",
+                    "which operations, comma-separated: all, or some of login, logout, list, download, upload,"
+                            + " delete, mkdir, rmdir, rename, chmod, mfmt, site (default upload)",
+                    (o, v) -> o.webhookEvents = Webhook.kinds(v)),
+            option(ACTIONS, "webhook-retries", "N",
+                    "retries of a failed POST (no answer, or a status other than 2xx), waiting 1, 2, 4... s"
+                            + " between them (default 3)",
+                    (o, v) -> o.webhookRetries = Values.intRange(v, 0, 100)),
 
             commandLine("config", "FILE",
                     "read options from FILE, one 'name = value' a line; the command line overrides it",
@@ -298,6 +419,10 @@ final class Options {
     private String dotFiles = "none";
     private final List<String> hide = new ArrayList<>();
     private final List<String> deny = new ArrayList<>();
+    private final List<String> banExempt = new ArrayList<>();
+    private boolean passiveAddressGiven;
+    /** Listeners named after '@' by a per-listener option, and the first option that named each. */
+    private final Map<InetSocketAddress, String> perListener = new LinkedHashMap<>();
     private Path usersFile;
     private boolean anonymous;
     private Path anonymousRoot;
@@ -309,6 +434,14 @@ final class Options {
     private Logging.Format logFormat = Logging.Format.TEXT;
     private Path xferlog;
     private InetSocketAddress metricsListen;
+    private final Map<Operation.Kind, String> actionCommands = new java.util.EnumMap<>(Operation.Kind.class);
+    private Duration actionTimeout = Duration.ofSeconds(60);
+    private int actionConcurrency = 2;
+    private int actionQueue = 1000;
+    private java.net.URI webhook;
+    private Set<Operation.Kind> webhookEvents = java.util.EnumSet.of(Operation.Kind.UPLOAD);
+    private int webhookRetries = 3;
+    private Path metricsToken;
     private Path tlsCert;
     private Path tlsKey;
     private Path tlsKeyStore;
@@ -319,8 +452,16 @@ final class Options {
     private boolean help;
     private boolean version;
     private Logins logins;
+    /** mount, rights and quota lines: every user's, under each user's own (users file). */
+    private FolderPolicy folders = FolderPolicy.NONE;
     /** For each option applied, where its value came from: "--root" or "nioftpd.conf:3: root". */
     private final Map<Option, String> origins = new HashMap<>();
+    /** The --on-... commands given on the command line: a SIGHUP re-reads the config file's under them. */
+    private final Map<Operation.Kind, String> commandLineActions = new java.util.EnumMap<>(Operation.Kind.class);
+
+    /** The options that set an action, and the operation each is for. */
+    private static final Map<String, Operation.Kind> ACTION_OPTIONS = Map.of("on-upload", Operation.Kind.UPLOAD,
+            "on-delete", Operation.Kind.DELETE, "on-rename", Operation.Kind.RENAME, "on-mkdir", Operation.Kind.MKDIR);
 
     private Options() {
     }
@@ -366,6 +507,12 @@ final class Options {
                 throw new UsageError(s.origin() + ": " + e.getMessage());
             }
             o.origins.put(s.option(), s.origin());
+        }
+        for (Setting s : commandLine) {
+            Operation.Kind kind = ACTION_OPTIONS.get(s.option().name());
+            if (kind != null) {
+                o.commandLineActions.put(kind, o.actionCommands.get(kind));
+            }
         }
         if (!o.help && !o.version) {
             o.finish();
@@ -499,6 +646,58 @@ final class Options {
         }
     }
 
+    private void passiveAddress(String value) throws BadValue {
+        int at = value.lastIndexOf('@');
+        if (at >= 0) {
+            InetSocketAddress listener = Values.hostPort(value.substring(at + 1));
+            builder.passiveAddresses(listener, value.substring(0, at));
+            perListener.putIfAbsent(listener, "passive-address");
+            return;
+        }
+        if (passiveAddressGiven) {
+            throw new BadValue("given more than once for all listeners (several networks go in one value:"
+                    + " CIDR=ADDR,CIDR=ADDR)");
+        }
+        passiveAddressGiven = true;
+        builder.passiveAddresses(value);
+    }
+
+    private void banExempt(String value) {
+        banExempt.addAll(List.of(value.split(",", -1)));
+        builder.banExempt(banExempt.stream().map(String::strip).toArray(String[]::new));
+    }
+
+    private void addressRule(String value, boolean allow) throws BadValue {
+        int at = value.lastIndexOf('@');
+        String[] networks = (at < 0 ? value : value.substring(0, at)).split(",", -1);
+        for (int i = 0; i < networks.length; i++) {
+            networks[i] = networks[i].strip();
+        }
+        if (at < 0) {
+            if (allow) {
+                builder.allowFrom(networks);
+            } else {
+                builder.denyFrom(networks);
+            }
+            return;
+        }
+        InetSocketAddress listener = Values.hostPort(value.substring(at + 1));
+        perListener.putIfAbsent(listener, allow ? "allow-from" : "deny-from");
+        if (allow) {
+            builder.allowFrom(listener, networks);
+        } else {
+            builder.denyFrom(listener, networks);
+        }
+    }
+
+    private static FtpServer.BanMode banMode(String v) throws BadValue {
+        return switch (v) {
+            case "address" -> FtpServer.BanMode.ADDRESS;
+            case "address-and-user" -> FtpServer.BanMode.ADDRESS_AND_USER;
+            default -> throw new BadValue("expected address or address-and-user: " + Values.quote(v));
+        };
+    }
+
     private <T> T add(List<T> list, T value) {
         list.add(value);
         return value;
@@ -534,7 +733,18 @@ final class Options {
 
     /** What needs more than one option: logins, the drop box, the rates. */
     private void finish() throws UsageError {
+        for (String name : List.of("webhook-events", "webhook-retries")) {
+            if (webhook == null && origins.containsKey(BY_NAME.get(name))) {
+                throw new UsageError(origin(name) + ": needs --webhook");
+            }
+        }
         builder.bandwidth(downloadRate, uploadRate);
+        for (Map.Entry<InetSocketAddress, String> e : perListener.entrySet()) {
+            if (!listen().contains(e.getKey()) && !implicitTlsListen.contains(e.getKey())) {
+                throw new UsageError(origin(e.getValue()) + ": @" + Logging.address(e.getKey())
+                        + " is not a --listen or --implicit-tls-listen address");
+            }
+        }
         tls();
         Path anonRoot = anonymous() ? (anonymousRoot != null ? anonymousRoot : root) : null;
         if (anonymousUploadDir != null) {
@@ -552,7 +762,88 @@ final class Options {
             throw new UsageError(origin("users") + ": cannot read " + Values.quote(usersFile.toString()) + ": "
                     + Daemon.reason(e));
         }
+        try {
+            folders.check();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(origin("quota") + ": " + e.getMessage());
+        }
+        boolean onCommandLine = false;
+        for (String n : List.of("mount", "rights", "quota")) {
+            String from = origins.get(BY_NAME.get(n));
+            onCommandLine |= from != null && from.startsWith("--");
+        }
+        boolean fromFile = config != null && !onCommandLine;
+        logins.folders(folders, fromFile ? config : null);
         builder.authenticator(logins);
+    }
+
+    /** A mount line, its directory checked to exist now (a mount of nothing would only show at login). */
+    static FolderPolicy mount(FolderPolicy folders, String value) throws BadValue {
+        FolderPolicy next = folders.with("mount", value);
+        for (Map.Entry<String, Path> m : next.mounts().entrySet()) {
+            if (!Files.isDirectory(m.getValue())) {
+                throw new BadValue("not a directory: " + Values.quote(m.getValue().toString()));
+            }
+        }
+        return next;
+    }
+
+    /**
+     * The mount, rights and quota lines of a config file (SIGHUP re-reads
+     * them for new sessions): a bad line is an error naming its file and line.
+     */
+    static FolderPolicy foldersFrom(String configFile) throws UsageError {
+        FolderPolicy f = FolderPolicy.NONE;
+        for (Setting s : ConfigFile.read(configFile)) {
+            String name = s.option().name();
+            try {
+                if (name.equals("mount")) {
+                    f = mount(f, s.value());
+                } else if (name.equals("rights") || name.equals("quota")) {
+                    f = f.with(name, s.value());
+                }
+            } catch (BadValue | IllegalArgumentException e) {
+                throw new UsageError(s.origin() + ": " + e.getMessage());
+            }
+        }
+        try {
+            return f.check();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(configFile + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether a SIGHUP has a config file to re-read the --on-... lines from. */
+    boolean reloadsActions() {
+        return config != null;
+    }
+
+    /**
+     * SIGHUP: the --on-... commands again, the config file's lines under the
+     * command line's (which win, as at start). An error names its file:line,
+     * and the caller keeps the commands it had.
+     */
+    Map<Operation.Kind, String> reloadActions() throws UsageError {
+        Map<Operation.Kind, String> m = new java.util.EnumMap<>(Operation.Kind.class);
+        if (config != null) {
+            for (Setting s : ConfigFile.read(config)) {
+                Operation.Kind kind = ACTION_OPTIONS.get(s.option().name());
+                if (kind != null) {
+                    try {
+                        m.put(kind, Actions.command(s.value()));
+                    } catch (BadValue e) {
+                        throw new UsageError(s.origin() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        m.putAll(commandLineActions);
+        return m;
+    }
+
+    /** The server-wide folder lines (for --check-config and the startup line). */
+    FolderPolicy folders() {
+        return folders;
     }
 
     /** The TLS key: a PEM pair or a PKCS#12 keystore, never both. The files are read at build(). */
@@ -588,6 +879,9 @@ final class Options {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: java -jar nioftpd.jar [OPTION]...\n");
         sb.append("       java -jar nioftpd.jar hash-password    (password on stdin, hash out)\n");
+        sb.append("       java -jar nioftpd.jar who              (who is connected; who --help)\n");
+        sb.append("       java -jar nioftpd.jar kick ID|USER|IP  (end those sessions)\n");
+        sb.append("       java -jar nioftpd.jar ban|unban NETWORK, bans  (manual bans; ban --help)\n");
         sb.append("Serve a directory over FTP. With no option: the current directory,\n");
         sb.append("read-only to anonymous, on 127.0.0.1:2121.\n");
         String group = null;
@@ -704,6 +998,41 @@ final class Options {
 
     InetSocketAddress metricsListen() {
         return metricsListen;
+    }
+
+    /** The --on-... commands, by kind; empty for none. */
+    Map<Operation.Kind, String> actionCommands() {
+        return Map.copyOf(actionCommands);
+    }
+
+    Duration actionTimeout() {
+        return actionTimeout;
+    }
+
+    int actionConcurrency() {
+        return actionConcurrency;
+    }
+
+    int actionQueue() {
+        return actionQueue;
+    }
+
+    /** --webhook, or null. */
+    java.net.URI webhook() {
+        return webhook;
+    }
+
+    Set<Operation.Kind> webhookEvents() {
+        return webhookEvents;
+    }
+
+    int webhookRetries() {
+        return webhookRetries;
+    }
+
+    /** The file whose first line is the metrics listener's bearer token, or null. */
+    Path metricsToken() {
+        return metricsToken;
     }
 
     boolean checkConfig() {

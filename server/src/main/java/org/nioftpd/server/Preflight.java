@@ -9,6 +9,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import org.nioftpd.auth.FolderPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,8 +53,10 @@ final class Preflight {
     static List<Problem> run(Options o, boolean probePorts) {
         Preflight p = new Preflight();
         p.directories(o);
+        p.serverFolders = o.folders();
         p.checkUsersFile(o.logins().usersPath());
         p.xferlog(o);
+        p.metrics(o);
         if (probePorts) {
             for (InetSocketAddress a : o.listen()) {
                 p.port(a, "--listen");
@@ -65,6 +69,37 @@ final class Preflight {
             }
         }
         return List.copyOf(p.problems);
+    }
+
+    /** The metrics listener: open to a network without a token, or a token file that cannot serve. */
+    private void metrics(Options o) {
+        InetSocketAddress listen = o.metricsListen();
+        Path token = o.metricsToken();
+        if (token == null) {
+            if (listen != null && (listen.getAddress() == null || !listen.getAddress().isLoopbackAddress())) {
+                warning("--metrics-listen " + Values.format(listen) + " is not a loopback address and has no"
+                        + " --metrics-token: /metrics is open to that network, and who is connected (/sessions,"
+                        + " /who, kick) is refused there");
+            }
+            return;
+        }
+        if (listen == null) {
+            warning("--metrics-token " + token + " without --metrics-listen: there is no listener to protect");
+        }
+        try {
+            Metrics.readToken(token);
+        } catch (IOException e) {
+            error("--metrics-token " + token + ": " + Daemon.reason(e) + ": the daemon would not start");
+            return;
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(token);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                warning("--metrics-token " + token + " is readable by every local user: chmod o-r");
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not POSIX: nothing to say
+        }
     }
 
     private void error(String text) {
@@ -112,10 +147,19 @@ final class Preflight {
     /** Each account's home, read as the server will: missing or unreadable is a 530 at every login. */
     /** The users-file checks alone: what a reload (SIGHUP) logs about the file it has just read. */
     static List<Problem> usersFile(Path file) {
+        return usersFile(file, FolderPolicy.NONE);
+    }
+
+    /** The same, a users-file quota checked against the server's mounts too. */
+    static List<Problem> usersFile(Path file, FolderPolicy serverFolders) {
         Preflight p = new Preflight();
+        p.serverFolders = serverFolders;
         p.checkUsersFile(file);
         return List.copyOf(p.problems);
     }
+
+    /** mount, rights and quota lines of the config file: a users-file quota may name one of its mounts. */
+    private FolderPolicy serverFolders = FolderPolicy.NONE;
 
     private void checkUsersFile(Path file) {
         if (file == null) {
@@ -142,8 +186,18 @@ final class Preflight {
             String name = f[0];
             boolean disabled = false;
             String uploadOnly = null;
+            FolderPolicy folders = FolderPolicy.NONE;
             for (int k = 4; k < f.length; k++) {
                 disabled |= f[k].equals("disabled");
+                int eq = f[k].indexOf('=');
+                String key = eq < 0 ? f[k] : f[k].substring(0, eq);
+                if (eq > 0 && (key.equals("mount") || key.equals("rights") || key.equals("quota"))) {
+                    try {
+                        folders = folders.with(key, f[k].substring(eq + 1));
+                    } catch (IllegalArgumentException e) {
+                        error(where + e.getMessage()); // UsersFile refused it already: only a race gets here
+                    }
+                }
                 if (f[k].startsWith("upload-only=")) {
                     uploadOnly = f[k].substring("upload-only=".length());
                 }
@@ -156,6 +210,17 @@ final class Preflight {
             }
             if (disabled) {
                 continue;
+            }
+            for (Map.Entry<String, Path> m : folders.mounts().entrySet()) {
+                if (!Files.isDirectory(m.getValue())) {
+                    error(where + "the mount " + m.getKey() + " of '" + name + "' is not a directory: " + m.getValue()
+                            + " (left out of its tree at login)");
+                }
+            }
+            try {
+                serverFolders.merge(folders).check();
+            } catch (IllegalArgumentException e) {
+                error(where + "'" + name + "': " + e.getMessage() + " ('" + name + "' would get 530 Login incorrect)");
             }
             Path home = Path.of(f[2]);
             String consequence = "'" + name + "' would get 530 Login incorrect";

@@ -31,7 +31,7 @@ final class Signals {
 
     /**
      * Calls {@code action} on SIGHUP, which otherwise ends the JVM: reload
-     * (the users file, the transfer log), as {@code systemctl reload} asks.
+     * (the users file, the transfer log, the TLS certificates), as {@code systemctl reload} asks.
      */
     static boolean onHangup(Runnable action) {
         return on(action, "HUP");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.nioftpd.auth.UsersFile;
 
 /**
@@ -331,6 +332,39 @@ final class Values {
     }
 
     /** An existing regular file, made absolute. */
+    /** A comma-separated list, blanks around items ignored, none empty. */
+    static List<String> list(String text) throws BadValue {
+        List<String> out = new java.util.ArrayList<>();
+        for (String item : text.split(",")) {
+            if (item.isBlank()) {
+                throw new BadValue("empty item in \"" + text + "\"");
+            }
+            out.add(item.strip());
+        }
+        return out;
+    }
+
+    /** {@code --tls-sni-cert}: host names, then a PEM certificate and key. */
+    record HostCert(List<String> hosts, Path cert, Path key) {
+    }
+
+    /** {@code ftp.example.org,*.example.org=/etc/cert.pem:/etc/key.pem}. */
+    static HostCert hostCert(String text) throws BadValue {
+        int eq = text.indexOf('=');
+        int colon = text.lastIndexOf(':');
+        if (eq <= 0 || colon < eq + 2 || colon == text.length() - 1) {
+            throw new BadValue("expected HOSTS=CERT:KEY, e.g. ftp.example.org=/etc/nioftpd/ftp.pem:/etc/nioftpd/ftp.key: \""
+                    + text + "\"");
+        }
+        List<String> hosts = list(text.substring(0, eq));
+        for (String h : hosts) {
+            if (!h.matches("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
+                throw new BadValue("not a host name: \"" + h + "\"");
+            }
+        }
+        return new HostCert(hosts, existingFile(text.substring(eq + 1, colon)), existingFile(text.substring(colon + 1)));
+    }
+
     static Path existingFile(String text) throws BadValue {
         Path p = path(text);
         if (!Files.isRegularFile(p)) {
@@ -471,36 +505,7 @@ final class Values {
 
     /** RFC 5952 text: lower-case hex, no leading zeros, the longest run (2+) of zero groups as "::". */
     static String shortIpv6(byte[] b) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return org.nioftpd.protocol.IpLiteral.rfc5952(b);
     }
 
     static String quote(String s) {

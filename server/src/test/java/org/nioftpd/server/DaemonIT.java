@@ -356,4 +356,68 @@ class DaemonIT {
             return "(unreadable: " + e + ")";
         }
     }
+
+    /** {@code java -jar nioftpd.jar ARGS...} to its end: exit status and standard output. */
+    private static String[] runJar(String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("nioftpd.jar", "target/nioftpd.jar"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended");
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    /**
+     * Issue 15 item 5, done when: {@code nioftpd who} lists a running transfer
+     * with its progress and {@code nioftpd kick} ends it, both as processes
+     * against the packaged daemon.
+     */
+    @Test
+    void whoListsARunningDownloadAndKickEndsIt() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.write(root.resolve("big.bin"), new byte[4 << 20]);
+        Process process = daemon("--listen", "127.0.0.1:0", "--root", root.toString(), "--loops", "1",
+                "--user", "alice:secret:ro", "--max-download-rate", "128K", "--metrics-listen", "127.0.0.1:0");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertNotNull(line, () -> "no startup line; stderr: " + read(stderr));
+            Matcher m = Pattern.compile(".* listening on 127\\.0\\.0\\.1:(\\d+) .*metrics http://(127\\.0\\.0\\.1:\\d+)/metrics.*")
+                    .matcher(line);
+            assertTrue(m.matches(), line);
+            int port = Integer.parseInt(m.group(1));
+            String metrics = m.group(2);
+            String id;
+            try (org.nioftpd.testing.RawClient c = new org.nioftpd.testing.RawClient(port)) {
+                c.reply();
+                c.login("alice", "secret");
+                c.expect("TYPE I", 200);
+                Socket data = c.passiveData();
+                c.expect("RETR big.bin", 1);
+                assertTrue(data.getInputStream().read(new byte[4096]) > 0);
+
+                String[] who = runJar("who", "--metrics", metrics);
+                assertEquals("0", who[0], who[1]);
+                assertTrue(who[1].matches("(?s)ID .*\\n(\\d+) +alice +127\\.0\\.0\\.1:" + c.socket().getLocalPort()
+                        + " .* DL +/big\\.bin .*/4\\.0 MiB \\(\\d+%\\) .*\\n1 session\\n"), who[1]);
+                id = who[1].lines().filter(l -> l.contains("alice")).findFirst().orElseThrow().split(" +")[0];
+
+                String[] kick = runJar("kick", id, "--metrics", metrics);
+                assertEquals("0", kick[0], kick[1]);
+                assertEquals("kicked 1 session: " + id + "\n", kick[1]);
+                assertTrue(c.reply().startsWith("426"));
+                assertEquals("421 Session ended by the administrator.", c.reply());
+                data.close();
+            }
+            process.destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM");
+            assertEquals(0, process.exitValue(), () -> "exit status; stderr: " + read(stderr));
+            assertTrue(read(stderr).contains("kicked [" + id + "] (HTTP from 127.0.0.1:"), read(stderr));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
 }

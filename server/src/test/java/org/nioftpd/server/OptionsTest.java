@@ -147,12 +147,27 @@ class OptionsTest {
         add(cases, "--passive-ports: port out of range 1-65535: '0'", "--passive-ports", "0-10");
         add(cases, "--passive-ports: port out of range 1-65535: '65536'", "--passive-ports", "1-65536");
         add(cases, "--passive-ports: not a port number: 'a'", "--passive-ports", "a-b");
-        add(cases, "--passive-address: not an IP address: 'localhost'", "--passive-address", "localhost");
-        add(cases, "--passive-address: not an IP address: 'ftp.example.com'", "--passive-address", "ftp.example.com");
+        add(cases, "--passive-address: not an IP address, host name or 'local': 'ftp_example.com'",
+                "--passive-address", "ftp_example.com");
+        add(cases, "--passive-address: expected CIDR=ADDRESS, got 'local'",
+                "--passive-address", "10.0.0.0/8=10.0.0.1,local");
+        add(cases, "--passive-address: several passive addresses need a network each: CIDR=ADDRESS,...",
+                "--passive-address", "10.0.0.1,10.0.0.2");
+        add(cases, "--passive-address: host bits set below /8 in '10.0.0.1/8' (did you mean 10.0.0.0/8?)",
+                "--passive-address", "10.0.0.1/8=local");
+        add(cases, "--passive-address: given more than once for all listeners (several networks go in one value:"
+                + " CIDR=ADDR,CIDR=ADDR)", "--passive-address", "10.0.0.1", "--passive-address", "10.0.0.2");
+        add(cases, "--allow-from: not an IP address or network (CIDR): 'example.com'", "--allow-from", "example.com");
+        add(cases, "--deny-from: prefix length 33 is too long for '10.0.0.0/33'", "--deny-from", "10.0.0.0/33");
+        add(cases, "--ban-exempt: bad prefix length in '10.0.0.0/x'", "--ban-exempt", "127.0.0.1,10.0.0.0/x");
+        add(cases, "--ban-mode: expected address or address-and-user: 'user'", "--ban-mode", "user");
+        add(cases, "--ban-ipv6-prefix: out of range 1-128: '0'", "--ban-ipv6-prefix", "0");
+        add(cases, "--allow-from: @127.0.0.1:9 is not a --listen or --implicit-tls-listen address",
+                "--allow-from", "10.0.0.0/8@127.0.0.1:9", "--listen", "127.0.0.1:0");
         add(cases, "--passive-address: not an IP address: '1.2.3'", "--passive-address", "1.2.3");
         add(cases, "--passive-address: not an IP address: '01.2.3.4'", "--passive-address", "01.2.3.4");
         add(cases, "--passive-address: not an IP address: '::g'", "--passive-address", "::g");
-        add(cases, "--passive-address: missing IP", "--passive-address");
+        add(cases, "--passive-address: missing ADDR|CIDR=ADDR,...[@LISTEN]", "--passive-address");
         add(cases, "--loops: not a positive integer: 'x'", "--loops", "x");
         add(cases, "--loops: not a positive integer: '0'", "--loops", "0");
         add(cases, "--loops: not a positive integer: '-1'", "--loops", "-1");
@@ -222,6 +237,11 @@ class OptionsTest {
         samples.put("root", dir.toString());
         samples.put("passive-ports", "50000-50100");
         samples.put("passive-address", "192.0.2.1");
+        samples.put("ban-exempt", "192.0.2.0/24,2001:db8::/32");
+        samples.put("ban-ipv6-prefix", "56");
+        samples.put("ban-mode", "address-and-user");
+        samples.put("allow-from", "127.0.0.0/8,::1");
+        samples.put("deny-from", "192.0.2.66");
         samples.put("banner", "Hello");
         samples.put("loops", "2");
         samples.put("user", "alice:pw:ro");
@@ -252,12 +272,33 @@ class OptionsTest {
         samples.put("max-checksums-per-address", "4");
         samples.put("max-hash-bytes", "16G");
         samples.put("deny", "*.key");
+        samples.put("mount", "/shared " + dir);
+        samples.put("rights", "/shared read-only");
+        samples.put("quota", "/ 1G files=1000");
         samples.put("xferlog", dir.resolve("xferlog").toString());
         samples.put("metrics-listen", "127.0.0.1:0");
+        Path token = Files.writeString(dir.resolve("metrics.token"), "t0ken\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        samples.put("metrics-token", token.toString());
         samples.put("config", conf.toString());
         samples.put("implicit-tls-listen", "127.0.0.1:0");
         samples.put("tls-cert", fixture("rsa-cert.pem").toString());
         samples.put("tls-key", fixture("rsa-key.pem").toString());
+        samples.put("on-upload", "/usr/local/bin/scan \"$1\"");
+        samples.put("on-delete", "logger deleted \"$NIOFTPD_VIRTUAL_PATH\"");
+        samples.put("on-rename", "true");
+        samples.put("on-mkdir", "true");
+        samples.put("action-timeout", "60");
+        samples.put("action-concurrency", "2");
+        samples.put("action-queue", "1000");
+        samples.put("webhook", "http://127.0.0.1:8080/ftp-events");
+        samples.put("webhook-events", "upload, delete");
+        samples.put("webhook-retries", "3");
+        samples.put("tls-sni-cert", "ftp.example.org=" + samples.get("tls-cert") + ":" + samples.get("tls-key"));
+        samples.put("tls-protocols", "TLSv1.3,TLSv1.2");
+        samples.put("tls-ciphers", "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        samples.put("tls-groups", "x25519,secp256r1");
+        samples.put("tls-reload-interval", "10");
         // The keystore is the other way to give the key: it has a run of its own below.
         Path p12 = fixture("server.p12");
         List<String> args = new ArrayList<>();
@@ -281,7 +322,9 @@ class OptionsTest {
         assertEquals(2, o.logins().size(), "alice and bob");
         Outcome r = run(args.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
-        assertEquals("configuration OK" + System.lineSeparator(), r.out());
+        // with TLS, --check-config lists what it offers ("tls: ..." lines) before its verdict
+        assertTrue(r.out().endsWith("configuration OK" + System.lineSeparator()), r.out());
+        assertTrue(r.out().lines().filter(l -> !l.equals("configuration OK")).allMatch(l -> l.startsWith("tls: ")), r.out());
         r = run("--tls-keystore", p12.toString(), "--tls-keystore-password", "changeit", "--check-config");
         assertEquals(0, r.status(), r.err());
     }
