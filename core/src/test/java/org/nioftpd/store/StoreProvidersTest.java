@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nioftpd.ServerInternals;
+import org.nioftpd.auth.FolderPolicy;
+import org.nioftpd.auth.UserAccount;
 import org.nioftpd.testing.RawClient;
 import org.nioftpd.testing.TestServer;
 
@@ -218,6 +220,83 @@ class StoreProvidersTest {
             assertTrue(c.deleteFile("b.bin"), c.getReplyString());
         } finally {
             c.disconnect();
+        }
+    }
+
+    /**
+     * Mounts on other stores under a local home (issue 13 with issue 14's virtual folders): a Jimfs
+     * folder and a read-only zip archive beside the local disk. Each path is served by its own
+     * store, refusals follow the store of the mount the path is in (the home stays writable), and
+     * with a mount off the local disk the store calls go to the storage pool.
+     */
+    @Test
+    void mountsOnOtherStoresUnderALocalHome() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(home.resolve("local.txt"), "on disk");
+        Path mem = jimfs(false);
+        Path zip = tmp.resolve("archive.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry("z.txt"));
+            out.write("zipped".getBytes());
+        }
+        try (FileSystem zipFs = FileSystems.newFileSystem(zip, Map.of("accessMode", "readOnly"))) {
+            // one as a config line would give it (a URI), one through the builder's API
+            FolderPolicy folders = FolderPolicy.NONE.with("mount", "/mem " + mem.toUri())
+                    .mount("/archive", zipFs.getPath("/"));
+            server = TestServer.start(home, b -> b.authenticator((user, password) -> user.equals("v")
+                    ? new UserAccount("v", home, true, false, UserAccount.Limits.NONE, null, folders) : null));
+            FTPClient c = new FTPClient();
+            c.connect("127.0.0.1", server.port());
+            try {
+                assertTrue(c.login("v", "x"), c.getReplyString());
+                c.setFileType(FTP.BINARY_FILE_TYPE);
+                assertEquals(List.of("archive", "local.txt", "mem"),
+                        Arrays.stream(c.listNames()).sorted().toList(), c.getReplyString());
+                assertEquals(List.of("a.txt", "sub"),
+                        Arrays.stream(c.listFiles("/mem")).map(FTPFile::getName).sorted().toList());
+                ByteArrayOutputStream back = new ByteArrayOutputStream();
+                assertTrue(c.retrieveFile("/mem/a.txt", back), c.getReplyString());
+                assertEquals("hello\n", back.toString());
+                back.reset();
+                assertTrue(c.retrieveFile("/archive/z.txt", back), c.getReplyString());
+                assertEquals("zipped", back.toString());
+                back.reset();
+                assertTrue(c.retrieveFile("local.txt", back), c.getReplyString());
+                assertEquals("on disk", back.toString());
+
+                byte[] data = new byte[200_000];
+                new Random(7).nextBytes(data);
+                assertTrue(c.storeFile("/mem/up.bin", new ByteArrayInputStream(data)), c.getReplyString());
+                assertArrayEquals(data, Files.readAllBytes(mem.resolve("up.bin")));
+                assertTrue(c.storeFile("up.bin", new ByteArrayInputStream(data)), c.getReplyString());
+                assertArrayEquals(data, Files.readAllBytes(home.resolve("up.bin")));
+                assertTrue(c.makeDirectory("/mem/d"), c.getReplyString());
+                assertTrue(Files.isDirectory(mem.resolve("d")));
+                assertEquals(250, c.sendCommand("CWD /mem/d"), c.getReplyString());
+                assertEquals(257, c.sendCommand("PWD"));
+                assertTrue(c.getReplyString().contains("\"/mem/d\""), c.getReplyString());
+
+                if (zipFs.isReadOnly()) {
+                    // the archive is read-only, the home is not: refused there only, with a reply
+                    assertFalse(c.storeFile("/archive/new.txt", new ByteArrayInputStream(new byte[1])));
+                    assertEquals(550, c.getReplyCode(), c.getReplyString());
+                    assertEquals(550, c.sendCommand("MKD /archive/x"), c.getReplyString());
+                    assertEquals(550, c.sendCommand("DELE /archive/z.txt"), c.getReplyString());
+                } else {
+                    // this JDK opens the zip writable (accessMode not honoured): the upload lands in the
+                    // archive, not in the home's directory of the same name
+                    assertTrue(c.storeFile("/archive/new.txt", new ByteArrayInputStream(new byte[] {42})),
+                            c.getReplyString());
+                    assertArrayEquals(new byte[] {42}, Files.readAllBytes(zipFs.getPath("/new.txt")));
+                    assertFalse(Files.exists(home.resolve("archive")));
+                }
+                assertEquals(257, c.sendCommand("MKD /made-at-home"), c.getReplyString());
+                assertEquals(200, c.sendCommand("NOOP"), "the session is still up");
+            } finally {
+                c.disconnect();
+            }
+            assertTrue(ServerInternals.storageCalls(server.server()) > 0,
+                    "a mount off the local disk: store calls on the storage pool");
         }
     }
 
