@@ -63,6 +63,7 @@ final class Engine {
     final EventLoopGroup loops;
     private final ExecutorService workers;
     private final ExecutorService bulkWorkers;
+    private final ExecutorService storage;
     private final CommandTable commands;
     private final List<Acceptor> acceptors = new ArrayList<>();
     final List<InetSocketAddress> bound = new ArrayList<>();
@@ -91,6 +92,9 @@ final class Engine {
         // are answered 450 at once rather than held.
         this.bulkWorkers = b.bulkLaneForTests != null ? b.bulkLaneForTests
                 : lane(b.checksumThreads, 10_000, "nioftpd-checksum-");
+        // Calls to a store other than the local disk (issue 13): fixed threads, a bounded queue,
+        // overflow answered 450 by the session. Idle servers keep no storage threads.
+        this.storage = lane(b.storageThreads, b.storageQueue, "nioftpd-storage-");
         this.context = new ServerContext(b.authenticator(), workers, b.passiveAddresses,
                 new ServerContext.ControlPolicy(b.idleTimeout, b.maxLineBytes, b.banner),
                 new ServerContext.LoginPolicy(b.loginTimeout, b.failedLoginDelay, b.maxLoginFailures),
@@ -100,7 +104,7 @@ final class Engine {
                         b.banWindow, b.banDuration, b.banExempt, b.banIpv6Prefix, b.banMode)),
                 events, new UserLimits(b.downloadRate, b.uploadRate), b.tlsConfig, b.guards.forServer(),
                 NamePolicy.of(b.dotFiles, b.hide, b.deny), bulkWorkers,
-                new ChecksumLimits(b.maxChecksumsPerAddress, b.maxHashBytes));
+                new ChecksumLimits(b.maxChecksumsPerAddress, b.maxHashBytes), storage);
     }
 
     private static ExecutorService lane(int threads, int queue, String name) {
@@ -458,6 +462,11 @@ final class Engine {
         }
     }
 
+    /** Calls ever given to the storage pool (tests: the local disk must give none). */
+    long storageCalls() {
+        return ((ThreadPoolExecutor) storage).getTaskCount();
+    }
+
     void close() {
         stopAccepting();
         for (Session s : sessions) {
@@ -465,6 +474,7 @@ final class Engine {
         }
         loops.shutdown();
         bulkWorkers.shutdownNow(); // checksums are abandoned: their replies would go nowhere
+        storage.shutdown(); // queued store calls finish (an upload's close lands it); new ones are refused
         for (Runnable queued : workers.shutdownNow()) {
             if (queued instanceof Upload.Commit commit) {
                 commit.run(); // an upload that fully arrived still lands (its 226 is lost with the loop)

@@ -67,6 +67,11 @@ public final class FtpServer implements AutoCloseable {
     private final Builder config;
     private final FtpStats stats = new FtpStats();
     private final Engine engine;
+
+    /** Calls ever given to the storage pool: for tests that the local disk gives none. */
+    long storageCalls() {
+        return engine.storageCalls();
+    }
     private boolean started;
     private boolean closed;
 
@@ -77,6 +82,19 @@ public final class FtpServer implements AutoCloseable {
         listeners.add(b.events);
         listeners.addAll(b.extensionEvents);
         this.engine = new Engine(b, FtpEvents.fanOut(listeners.toArray(FtpEvents[]::new)), this::loopDied);
+    }
+
+    /**
+     * A root named by a local path or by a URI of any installed {@code java.nio.file} provider:
+     * see {@link org.nioftpd.auth.StorePaths#of(String)}.
+     */
+    public static Path storePath(String pathOrUri) {
+        return org.nioftpd.auth.StorePaths.of(pathOrUri);
+    }
+
+    /** As {@link #storePath(String)}, for a URI. */
+    public static Path storePath(java.net.URI uri) {
+        return org.nioftpd.auth.StorePaths.of(uri);
     }
 
     public static Builder builder() {
@@ -410,6 +428,8 @@ public final class FtpServer implements AutoCloseable {
         int loops = Runtime.getRuntime().availableProcessors();
         int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         int checksumThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int storageThreads = 16;
+        int storageQueue = 1024;
         int maxChecksumsPerAddress = 4;
         long maxHashBytes = 16L << 30;
         Duration idleTimeout = Duration.ofMinutes(5);
@@ -491,6 +511,20 @@ public final class FtpServer implements AutoCloseable {
         public Builder anonymousRoot(Path dir) {
             this.anonymousRoot = dir.toAbsolutePath();
             return this;
+        }
+
+        /**
+         * {@link #root(Path)} on any installed file system provider, named by
+         * URI ({@code s3://bucket/prefix/}, {@code jar:file:/srv/a.zip!/},
+         * {@code jimfs://name/}): see {@link FtpServer#storePath}.
+         */
+        public Builder root(java.net.URI uri) {
+            return root(storePath(uri));
+        }
+
+        /** {@link #anonymousRoot(Path)} named by URI, as {@link #root(java.net.URI)}. */
+        public Builder anonymousRoot(java.net.URI uri) {
+            return anonymousRoot(storePath(uri));
         }
 
         /**
@@ -648,6 +682,25 @@ public final class FtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("workerThreads must be at least 1: " + n);
             }
             this.workerThreads = n;
+            return this;
+        }
+
+        /**
+         * The storage pool, used only when a root is on a file system other
+         * than the local disk (an object store, a zip archive, Jimfs): every
+         * call to that store runs on one of {@code threads} threads, at most
+         * {@code queue} calls wait, and a call beyond that is answered
+         * {@code 450} at once. Default: 16 threads, 1,024 waiting. Each
+         * thread holds at most one store call, so {@code threads} is the most
+         * round trips to a remote store in flight at once.
+         */
+        public Builder storagePool(int threads, int queue) {
+            if (threads < 1 || queue < 1) {
+                throw new IllegalArgumentException("storage pool needs at least 1 thread and 1 queue slot: "
+                        + threads + ", " + queue);
+            }
+            this.storageThreads = threads;
+            this.storageQueue = queue;
             return this;
         }
 

@@ -34,6 +34,11 @@ public final class ServerInternals {
         }
     }
 
+    /** Store calls {@code server} ever ran on its storage pool. */
+    public static long storageCalls(FtpServer server) {
+        return server.storageCalls();
+    }
+
     /** Live timers on every loop of {@code server}. */
     public static int liveTimers(FtpServer server) {
         return server.loopStats().stream().mapToInt(FtpServer.LoopStats::liveTimers).sum();

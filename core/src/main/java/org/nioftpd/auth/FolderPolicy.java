@@ -160,7 +160,9 @@ public final class FolderPolicy {
                 if (w.length < 2 || !w[0].startsWith("/")) {
                     throw new IllegalArgumentException("expected 'mount = /VIRTUAL /DIRECTORY', e.g. mount = /shared /srv/shared");
                 }
-                yield mount(w[0], Path.of(w[1].strip())).check();
+                String dir = w[1].strip();
+                // a URI mounts another store (s3x://..., jimfs://...): see StorePaths
+                yield mount(w[0], StorePaths.isUri(dir) ? StorePaths.of(dir) : Path.of(dir)).check();
             }
             case "rights" -> {
                 String[] w = v.split("[\\s,]+");

@@ -205,9 +205,26 @@ public final class UsersFile implements Authenticator {
             throw new IllegalArgumentException("password of '" + name + "' is not a $pbkdf2-sha256$ hash"
                     + " (make one with: java -jar nioftpd.jar hash-password)");
         }
-        Path home = Path.of(f[2]);
-        if (!home.isAbsolute()) {
+        int mode = 3;
+        while (mode < f.length - 1 && !f[mode].equals("rw") && !f[mode].equals("ro")) {
+            mode++; // a URI home (s3://bucket/dir, jar:file:/a.zip!/) holds ':': it runs up to the mode
+        }
+        if (mode > 3) {
+            String[] joined = new String[f.length - (mode - 3)];
+            joined[0] = f[0];
+            joined[1] = f[1];
+            joined[2] = String.join(":", java.util.Arrays.copyOfRange(f, 2, mode));
+            System.arraycopy(f, mode, joined, 3, f.length - mode);
+            f = joined;
+        }
+        if (!StorePaths.isUri(f[2]) && !Path.of(f[2]).isAbsolute()) {
             throw new IllegalArgumentException("home of '" + name + "' must be an absolute path: " + f[2]);
+        }
+        Path home;
+        try {
+            home = StorePaths.of(f[2]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("home of '" + name + "': " + e.getMessage(), e);
         }
         boolean writable = switch (f[3]) {
             case "rw" -> true;

@@ -101,10 +101,10 @@ public final class Commands {
             Command.of("PASS", ANYONE, OPTIONAL, "PASS <sp> password", "RFC 959 4.1.1", LoginCommands::pass).op(NONE),
             Command.of("ACCT", LOGGED_IN, REQUIRED, "ACCT <sp> account", "RFC 959 4.1.1", LoginCommands::acct).op(NONE),
             Command.of("CWD", LOGGED_IN, REQUIRED, "CWD <sp> pathname", "RFC 959 4.1.1", NavigationCommands::cwd).op(NAVIGATE)
-                    .alias("XCWD").feat("TVFS"), // RFC 3659 6: one tree, '/'-separated, rooted at "/"
+                    .alias("XCWD").feat("TVFS").store(), // RFC 3659 6: one tree, '/'-separated, rooted at "/"
             Command.of("CDUP", LOGGED_IN, Arg.NONE, "CDUP", "RFC 959 4.1.1", NavigationCommands::cdup).op(NAVIGATE)
-                    .alias("XCUP"),
-            Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt).op(NONE),
+                    .alias("XCUP").store(),
+            Command.of("SMNT", LOGGED_IN, REQUIRED, "SMNT <sp> pathname", "RFC 959 4.1.1", InfoCommands::smnt).op(NONE).store(),
             Command.of("REIN", LOGGED_IN, Arg.NONE, "REIN", "RFC 959 4.1.1", LoginCommands::rein).op(NONE),
             Command.of("QUIT", ANYONE, Arg.NONE, "QUIT", "RFC 959 4.1.1", LoginCommands::quit).op(NONE)
                     .duringTransfer(),
@@ -122,54 +122,54 @@ public final class Commands {
                     .feat("MODE Z"),
 
             // ---- service commands: RFC 959 4.1.3, RFC 3659
-            Command.of("RETR", LOGGED_IN, REQUIRED, "RETR <sp> pathname", "RFC 959 4.1.3", TransferCommands::retr).op(READ),
-            Command.of("STOR", WRITE, REQUIRED, "STOR <sp> pathname", "RFC 959 4.1.3", TransferCommands::stor).op(STORE),
-            Command.of("STOU", WRITE, OPTIONAL, "STOU [<sp> basename]", "RFC 959 4.1.3", TransferCommands::stou).op(STORE_UNIQUE),
-            Command.of("APPE", WRITE, REQUIRED, "APPE <sp> pathname", "RFC 959 4.1.3", TransferCommands::appe).op(APPEND),
+            Command.of("RETR", LOGGED_IN, REQUIRED, "RETR <sp> pathname", "RFC 959 4.1.3", TransferCommands::retr).op(READ).store(),
+            Command.of("STOR", WRITE, REQUIRED, "STOR <sp> pathname", "RFC 959 4.1.3", TransferCommands::stor).op(STORE).store(),
+            Command.of("STOU", WRITE, OPTIONAL, "STOU [<sp> basename]", "RFC 959 4.1.3", TransferCommands::stou).op(STORE_UNIQUE).store(),
+            Command.of("APPE", WRITE, REQUIRED, "APPE <sp> pathname", "RFC 959 4.1.3", TransferCommands::appe).op(APPEND).store(),
             Command.of("ALLO", LOGGED_IN, OPTIONAL, "ALLO <sp> bytes", "RFC 959 4.1.3", InfoCommands::allo).op(NONE),
             Command.of("REST", LOGGED_IN, REQUIRED, "REST <sp> offset", "RFC 3659 5", TransferCommands::rest).op(NONE)
                     .feat("REST STREAM"),
-            Command.of("RNFR", WRITE, REQUIRED, "RNFR <sp> pathname", "RFC 959 4.1.3", FileCommands::rnfr).op(RENAME),
-            Command.of("RNTO", WRITE, REQUIRED, "RNTO <sp> pathname", "RFC 959 4.1.3", FileCommands::rnto).op(RENAME),
+            Command.of("RNFR", WRITE, REQUIRED, "RNFR <sp> pathname", "RFC 959 4.1.3", FileCommands::rnfr).op(RENAME).store(),
+            Command.of("RNTO", WRITE, REQUIRED, "RNTO <sp> pathname", "RFC 959 4.1.3", FileCommands::rnto).op(RENAME).store(),
             Command.of("ABOR", LOGGED_IN, Arg.NONE, "ABOR", "RFC 959 4.1.3", TransferCommands::abor).op(NONE)
                     .duringTransfer(),
-            Command.of("DELE", WRITE, REQUIRED, "DELE <sp> pathname", "RFC 959 4.1.3", FileCommands::dele).op(DELETE),
+            Command.of("DELE", WRITE, REQUIRED, "DELE <sp> pathname", "RFC 959 4.1.3", FileCommands::dele).op(DELETE).store(),
             Command.of("RMD", WRITE, REQUIRED, "RMD <sp> pathname", "RFC 959 4.1.3", FileCommands::rmd).op(RMDIR)
-                    .alias("XRMD"),
+                    .alias("XRMD").store(),
             Command.of("MKD", WRITE, REQUIRED, "MKD <sp> pathname", "RFC 959 4.1.3", FileCommands::mkd).op(MKDIR)
-                    .alias("XMKD"),
+                    .alias("XMKD").store(),
             Command.of("PWD", LOGGED_IN, Arg.NONE, "PWD", "RFC 959 4.1.3", NavigationCommands::pwd).op(NONE)
                     .alias("XPWD"),
-            Command.of("LIST", LOGGED_IN, OPTIONAL, "LIST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::list).op(LIST),
-            Command.of("NLST", LOGGED_IN, OPTIONAL, "NLST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::nlst).op(LIST),
-            Command.of("MLSD", LOGGED_IN, OPTIONAL, "MLSD [<sp> pathname]", "RFC 3659 7", TransferCommands::mlsd).op(LIST),
+            Command.of("LIST", LOGGED_IN, OPTIONAL, "LIST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::list).op(LIST).store(),
+            Command.of("NLST", LOGGED_IN, OPTIONAL, "NLST [<sp> pathname]", "RFC 959 4.1.3", TransferCommands::nlst).op(LIST).store(),
+            Command.of("MLSD", LOGGED_IN, OPTIONAL, "MLSD [<sp> pathname]", "RFC 3659 7", TransferCommands::mlsd).op(LIST).store(),
             Command.of("MLST", LOGGED_IN, OPTIONAL, "MLST [<sp> pathname]", "RFC 3659 7", InfoCommands::mlst).op(LIST)
-                    .feat("MLST type*;size*;modify*;perm*;unique*;unix.mode*;"),
+                    .feat("MLST type*;size*;modify*;perm*;unique*;unix.mode*;").store(),
             Command.of("SIZE", LOGGED_IN, REQUIRED, "SIZE <sp> pathname", "RFC 3659 4", FileCommands::size).op(LIST)
-                    .feat("SIZE"),
+                    .feat("SIZE").store(),
             Command.of("MDTM", LOGGED_IN, REQUIRED, "MDTM <sp> pathname", "RFC 3659 3", FileCommands::mdtm).op(LIST)
-                    .feat("MDTM"),
+                    .feat("MDTM").store(),
             Command.of("MFMT", WRITE, REQUIRED, "MFMT <sp> YYYYMMDDHHMMSS <sp> pathname", "draft-somers-ftp-mfxx 3",
-                    FileCommands::mfmt).op(TIMES).feat("MFMT"),
+                    FileCommands::mfmt).op(TIMES).feat("MFMT").store(),
             Command.of("HASH", LOGGED_IN, REQUIRED, "HASH <sp> pathname", "draft-bryan-ftpext-hash 3",
-                    HashCommands::hash).op(READ).feat(HashCommands.FEAT),
+                    HashCommands::hash).op(READ).feat(HashCommands.FEAT).store(),
             Command.of("XCRC", LOGGED_IN, REQUIRED, "XCRC <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xcrc).op(READ).feat("XCRC"),
+                    HashCommands::xcrc).op(READ).feat("XCRC").store(),
             Command.of("XMD5", LOGGED_IN, REQUIRED, "XMD5 <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xmd5).op(READ).feat("XMD5"),
+                    HashCommands::xmd5).op(READ).feat("XMD5").store(),
             Command.of("XSHA1", LOGGED_IN, REQUIRED, "XSHA1 <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xsha1).op(READ).feat("XSHA1"),
+                    HashCommands::xsha1).op(READ).feat("XSHA1").store(),
             Command.of("XSHA256", LOGGED_IN, REQUIRED, "XSHA256 <sp> pathname [<sp> start [<sp> end]]", "de facto",
-                    HashCommands::xsha256).op(READ).feat("XSHA256"),
+                    HashCommands::xsha256).op(READ).feat("XSHA256").store(),
             Command.of("AVBL", LOGGED_IN, OPTIONAL, "AVBL [<sp> pathname]",
                     "draft-peterson-streamlined-ftp-command-extensions 4", InfoCommands::avbl).op(NAVIGATE)
                     .feat("AVBL"),
-            // NAVIGATE here; each sub-command's row has its own op, set by InfoCommands.site
+            // NAVIGATE here; each sub-command's row has its own op, set by InfoCommands.site.store()
             Command.of("SITE", LOGGED_IN, REQUIRED, "SITE <sp> sub-command (SITE HELP lists them)", "RFC 959 4.1.3",
-                    InfoCommands::site).op(NAVIGATE),
+                    InfoCommands::site).op(NAVIGATE).store(),
             Command.of("SYST", ANYONE, Arg.NONE, "SYST", "RFC 959 4.1.3", InfoCommands::syst).op(NONE),
             Command.of("STAT", LOGGED_IN, OPTIONAL, "STAT [<sp> pathname]", "RFC 959 4.1.3", InfoCommands::stat).op(LIST)
-                    .duringTransfer(),
+                    .duringTransfer().store(),
             Command.of("HELP", ANYONE, OPTIONAL, "HELP [<sp> command]", "RFC 959 4.1.3", InfoCommands::help).op(NONE),
             // NOOP answers during a transfer: clients send it as a keep-alive then, and a
             // held NOOP would stop the control channel being read, hiding a later ABOR.

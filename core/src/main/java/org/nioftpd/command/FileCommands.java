@@ -27,6 +27,10 @@ final class FileCommands {
             s.reply(550, "Is a directory; use RMD.");
             return;
         }
+        if (s.fs().capabilities(r).objectStore() && !Files.exists(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+            // S3's delete of a missing key succeeds: the client must still hear that nothing was there
+            throw new java.nio.file.NoSuchFileException(r.virtual());
+        }
         long size = regularSize(r.real());
         Files.delete(r.real());
         QuotaUsage q = s.fs().quotaFor(r.virtual());
@@ -173,6 +177,11 @@ final class FileCommands {
      * modification time, in UTC; replies 213 Modify=...; path.
      */
     static void mfmt(Session s, String arg) throws IOException {
+        if (!s.fs().capabilities().setTimes()) {
+            s.reply(502, "MFMT is not supported: this store (" + s.fs().capabilities().kind()
+                    + ") cannot set modification times.");
+            return;
+        }
         int space = arg.indexOf(' ');
         if (space < 0) {
             s.reply(501, "Syntax: MFMT <sp> YYYYMMDDHHMMSS <sp> pathname");
@@ -195,6 +204,11 @@ final class FileCommands {
             return;
         }
         FileSystemView.Resolved r = s.fs().resolveExisting(arg.substring(space + 1));
+        if (!s.fs().capabilities(r).setTimes()) { // a mount on an object store under a local home
+            s.reply(502, "MFMT is not supported: this store (" + s.fs().capabilities(r).kind()
+                    + ") cannot set modification times.");
+            return;
+        }
         Files.setLastModifiedTime(r.real(), java.nio.file.attribute.FileTime.from(instant));
         s.reply(213, "Modify=" + time.substring(0, 14) + "; " + r.virtual());
     }

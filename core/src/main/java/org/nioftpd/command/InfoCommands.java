@@ -37,7 +37,11 @@ final class InfoCommands {
      */
     static void feat(Session s, String arg) {
         List<String> lines = new ArrayList<>();
+        org.nioftpd.fs.StoreCapabilities store = s.fs() != null ? s.fs().capabilities() : null;
         for (String line : s.commands().features()) {
+            if (store != null && line.equals("MFMT") && !store.setTimes()) {
+                continue; // after login, FEAT offers only what this user's store can do
+            }
             if (line.startsWith("MLST ")) {
                 lines.add("MLST " + mlstFacts(s, true));
             } else if (line.startsWith("HASH ")) {
@@ -53,6 +57,9 @@ final class InfoCommands {
     private static String mlstFacts(Session s, boolean all) {
         StringBuilder sb = new StringBuilder();
         for (ListFormat.Fact f : ListFormat.Fact.values()) {
+            if (f == ListFormat.Fact.UNIX_MODE && s.fs() != null && !s.fs().capabilities().posix()) {
+                continue; // a store without POSIX attributes has no mode to give
+            }
             boolean on = s.mlstFacts().contains(f);
             if (all || on) {
                 sb.append(f.key).append(all && on ? "*" : "").append(';');

@@ -18,6 +18,7 @@ import org.nioftpd.data.AsciiCodec;
 import org.nioftpd.data.ByteSource;
 import org.nioftpd.data.DeflatingSource;
 import org.nioftpd.data.FileSource;
+import org.nioftpd.data.PrefetchSource;
 import org.nioftpd.data.DataTransferProcess;
 import org.nioftpd.data.Download;
 import org.nioftpd.data.ListingSource;
@@ -27,6 +28,7 @@ import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.QuotaCharge;
+import org.nioftpd.fs.StoreCapabilities;
 import org.nioftpd.fs.Glob;
 import org.nioftpd.fs.TemporaryFiles;
 import org.nioftpd.protocol.IpLiteral;
@@ -317,7 +319,9 @@ final class TransferCommands {
             return;
         }
         boolean image = s.dataType() == Session.DataType.IMAGE;
-        Transfer t = image && !s.deflate()
+        Transfer t = !local(r.real())
+                ? Download.of("RETR " + r.virtual(), viaStorage(s, false, compressed(s, new FileSource(file, offset, !image))))
+                : image && !s.deflate()
                 ? Download.zeroCopy("RETR " + r.virtual(), file, offset)
                 : Download.of("RETR " + r.virtual(), compressed(s, new FileSource(file, offset, !image)));
         t.logEntry(new Transfer.LogEntry(r.virtual(), r.real(), false, !image));
@@ -326,6 +330,22 @@ final class TransferCommands {
         }
         s.startTransfer(t, "Opening " + (image ? "BINARY" : "ASCII") + " mode data connection for "
                 + r.name() + " (" + (size - offset) + " bytes).");
+    }
+
+    /**
+     * Whether {@code p} is on the local disk: sendfile and calls on the loop. Any other store (the
+     * home's or a mount's): calls on the storage pool.
+     */
+    private static boolean local(Path p) {
+        return StoreCapabilities.of(p.getFileSystem()).local();
+    }
+
+    /**
+     * Unless {@code local}, the bytes are made on the storage pool (file reads, each listed entry's
+     * attributes) and sent by the loop: see {@link PrefetchSource}.
+     */
+    private static ByteSource viaStorage(Session s, boolean local, ByteSource source) {
+        return local ? source : new PrefetchSource(source, s.context().storage(), s.loop());
     }
 
     /** Under MODE Z, the source goes through the deflater. */
@@ -344,6 +364,11 @@ final class TransferCommands {
             return;
         }
         long offset = s.restartOffset();
+        if (offset > 0 && !s.fs().capabilities(r).append()) {
+            s.reply(550, "REST before STOR is not supported: this store (" + s.fs().capabilities(r).kind()
+                    + ") writes whole files only; send STOR without REST.");
+            return;
+        }
         if (offset > 0) {
             // Checked before the open below, which creates the file: a refused STOR leaves nothing behind.
             if (offset > sizeOrZero(r.real())) {
@@ -358,6 +383,24 @@ final class TransferCommands {
             return;
         }
         QuotaCharge charge = QuotaCharge.open(s.fs().quotaFor(r.virtual()), existingSize(r.real()), 0, false);
+        if (!s.fs().capabilities(r).atomicRename()) {
+            // An object store: a rename is a copy of the whole object, and an object appears only once
+            // its writer closes, so the upload goes straight to its name (counted as a temporary would
+            // be: a failed upload gives back all it counted, a landed one the object it replaced).
+            boolean existed = Files.exists(r.real());
+            FileChannel file;
+            try {
+                file = FileChannel.open(r.real(), StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException | RuntimeException e) {
+                if (charge != null) {
+                    charge.abandoned(null);
+                }
+                throw e;
+            }
+            upload(s, r.virtual(), r.real(), "STOR", file, null, null, !existed, charge);
+            return;
+        }
         Path temporary = temporaryBeside(s, r.real());
         FileChannel file;
         try {
@@ -411,8 +454,8 @@ final class TransferCommands {
             }
             // The unique file itself is the "temporary": removed if the upload fails, kept (renamed onto itself) if not.
             String parent = r.virtual().substring(0, r.virtual().lastIndexOf('/'));
-            upload(s, parent + "/" + candidate.getFileName(), candidate, "STOU", file, candidate,
-                    "FILE: " + candidate.getFileName(), charge);
+            upload(s, parent + "/" + FileInfo.nameOf(candidate), candidate, "STOU", file, candidate,
+                    "FILE: " + FileInfo.nameOf(candidate), false, charge);
             return;
         }
         if (charge != null) {
@@ -424,6 +467,11 @@ final class TransferCommands {
     /** RFC 959 4.1.3: APPE adds to the end, creating the file if needed. */
     static void appe(Session s, String arg) throws IOException {
         FileSystemView.Resolved r = s.fs().resolveForCreate(arg);
+        if (!s.fs().capabilities(r).append()) { // the store of the mount the path is in
+            s.reply(502, "APPE is not supported: this store (" + s.fs().capabilities(r).kind()
+                    + ") cannot add to an existing file.");
+            return;
+        }
         if (Files.isDirectory(r.real())) {
             s.reply(550, "Is a directory.");
             return;
@@ -461,7 +509,7 @@ final class TransferCommands {
 
     private static void upload(Session s, FileSystemView.Resolved r, String verb, FileChannel file, Path temporary,
                                QuotaCharge charge) {
-        upload(s, r.virtual(), r.real(), verb, file, temporary, null, charge);
+        upload(s, r.virtual(), r.real(), verb, file, temporary, null, false, charge);
     }
 
     /**
@@ -470,14 +518,18 @@ final class TransferCommands {
      * {@code announce} is the 150 text, or null for the usual one.
      */
     private static void upload(Session s, String virtual, Path target, String verb, FileChannel file,
-                               Path temporary, String announce, QuotaCharge charge) {
+                               Path temporary, String announce, boolean createdInPlace, QuotaCharge charge) {
         AsciiCodec.Decoder ascii = s.dataType() == Session.DataType.ASCII
                 ? new AsciiCodec.Decoder(System.lineSeparator()) : null;
         Transfer t = new Upload(verb + " " + virtual, file, inflater(s), ascii, temporary, target)
                 .inflateLimit(s.context().guards().maxInflateRatio(), s.context().guards().inflateAllowance())
-                .commitOn(s.context().workers())
                 .quota(charge)
                 .logEntry(new Transfer.LogEntry(virtual, target, true, ascii != null));
+        if (local(target)) {
+            ((Upload) t).commitOn(s.context().workers());
+        } else {
+            ((Upload) t).viaStorage(s.context().storage()).inPlace(createdInPlace);
+        }
         s.startTransfer(t, announce != null ? announce
                 : "Ok to send data (" + (ascii != null ? "ASCII" : "BINARY") + " mode).");
     }
@@ -541,7 +593,7 @@ final class TransferCommands {
             if (!Files.isDirectory(dir.real())) {
                 throw new java.nio.file.NoSuchFileException(dir.virtual());
             }
-            startListing(s, dir, format, entry -> Glob.matches(last, entry.getFileName().toString()));
+            startListing(s, dir, format, entry -> Glob.matches(last, FileInfo.nameOf(entry)));
             return;
         }
         FileSystemView.Resolved r = s.fs().resolveExisting(path);
@@ -556,8 +608,8 @@ final class TransferCommands {
             return;
         }
         s.startTransfer(Download.of(format + " " + r.virtual(),
-                compressed(s, new ListingSource(List.of(info), format, s.fs().writableAt(r.virtual()), s.mlstFacts()))),
-                "Here comes the listing.");
+                viaStorage(s, true, compressed(s, new ListingSource(List.of(info), format, // read already
+                        s.fs().writableAt(r.virtual()), s.mlstFacts())))), "Here comes the listing.");
     }
 
     private static void startListing(Session s, FileSystemView.Resolved dir, ListFormat format,
@@ -567,8 +619,9 @@ final class TransferCommands {
         }
         DirectoryStream<Path> stream = s.fs().openDirectory(dir, filter); // hidden names out, sorted by name
         s.startTransfer(Download.of(format + " " + dir.virtual(),
-                compressed(s, new ListingSource(stream, dir.root(), format, s.fs().writableAt(dir.virtual()),
-                        s.mlstFacts()))), "Here comes the listing.");
+                // the directory's entries, and any mount listed in it, may be on another store
+                viaStorage(s, s.fs().allLocal(), compressed(s, new ListingSource(stream, dir.root(), format,
+                        s.fs().writableAt(dir.virtual()), s.mlstFacts())))), "Here comes the listing.");
     }
 
     /**

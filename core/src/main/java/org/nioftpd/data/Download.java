@@ -88,6 +88,17 @@ public final class Download extends Transfer {
         }
     }
 
+    /** On the loop: the store has bytes (or its end) for a download that waited for them. */
+    private void storeReady() {
+        try {
+            onWritable();
+        } catch (IOException e) {
+            end(e);
+        } catch (RuntimeException e) {
+            end(new IOException(e));
+        }
+    }
+
     @Override
     protected void pauseIo() {
         endPoint.writeInterest(false);
@@ -140,6 +151,11 @@ public final class Download extends Transfer {
                 buffer.clear();
                 sourceDone = !source.fill(buffer);
                 buffer.flip();
+                if (!buffer.hasRemaining() && !sourceDone && source instanceof PrefetchSource store
+                        && store.whenReady(this::storeReady)) {
+                    endPoint.writeInterest(false); // nothing from the store yet: woken when it has bytes
+                    return false;
+                }
                 continue;
             }
             int limit = buffer.limit();

@@ -46,6 +46,16 @@ public final class FileSource implements ByteSource {
                     eof = true;
                     break;
                 }
+                if (n == 0) {
+                    // A provider's channel may return 0 rather than -1 at the end (S3's does): ask the
+                    // size, else this would read nothing forever.
+                    try {
+                        eof = position >= file.size();
+                    } catch (IOException e) {
+                        throw new LocalFileException(e);
+                    }
+                    break;
+                }
                 position += n;
             }
             int before = dst.position();

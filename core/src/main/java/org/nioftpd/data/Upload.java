@@ -65,6 +65,11 @@ public final class Upload extends Transfer {
     private Executor committer;
     /** The commit runs on a worker: the file and the temporary are its until it posts back. */
     private boolean committing;
+    /** A store other than the local disk: writes, close and rename run there (null: on the loop). */
+    private Executor storage;
+    private StoreWriter remote;
+    /** Written straight to a target that did not exist before: removed again if the upload fails. */
+    private boolean createdTarget;
     /** The quota this upload counts against, or null. */
     private QuotaCharge quota;
 
@@ -98,6 +103,25 @@ public final class Upload extends Transfer {
     }
 
     /**
+     * The file is on a store other than the local disk: every write, the close and the rename run on
+     * {@code pool}, through a bounded set of buffers (see {@link StoreWriter}), never on the loop.
+     */
+    public Upload viaStorage(Executor pool) {
+        this.storage = pool;
+        return this;
+    }
+
+    /**
+     * The file is written in place (no temporary: on a store without atomic rename, the rename would be
+     * a copy of the whole object). If {@code created}, the target did not exist before and a failed
+     * upload removes it.
+     */
+    public Upload inPlace(boolean created) {
+        this.createdTarget = created;
+        return this;
+    }
+
+    /**
      * MODE Z: refuses the upload with 552 (temporary file removed) once it has
      * written more than {@code allowance} bytes and more than {@code ratio}
      * times the compressed bytes received. {@code ratio} 0: no limit.
@@ -120,7 +144,38 @@ public final class Upload extends Transfer {
 
     @Override
     protected void begin() {
+        if (storage != null) {
+            remote = new StoreWriter(file, storage, endPoint.loop(), this::storeFailed);
+        }
         endPoint.readInterest(true);
+    }
+
+    /** On the loop: a write to the store failed. */
+    private void storeFailed(IOException e) {
+        end(e);
+    }
+
+    /**
+     * True (and read interest off until the store has taken a buffer) when every buffer waits for the
+     * store: the socket is not read meanwhile, so a slow store slows the client, not memory.
+     */
+    private boolean storeFull() {
+        if (remote == null || !remote.full()) {
+            return false;
+        }
+        if (remote.whenRoom(this::storeRoom)) {
+            endPoint.readInterest(false);
+            return true;
+        }
+        return false;
+    }
+
+    /** On the loop: the store took a buffer; read the socket again. */
+    private void storeRoom() {
+        if (isEnded() || committing) {
+            return;
+        }
+        resumeIo();
     }
 
     @Override
@@ -154,6 +209,9 @@ public final class Upload extends Transfer {
     private void readAvailable() throws IOException {
         long budget = budget();
         while (budget > 0 && !isEnded()) {
+            if (storeFull()) {
+                return;
+            }
             in.limit((int) Math.min(in.capacity(), budget)); // a throttled upload reads no more than allowed
             int n = endPoint.fill(in);
             if (n < 0) {
@@ -192,6 +250,9 @@ public final class Upload extends Transfer {
             return; // the throttle paused the transfer; resumeIo goes on
         }
         while (budget > 0 && !isEnded()) {
+            if (storeFull()) {
+                return;
+            }
             if (!deflated.hasRemaining()) {
                 if (deflatedEnd) {
                     finishDeflated();
@@ -318,6 +379,10 @@ public final class Upload extends Transfer {
                 throw LocalFileException.overLimit(e.getMessage());
             }
         }
+        if (remote != null) {
+            remote.write(b);
+            return;
+        }
         try {
             while (b.hasRemaining()) {
                 file.write(b);
@@ -329,6 +394,21 @@ public final class Upload extends Transfer {
 
     /** The last byte is written: commit here, or on the worker pool and end when it posts back. */
     private void finish() throws LocalFileException {
+        if (remote != null) {
+            endPoint.readInterest(false); // the client's FIN is read; nothing more comes
+            committing = true;
+            remote.finish(() -> {
+                commit();
+                return null;
+            }, failure -> {
+                committing = false;
+                if (failure != null) {
+                    discardOnStore();
+                }
+                end(failure);
+            });
+            return;
+        }
         if (committer == null || temporary == null) {
             commit(); // a resumed upload's close is cheap: no rename
             end(null);
@@ -381,10 +461,10 @@ public final class Upload extends Transfer {
     private void commit() throws LocalFileException {
         try {
             file.close();
-            if (temporary != null) {
+            if (temporary != null && !temporary.equals(target)) {
                 try {
                     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
+                } catch (AtomicMoveNotSupportedException | UnsupportedOperationException e) {
                     Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
@@ -405,6 +485,10 @@ public final class Upload extends Transfer {
         if (committing) {
             return; // a worker is closing and renaming: the file and the temporary are its
         }
+        if (remote != null) {
+            discardOnStore();
+            return;
+        }
         if (!complete && quota != null) {
             quota.abandoned(file);
         }
@@ -418,11 +502,35 @@ public final class Upload extends Transfer {
         }
     }
 
+    /** Closes the file and, unless it landed, removes the temporary: on the pool, after any write in flight. */
+    private void discardOnStore() {
+        remote.abort(() -> {
+            if (!complete && quota != null) {
+                quota.abandoned(file); // on the pool: an APPE cut back is a store call
+            }
+            try {
+                file.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the transfer has failed already; nothing more to report
+            }
+            if (!complete) {
+                discardTemporary();
+                if (createdTarget) {
+                    try {
+                        Files.deleteIfExists(target); // what a failed upload wrote must not stay as a new file
+                    } catch (IOException | RuntimeException ignored) {
+                        // nothing more to do
+                    }
+                }
+            }
+        });
+    }
+
     private void discardTemporary() {
         if (temporary != null) {
             try {
                 Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // nothing more to do
             }
         }

@@ -1,6 +1,7 @@
 package org.nioftpd.fs;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,16 +21,13 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
 
     public enum Kind { FILE, DIRECTORY, OTHER }
 
-    private static final boolean POSIX =
-            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     /**
      * Reads {@code path}; {@code root} is the real root it must stay inside.
      * Null if hidden (the server's own temporary files are) or gone.
      */
     public static FileInfo read(Path path, String name, Path root) {
-        Path file = path.getFileName();
-        return read(path, file == null ? null : file.toString(), name, root, null);
+        return read(path, nameOf(path), name, root, null);
     }
 
     /**
@@ -37,7 +35,8 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
      * its name as read from the directory, and {@code dir}, if not null, the
      * open directory it is in, whose attributes are read relative to it
      * ({@code fstatat}: no walk of the whole path, component by component,
-     * per entry of a listing).
+     * per entry of a listing). {@code dir} is used on the local disk only:
+     * another provider's secure stream may be absent or differ.
      */
     public static FileInfo read(Path path, String fileName, String name, Path root, SecureDirectoryStream<Path> dir) {
         if (fileName != null && TemporaryFiles.isTemporary(fileName)) {
@@ -45,14 +44,15 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
         }
         try {
             // another provider's directory stream may offer no POSIX view (null): by path then
-            PosixFileAttributeView view = dir != null && POSIX
+            PosixFileAttributeView view = dir != null && path.getFileSystem() == FileSystems.getDefault()
+                    && StoreCapabilities.localDisk().posix()
                     ? dir.getFileAttributeView(path.getFileName(), PosixFileAttributeView.class,
                             LinkOption.NOFOLLOW_LINKS)
                     : null;
             BasicFileAttributes a = view != null ? view.readAttributes() : readAttributes(path, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 Path target = path.toRealPath();
-                if (!target.startsWith(root)) {
+                if (!FileSystemView.within(target, root)) {
                     return null;
                 }
                 a = readAttributes(target);
@@ -62,11 +62,19 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
             return new FileInfo(name, kind, a.size(), a.lastModifiedTime().toMillis(), mode, a.fileKey());
         } catch (IOException | SecurityException e) {
             return null;
+        } catch (RuntimeException e) {
+            // A provider's own failure (an SDK exception, an unsupported call): this entry is
+            // left out, the listing goes on, and the session never sees it as a closed connection.
+            return null;
         }
     }
 
+    /**
+     * POSIX attributes where this path's file system has them (the mode is listed), basic ones
+     * elsewhere: Jimfs without the "posix" view, a zip archive, an object store.
+     */
     private static BasicFileAttributes readAttributes(Path p, LinkOption... options) throws IOException {
-        return POSIX
+        return StoreCapabilities.of(p.getFileSystem()).posix()
                 ? Files.readAttributes(p, PosixFileAttributes.class, options)
                 : Files.readAttributes(p, BasicFileAttributes.class, options);
     }
@@ -82,6 +90,19 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
             }
         }
         return mode;
+    }
+
+    /**
+     * The last component of {@code p} as a name: without the trailing '/' that object stores' providers
+     * give a directory ("docs/"). Null for a path without a name (a root).
+     */
+    public static String nameOf(Path p) {
+        Path file = p.getFileName();
+        if (file == null) {
+            return null;
+        }
+        String name = file.toString();
+        return name.length() > 1 && name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     }
 
     public boolean isDirectory() {

@@ -51,7 +51,8 @@ import org.nioftpd.protocol.Printable;
  * listed in its parent as a directory, whether or not the parent has one of
  * that name. A path resolves in the mount with the longest matching virtual
  * path, and is confined to that mount's directory (links leaving it are as
- * missing). A mount point itself cannot be deleted, removed or renamed.
+ * missing). A mount point itself cannot be deleted, removed or renamed. A
+ * mount may be on another store than the home (see {@link #capabilities(Resolved)}).
  *
  * <p>Rights: the one decision point. The protocol interpreter sets the
  * command's {@link Op} ({@link #op}) before its handler runs; every path the
@@ -59,8 +60,11 @@ import org.nioftpd.protocol.Printable;
  * (the deepest rule above the path, {@link FolderPolicy#rules}), so no handler
  * can forget the check. A refusal is an {@link AccessDeniedException}: 550.
  *
- * <p>Loop thread only (one per session); the file system calls block, as
- * page-cached disk I/O does, which is accepted on the loop.
+ * <p>One thread at a time (one view per session): the loop's when every store
+ * of the view is the local disk, whose calls block as page-cached disk I/O
+ * does, which is accepted on the loop; a storage thread's, the session
+ * suspended, when the home or any mount is on another store (see
+ * {@link #allLocal} and {@link StoreCapabilities#local}).
  */
 public final class FileSystemView {
 
@@ -76,6 +80,12 @@ public final class FileSystemView {
     }
 
     private final Path root;
+    /** What the home's file system can do (asked once: see {@link StoreCapabilities}). */
+    private final StoreCapabilities capabilities;
+    /** Whether the home and every mount are on the local disk: then no call needs the storage pool. */
+    private final boolean allLocal;
+    /** Whether the home and every mount are on read-only stores: nothing at all can be written. */
+    private final boolean readOnlyStore;
     private final NamePolicy names;
     /** Longest virtual path first, "/" last: the first match is the mount a path is in. */
     private final List<Mount> mounts;
@@ -128,6 +138,7 @@ public final class FileSystemView {
     public FileSystemView(Path root, boolean writable, String dropBox, NamePolicy names, FolderPolicy folders,
                           String user, UnaryOperator<QuotaUsage> intern) throws IOException {
         this.root = root.toRealPath();
+        this.capabilities = StoreCapabilities.of(this.root.getFileSystem());
         this.names = names;
         List<Mount> ms = new ArrayList<>();
         for (Map.Entry<String, Path> m : folders.mounts().entrySet()) {
@@ -142,6 +153,15 @@ public final class FileSystemView {
         ms.sort(Comparator.comparingInt((Mount m) -> m.virtual().length()).reversed());
         ms.add(new Mount("/", this.root));
         this.mounts = List.copyOf(ms);
+        boolean local = true;
+        boolean readOnly = true;
+        for (Mount m : mounts) {
+            StoreCapabilities c = StoreCapabilities.of(m.root().getFileSystem());
+            local &= c.local();
+            readOnly &= c.readOnly();
+        }
+        this.allLocal = local;
+        this.readOnlyStore = readOnly;
 
         Map<String, FolderPolicy.Rule> rules = new HashMap<>();
         rules.put("/", new FolderPolicy.Rule(writable ? Right.ALL : Right.READ_ONLY, Set.of(), Set.of(), false));
@@ -346,6 +366,30 @@ public final class FileSystemView {
         return names;
     }
 
+    /** What the home's store can do (FEAT after login); a mount's is {@link #capabilities(Resolved)}. */
+    public StoreCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** What the store of the mount {@code r} is in can do: the refusals (APPE, MFMT, read-only) follow it. */
+    public StoreCapabilities capabilities(Resolved r) {
+        return StoreCapabilities.of(r.root().getFileSystem());
+    }
+
+    /**
+     * Whether the home and every mount are on the local disk. False means some path of this view is on
+     * another store, and commands that touch the store run on the storage pool (decided per view, not
+     * per path: the path a command touches is known only once its handler resolves it).
+     */
+    public boolean allLocal() {
+        return allLocal;
+    }
+
+    /** Whether every store of this view (the home's and each mount's) is read-only (a zip archive...). */
+    public boolean readOnlyStore() {
+        return readOnlyStore;
+    }
+
     /**
      * Refuses a virtual path with a denied component, before the disk is
      * asked anything: the reply is the same whether the name exists or not.
@@ -407,11 +451,11 @@ public final class FileSystemView {
 
     /** The same for where a path really is: a link to a denied name is refused too. */
     private void checkNames(String virtual, Path mountRoot, Path real) throws AccessDeniedException {
-        if (names.isEmpty() || !real.startsWith(mountRoot)) {
+        if (names.isEmpty() || !within(real, mountRoot)) {
             return;
         }
-        for (Path part : mountRoot.relativize(real)) {
-            if (names.denied(part.toString())) {
+        for (Path part : below(mountRoot, real)) {
+            if (names.denied(FileInfo.nameOf(part))) {
                 throw new AccessDeniedException(virtual, null, "name not allowed");
             }
         }
@@ -440,11 +484,10 @@ public final class FileSystemView {
         boolean checkHidden = !hidden.isEmpty();
         List<NamePolicy> here = folderNamesIn(dir.virtual());
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), entry -> {
-            Path name = entry.getFileName();
-            if (name == null) {
+            String n = FileInfo.nameOf(entry);
+            if (n == null) {
                 return filter.accept(entry);
             }
-            String n = name.toString();
             for (NamePolicy p : here) {
                 if (p.hidden(n)) {
                     return false;
@@ -473,7 +516,7 @@ public final class FileSystemView {
         /** The name to list {@code entry} under: a mount's virtual name, else its own. */
         public String nameOf(Path entry) {
             String n = mounted.get(entry);
-            return n != null ? n : String.valueOf(entry.getFileName());
+            return n != null ? n : String.valueOf(FileInfo.nameOf(entry));
         }
 
         @Override
@@ -507,7 +550,7 @@ public final class FileSystemView {
 
     /** The name a listing shows for {@code entry} of {@code stream} (from {@link #openDirectory}). */
     public static String nameOf(DirectoryStream<Path> stream, Path entry) {
-        return stream instanceof Listing l ? l.nameOf(entry) : String.valueOf(entry.getFileName());
+        return stream instanceof Listing l ? l.nameOf(entry) : String.valueOf(FileInfo.nameOf(entry));
     }
 
     /**
@@ -559,6 +602,47 @@ public final class FileSystemView {
             }
         }
         return virtual;
+    }
+
+    /**
+     * {@code p} is {@code root} or inside it, compared by component. A root with no name elements
+     * (a bucket's "/" on an object store) contains every absolute path of its file system; asked
+     * directly, some providers fail on it (S3's {@code startsWith} takes a zero-length subpath).
+     * A path of another file system (a mount on another store) is never inside.
+     */
+    static boolean within(Path p, Path root) {
+        if (p.getFileSystem() != root.getFileSystem()) {
+            return false;
+        }
+        if (root.getNameCount() == 0) {
+            return p.isAbsolute();
+        }
+        return p.startsWith(root);
+    }
+
+    /** The components of {@code real} below {@code root} (which contains it: see {@link #within}). */
+    private static Iterable<Path> below(Path root, Path real) {
+        return root.getNameCount() == 0 ? real : root.relativize(real);
+    }
+
+    /**
+     * On an object store a directory is a key prefix, and its providers name it with a trailing '/'
+     * ("docs/"): the path a client spells ("docs") names no object. For a path that is no object, the
+     * directory form is used if that exists. Elsewhere (and for any object that exists): {@code p}.
+     */
+    private static Path directoryForm(Path p) {
+        if (!StoreCapabilities.of(p.getFileSystem()).objectStore() || p.toString().endsWith("/")
+                || Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return p;
+        }
+        Path dir = p.getFileSystem().getPath(p.toString() + "/");
+        return Files.exists(dir) ? dir : p; // a prefix with objects under it (or its marker "dir/")
+    }
+
+    /** {@code lexical} in the same form as {@code real} (see {@link #directoryForm(Path)}). */
+    private static Path directoryForm(Path lexical, Path real) {
+        return real.toString().endsWith("/") && !lexical.toString().endsWith("/")
+                ? lexical.getFileSystem().getPath(lexical.toString() + "/") : lexical;
     }
 
     /** The real directory served as {@code /} (the home); mounts have their own ({@link Resolved#root}). */
@@ -665,11 +749,12 @@ public final class FileSystemView {
         } catch (IOException e) {
             throw new NoSuchFileException(virtual);
         }
-        if (!real.startsWith(m.root())) {
+        if (!within(real, m.root())) {
             throw new NoSuchFileException(virtual);
         }
         checkNames(virtual, m.root(), real);
-        return new Resolved(virtual, lexical, real, m.root());
+        real = directoryForm(real);
+        return new Resolved(virtual, directoryForm(lexical, real), real, m.root());
     }
 
     /**
@@ -701,11 +786,12 @@ public final class FileSystemView {
         } catch (IOException e) {
             throw new NoSuchFileException(virtual);
         }
-        if (!parent.startsWith(m.root())) {
+        if (!within(parent, m.root())) {
             throw new NoSuchFileException(virtual);
         }
         checkNames(virtual, m.root(), parent);
-        return new Resolved(virtual, lexical, parent.resolve(lexical.getFileName()), m.root());
+        Path real = directoryForm(parent.resolve(lexical.getFileName()));
+        return new Resolved(virtual, directoryForm(lexical, real), real, m.root());
     }
 
     /**
@@ -732,7 +818,7 @@ public final class FileSystemView {
             // a dangling link: writing through it would create its target, wherever that is
             throw new NoSuchFileException(entry.virtual());
         }
-        if (!target.startsWith(entry.root())) {
+        if (!within(target, entry.root())) {
             throw new NoSuchFileException(entry.virtual());
         }
         checkNames(entry.virtual(), entry.root(), target);
@@ -753,14 +839,15 @@ public final class FileSystemView {
     public String toVirtual(Path real) {
         Mount in = mounts.get(mounts.size() - 1);
         for (Mount m : mounts) {
-            if (real.startsWith(m.root()) && m.root().getNameCount() > in.root().getNameCount()) {
+            if (within(real, m.root()) && (!within(real, in.root())
+                    || m.root().getNameCount() > in.root().getNameCount())) {
                 in = m;
             }
         }
-        Path rel = in.root().relativize(real);
+        Iterable<Path> rel = below(in.root(), real);
         StringBuilder sb = new StringBuilder(in.virtual().equals("/") ? "" : in.virtual());
         for (Path part : rel) {
-            sb.append('/').append(part);
+            sb.append('/').append(FileInfo.nameOf(part));
         }
         return sb.length() == 0 ? "/" : sb.toString();
     }

@@ -91,8 +91,8 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
             if (n == read.length) {
                 read = Arrays.copyOf(read, Math.min(window, read.length * 2));
             }
-            Path name = p.getFileName();
-            read[n++] = new Entry(name == null ? "" : name.toString(), p);
+            String name = FileInfo.nameOf(p); // "docs", not an object store's "docs/"
+            read[n++] = new Entry(name == null ? "" : name, p);
         }
         Entry[] batch = n == read.length ? read : Arrays.copyOf(read, n);
         Arrays.sort(batch, (a, b) -> a.name().compareTo(b.name()));
@@ -111,7 +111,8 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
      * The directory stream underneath if it is a {@link SecureDirectoryStream}
      * (the default file system on Linux opens one): an entry's attributes can
      * be read relative to its open directory ({@code fstatat}), with no walk
-     * of the whole path per entry. Null otherwise.
+     * of the whole path per entry. Null otherwise. ({@link FileInfo#read} uses it
+     * for the default provider only: another provider's may be absent or differ.)
      */
     @SuppressWarnings("unchecked")
     public SecureDirectoryStream<Path> secure() {

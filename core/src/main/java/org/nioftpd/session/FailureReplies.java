@@ -61,6 +61,9 @@ final class FailureReplies {
         if (e instanceof IOException io) {
             return new Answer(451, "Local error: " + LocalFileException.describe(io) + ".", true);
         }
+        if (e instanceof java.nio.file.ReadOnlyFileSystemException) {
+            return new Answer(550, "Permission denied: this store is read-only.", false);
+        }
         if (e instanceof UnsupportedOperationException) {
             return new Answer(502, "Not supported by this file system.", true);
         }

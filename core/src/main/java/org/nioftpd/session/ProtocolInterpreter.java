@@ -78,6 +78,12 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
 
     private boolean suspended;
     private boolean processing;
+    /**
+     * A handler on the storage pool asked for an offload or a delay of its own: it starts on the loop
+     * when the command ends, and resumes the session itself. Written by the storage thread, read by the
+     * loop after the hand-back.
+     */
+    private Runnable handedOff;
     private final ArrayDeque<String> held = new ArrayDeque<>();
     /** An ABOR read behind held lines already stopped the transfer (426); it answers 226 in its turn. */
     private boolean abortedAhead;
@@ -332,6 +338,10 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
                 reply(550, "Permission denied.");
                 return;
             }
+            if (command.access() == Command.Access.WRITE && fs.readOnlyStore()) {
+                reply(550, "Permission denied: this store (" + fs.capabilities().kind() + ") is read-only.");
+                return;
+            }
             if (op.writes() && quotaScanFirst(fs, command, verb, arg)) {
                 return;
             }
@@ -373,20 +383,96 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     /** Runs the handler: every command answers, whatever failed under it. */
     private void dispatch(Command command, String verb, String arg) {
         session.beforeCommand();
+        // A handler that touches a store other than the local disk (the home's or a mount's) runs on the
+        // storage pool; rights (the view's op, set in execute), quota scan and hooks are already done.
+        if (command.touchesStore() && transfer == null && session.fs() != null && !session.fs().allLocal()) {
+            executeOnStorage(command, verb, arg);
+            return;
+        }
         try {
             command.handler().handle(session, arg);
         } catch (IOException | RuntimeException e) {
-            // Every command answers, whatever failed under it: never a silently closed connection.
-            FailureReplies.Answer a = FailureReplies.of(e);
-            if (a.unexpected()) {
-                events().error(session.remoteAddress(), verb + ": " + e);
-                if (e instanceof RuntimeException) {
-                    LOG.log(System.Logger.Level.WARNING, verb + " failed", e);
-                }
-            }
-            reply(a.code(), a.text());
+            failed(verb, e);
         }
         session.afterCommand(verb);
+    }
+
+    /** Every command answers, whatever failed under it: never a silently closed connection. */
+    private void failed(String verb, Exception e) {
+        FailureReplies.Answer a = FailureReplies.of(e);
+        if (a.unexpected()) {
+            events().error(session.remoteAddress(), verb + ": " + e);
+            if (e instanceof RuntimeException) {
+                LOG.log(System.Logger.Level.WARNING, verb + " failed", e);
+            }
+        }
+        reply(a.code(), a.text());
+    }
+
+    /**
+     * A handler that calls a store other than the local disk (issue 13): it runs on the storage pool,
+     * the interpreter suspended, so that a network round trip never stalls this loop's other sessions.
+     * Meanwhile the session's state is the storage thread's alone (no line is decoded; the pool's queue
+     * and the loop's are the hand-over, each a happens-before edge). What the handler asks of the loop,
+     * replies, a transfer's start, a nested offload, is posted to the loop in order ({@link #onLoop});
+     * the command's end is posted last and resumes the interpreter. A full pool answers 450 at once.
+     */
+    private void executeOnStorage(Command command, String verb, String arg) {
+        suspend();
+        handedOff = null;
+        try {
+            context.storage().execute(() -> {
+                Exception failure = null;
+                try {
+                    command.handler().handle(session, arg);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                } catch (Error e) {
+                    failure = new IOException("store failure: " + e, e);
+                }
+                Exception f = failure;
+                loop.execute(() -> {
+                    if (closed) {
+                        return;
+                    }
+                    if (f != null) {
+                        failed(verb, f);
+                    }
+                    session.afterCommand(verb);
+                    Runnable next = handedOff;
+                    handedOff = null;
+                    if (next != null) {
+                        next.run();
+                    } else {
+                        resume();
+                    }
+                });
+            });
+        } catch (RejectedExecutionException busy) {
+            reply(450, "Storage busy: too many store calls waiting, try again later.");
+            session.afterCommand(verb);
+            resume();
+        }
+    }
+
+    /**
+     * False on a storage thread running a handler: what it asks of the session's loop is posted
+     * there, in order, and runs unless the session closed meanwhile.
+     */
+    private boolean onLoop(Runnable again, Runnable ifClosed) {
+        if (loop.inLoop()) {
+            return true;
+        }
+        loop.execute(() -> {
+            if (closed) {
+                if (ifClosed != null) {
+                    ifClosed.run();
+                }
+            } else {
+                again.run();
+            }
+        });
+        return false;
     }
 
 
@@ -434,6 +520,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     // ---------------------------------------------------------------- replies
 
     void reply(int code, String text) {
+        if (!onLoop(() -> reply(code, text), null)) {
+            return;
+        }
         lastReplyCode = code;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2}", session.remoteAddress(), code, text);
@@ -443,6 +532,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
     }
 
     void reply(int code, String first, java.util.List<String> body, String last) {
+        if (!onLoop(() -> reply(code, first, body, last), null)) {
+            return;
+        }
         lastReplyCode = code;
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
             LOG.log(System.Logger.Level.TRACE, "{0} -> {1} {2} (+{3} lines)", session.remoteAddress(), code, first,
@@ -488,6 +580,11 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
      * suspended: it must reply and resume, or close).
      */
     <T> void offload(Executor lane, Callable<T> work, BiConsumer<T, Exception> then, Runnable rejected) {
+        if (!loop.inLoop()) {
+            // on a storage thread: starts when the handler's command ends, and resumes the session itself
+            handedOff = () -> offload(lane, work, then, rejected);
+            return;
+        }
         suspend();
         try {
             lane.execute(() -> {
@@ -517,6 +614,10 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
      * The timer is the session's and is cancelled with it.
      */
     void delay(long delayMillis, Runnable then) {
+        if (!loop.inLoop()) {
+            handedOff = () -> delay(delayMillis, then);
+            return;
+        }
         suspend();
         delayTimer = loop.schedule(delayMillis, TimeUnit.MILLISECONDS, () -> {
             delayTimer = null;
@@ -550,6 +651,9 @@ final class ProtocolInterpreter implements DataTransferProcess.Owner {
      * ABOR, STAT, NOOP and QUIT run meanwhile.
      */
     void startTransfer(Transfer t, String what) {
+        if (!onLoop(() -> startTransfer(t, what), t::release)) {
+            return;
+        }
         TlsConfig tls = context.tls();
         if (tls != null && tls.required() && !session.dataProtected()) {
             // RFC 4217: "521 Data connection cannot be opened with this PROT setting".

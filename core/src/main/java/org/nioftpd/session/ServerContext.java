@@ -32,16 +32,20 @@ import org.nioftpd.tls.TlsConfig;
  * @param bulkWorkers    the bulk lane: a pool of its own for checksums (HASH, XSHA256...), which may read
  *                       gigabytes, so that a flood of them never delays a login, a commit or a handshake
  * @param checksums      how many checksums an address may run, and how many bytes one may hash
+ * @param storage        the storage pool: a fixed number of threads and a bounded queue where every call to
+ *                       a store other than the local disk runs (stat, list, open, read, write, rename,
+ *                       delete, close), posting its result back to the session's loop
  */
 public record ServerContext(Authenticator authenticator, Executor workers, PassiveAddresses passiveAddresses,
                             ControlPolicy control, LoginPolicy login, DataPolicy data, Admission admission,
                             FtpEvents events, UserLimits users, TlsConfig tls,
-                            Guards guards, NamePolicy names, Executor bulkWorkers, ChecksumLimits checksums) {
+                            Guards guards, NamePolicy names, Executor bulkWorkers, ChecksumLimits checksums,
+                            Executor storage) {
 
     /** The same server's context for a listener with its own passive addresses. */
     public ServerContext withPassiveAddresses(PassiveAddresses p) {
         return new ServerContext(authenticator, workers, p, control, login, data, admission, events, users, tls,
-                guards, names, bulkWorkers, checksums);
+                guards, names, bulkWorkers, checksums, storage);
     }
 
     /**

@@ -40,6 +40,39 @@ class UsersFileTest {
         assertFalse(PasswordHash.isValid("$pbkdf2-sha256$x$AAAA$AAAA"));
     }
 
+    /** Issue 13: a home may be a URI of any provider; its ':'s do not split the line. */
+    @Test
+    void aHomeMayBeAUriOfAnyProvider() throws Exception {
+        try (java.nio.file.FileSystem mem = com.google.common.jimfs.Jimfs.newFileSystem("users-file-test")) {
+            Files.createDirectories(mem.getPath("/homes/carol"));
+            Path zip = dir.resolve("a.zip");
+            try (java.nio.file.FileSystem z = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+                Files.createDirectories(z.getPath("/pub"));
+            }
+            Path users = dir.resolve("users");
+            Files.writeString(users,
+                    "carol:" + hash("c") + ":jimfs://users-file-test/homes/carol:rw:max-sessions=1\n"
+                    + "dave:" + hash("d") + ":jar:" + zip.toUri() + "!/pub:ro\n");
+            UsersFile f = new UsersFile(users);
+            UserAccount carol = f.authenticate("carol", "c");
+            assertNotNull(carol);
+            assertEquals(mem.getPath("/homes/carol"), carol.home());
+            assertTrue(carol.writable());
+            UserAccount dave = f.authenticate("dave", "d");
+            assertNotNull(dave);
+            assertEquals("/pub", dave.home().toString());
+            assertFalse(dave.writable());
+            dave.home().getFileSystem().close();
+        }
+        Path bad = dir.resolve("bad");
+        Files.writeString(bad, "erin:" + hash("e") + ":nosuchscheme://x/y:rw\n");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new UsersFile(bad));
+        assertTrue(e.getMessage().contains("no file system provider handles the scheme 'nosuchscheme:'"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("class path"), e.getMessage());
+    }
+
     @Test
     void parsesUsersOptionsAndDisabled() throws Exception {
         Path home = Files.createDirectories(dir.resolve("alice"));

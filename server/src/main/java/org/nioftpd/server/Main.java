@@ -253,6 +253,9 @@ public final class Main {
             // no home to compare with
         }
         for (java.nio.file.Path root : roots) {
+            if (root.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+                continue; // a bucket or an archive is "/" of its own file system, not the machine's
+            }
             String who = o.anonymous() && root.equals(o.anonymousRoot()) ? " (to anonymous)" : "";
             if (root.getParent() == null) {
                 warnings.add("the root is " + root + ", the whole file system" + who

@@ -106,9 +106,10 @@ final class Options {
             repeatable(SERVING, "listen", "HOST:PORT",
                     "listen address, repeatable, IPv6 as [::1]:2121 (default 127.0.0.1:2121)",
                     (o, v) -> o.builder.listen(o.add(o.listen, Values.hostPort(v)))),
-            option(SERVING, "root", "DIR",
-                    "directory served as / (default: current directory)",
-                    (o, v) -> o.builder.root(o.root = Values.directory(v))),
+            option(SERVING, "root", "DIR|URI",
+                    "directory served as / (default: current directory), or a URI of any file system provider"
+                            + " on the class path: s3://bucket/dir/, jar:file:/srv/a.zip!/ (docs/OPERATIONS.md, Storage)",
+                    (o, v) -> o.builder.root(o.root = Values.store(v))),
             option(SERVING, "passive-ports", "LO-HI",
                     "passive port range (default: 49152-65535, a random free one each time)",
                     (o, v) -> {
@@ -155,9 +156,9 @@ final class Options {
             flag(LOGINS, "anonymous",
                     "allow anonymous login (anonymous or ftp), read-only",
                     (o, v) -> o.anonymous = true),
-            option(LOGINS, "anonymous-root", "DIR",
+            option(LOGINS, "anonymous-root", "DIR|URI",
                     "directory anonymous sees as / (default --root); implies --anonymous",
-                    (o, v) -> o.anonymousRoot = Values.directory(v)),
+                    (o, v) -> o.anonymousRoot = Values.store(v)),
             option(LOGINS, "anonymous-upload-dir", "/DIR",
                     "upload-only drop box for anonymous, as /incoming: new files may be stored there,"
                             + " nothing listed or read; implies --anonymous",

@@ -458,6 +458,38 @@ final class Values {
     }
 
     /** An existing directory, made absolute. */
+    /**
+     * A root: a local directory, or a directory of any installed file system provider named by URI
+     * ({@code s3://bucket/dir/}, {@code jar:file:/srv/a.zip!/}); see {@code StorePaths}.
+     */
+    static Path store(String text) throws BadValue {
+        if (!org.nioftpd.auth.StorePaths.isUri(text) || text.startsWith("file:")) {
+            return directory(text.startsWith("file:") ? Path.of(java.net.URI.create(text)).toString() : text);
+        }
+        Path p;
+        try {
+            p = org.nioftpd.auth.StorePaths.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadValue(e.getMessage());
+        }
+        try {
+            if (!Files.isDirectory(p)) {
+                throw new BadValue("not a directory: " + quote(redact(text)));
+            }
+        } catch (RuntimeException e) {
+            throw new BadValue("cannot reach " + quote(redact(text)) + ": " + e);
+        }
+        return p;
+    }
+
+    private static String redact(String uri) {
+        try {
+            return org.nioftpd.auth.StorePaths.redact(java.net.URI.create(uri));
+        } catch (IllegalArgumentException e) {
+            return uri;
+        }
+    }
+
     static Path directory(String text) throws BadValue {
         Path p;
         try {

@@ -105,8 +105,8 @@ class ConfigFileTest extends DaemonTestBase {
         add(cases, "1: loops: not a positive integer: 'x'", "loops = x");
         add(cases, "1: loops: not a positive integer: 'x'", "loops x");
         add(cases, "3: root: given more than once", "root = /", "", "root = /tmp");
-        add(cases, "1: root: missing DIR", "root =");
-        add(cases, "1: root: missing DIR", "root");
+        add(cases, "1: root: missing DIR|URI", "root =");
+        add(cases, "1: root: missing DIR|URI", "root");
         add(cases, "1: anonymous: expected true or false: 'yes'", "anonymous = yes");
         add(cases, "1: anonymous: expected true or false: ''", "anonymous");
         add(cases, "1: config: only on the command line", "config = other.conf");

@@ -131,7 +131,7 @@ class OptionsTest {
         add(cases, "--root: not a directory: '" + dir.resolve("missing") + "'", "--root", dir.resolve("missing").toString());
         add(cases, "--root: not a directory: '" + file + "'", "--root", file.toString());
         add(cases, "--root: given more than once", "--root", dir.toString(), "--root", dir.toString());
-        add(cases, "--root: missing DIR", "--root");
+        add(cases, "--root: missing DIR|URI", "--root");
         add(cases, "--user: expected NAME:PASSWORD[:ro|:rw]", "--user", "alice");
         add(cases, "--user: empty user name", "--user", ":pw");
         add(cases, "--user: empty password for 'alice'", "--user", "alice:");
