@@ -68,10 +68,10 @@ public final class EventLoop implements Executor {
     private int cancelledTimers;
     /** Timers scheduled and neither cancelled nor fired; written by the loop thread only. */
     private volatile int liveTimers;
-    /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
     /** A turn that works longer than this (10 ms) is a flight-recorder event ({@link LoopTurnEvent}). */
     static final long SLOW_TURN_NANOS = 10_000_000L;
 
+    /** Loop-thread statistics, read (racily, as monitoring may) by other threads. */
     private volatile long handledEvents;
     private volatile long busyNanos;
     private final long startNanos = System.nanoTime();
