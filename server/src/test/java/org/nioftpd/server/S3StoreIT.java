@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nioftpd.testing.Await;
 import org.nioftpd.testing.RawClient;
 
@@ -38,7 +44,9 @@ import org.nioftpd.testing.RawClient;
  * Issue 13 against a real S3 API server: s3proxy (Maven Central, run as a child process on
  * loopback, a directory as its bucket) through AWS's S3 {@code java.nio.file} provider on the test
  * class path, served by the daemon with {@code --root s3x://ID:SECRET@127.0.0.1:PORT/bucket/}.
- * Clients: Commons Net, curl and Python's ftplib where installed.
+ * The daemon runs as users run it, a separate process of the packaged jar with the provider's jars
+ * beside it ({@link #node}), except in {@link #slowStoreDoesNotStallTheLoop}, which looks inside
+ * the loop. Clients: Commons Net, curl, lftp and Python's ftplib where installed.
  */
 @Timeout(300)
 class S3StoreIT extends DaemonTestBase {
@@ -50,6 +58,7 @@ class S3StoreIT extends DaemonTestBase {
     private int s3Port;
     private Path bucket;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
     private final java.util.Map<FTPClient, String> greetings = new java.util.IdentityHashMap<>();
 
     @BeforeEach
@@ -95,7 +104,20 @@ class S3StoreIT extends DaemonTestBase {
     @AfterEach
     void stopS3() throws Exception {
         for (AutoCloseable c : closeables) {
-            c.close();
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // a client whose server is gone already
+            }
+        }
+        for (Process p : processes) {
+            p.destroy(); // SIGTERM first: a daemon stops gracefully
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         if (s3proxy != null) {
             s3proxy.destroy();
@@ -117,6 +139,97 @@ class S3StoreIT extends DaemonTestBase {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
+    /**
+     * The packaged daemon as users run it, a child process:
+     * {@code java -cp nioftpd.jar:<provider jars> org.nioftpd.server.Main --listen 127.0.0.1:0 ...}.
+     * The provider jars are this test JVM's own class path minus everything built inside this
+     * project (target/classes, target/test-classes, the module jars): that leaves the S3 provider
+     * and its dependencies, plus test-only libraries (JUnit, Commons Net) that the daemon never
+     * loads, which is simpler and less brittle than naming the provider's dependency tree. The
+     * startup line on standard output gives the port; standard error (the log) goes to a file.
+     */
+    private Node node(String name, String... args) throws Exception {
+        Path jar = Path.of(System.getProperty("nioftpd.jar", "target/nioftpd.jar")).toAbsolutePath();
+        assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run mvn verify");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java,
+                "-Daws.region=us-east-1", "-Ds3.spi.endpoint-protocol=http", "-Ds3.spi.force-path-style=true",
+                "-cp", jar + File.pathSeparator + providerClassPath(jar), "org.nioftpd.server.Main",
+                "--listen", "127.0.0.1:0", "--loops", "1", "--failed-login-delay", "0"));
+        command.addAll(List.of(args));
+        Path out = dir.resolve(name + ".out");
+        Path log = dir.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
+        processes.add(p);
+        int[] port = {0};
+        Await.until(Duration.ofSeconds(90), name + " prints its startup line", () -> {
+            String printed = read(out);
+            Matcher m = LISTENING.matcher(printed);
+            if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+                return true;
+            }
+            assertTrue(p.isAlive(), () -> name + " exited " + p.exitValue() + ": " + printed + read(log));
+            return false;
+        });
+        return new Node(p, port[0], log);
+    }
+
+    private record Node(Process process, int port, Path log) {
+    }
+
+    private static final Pattern LISTENING = Pattern.compile("nioftpd \\S+ listening on 127\\.0\\.0\\.1:(\\d+) ");
+
+    private static String providerClassPath(Path jar) {
+        Path project = jar.getParent().getParent().getParent(); // server/target/nioftpd.jar -> the checkout
+        String sep = File.pathSeparator;
+        String cp = Arrays.stream(System.getProperty("java.class.path", "").split(sep))
+                .filter(e -> !e.isEmpty())
+                .filter(e -> !Path.of(e).toAbsolutePath().normalize().startsWith(project))
+                .collect(Collectors.joining(sep));
+        assertTrue(cp.contains("aws-java-nio-spi-for-s3"), "the S3 provider is on the test class path: " + cp);
+        return cp;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "(" + file + " unreadable: " + e + ")";
+        }
+    }
+
+    /** Connected, logged in, passive and binary; closed after the test. */
+    private FTPClient login(int port) throws IOException {
+        FTPClient c = org.nioftpd.testing.TestServer.newClient();
+        closeables.add(c::disconnect);
+        c.connect("127.0.0.1", port);
+        assertTrue(c.login("u", "p"), c.getReplyString());
+        c.enterLocalPassiveMode();
+        c.setFileType(org.apache.commons.net.ftp.FTP.BINARY_FILE_TYPE);
+        return c;
+    }
+
+    /** {@code count} consecutive loopback ports below Linux's ephemeral range that bind now. */
+    private static String freeRange(int count) throws IOException {
+        Random r = new Random();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int lo = 20_000 + r.nextInt(10_000);
+            boolean free = true;
+            for (int port = lo; port < lo + count && free; port++) {
+                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    free = s.getLocalPort() == port;
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return lo + "-" + (lo + count - 1);
+            }
+        }
+        throw new IOException("no " + count + " free consecutive ports found");
+    }
+
     @Test
     void servesTheBucketToRealClients() throws Exception {
         // Put through the S3 API (s3proxy keeps each object's ETag beside it; a file dropped into its
@@ -124,8 +237,8 @@ class S3StoreIT extends DaemonTestBase {
         Path s3 = Path.of(java.net.URI.create(uri(s3Port)));
         Files.writeString(s3.resolve("hello.txt"), "from the bucket\n");
         Files.writeString(s3.resolve("docs/inside.txt"), "inside");
-        Daemon d = start("--root", uri(s3Port), "--user", "u:p:rw");
-        FTPClient c = login(d, "u", "p");
+        Node d = node("node", "--root", uri(s3Port), "--user", "u:p:rw");
+        FTPClient c = login(d.port());
 
         List<String> names = Arrays.stream(c.listFiles()).map(FTPFile::getName).sorted().toList();
         assertTrue(names.containsAll(List.of("docs", "hello.txt")), names + " " + c.getReplyString());
@@ -179,31 +292,75 @@ class S3StoreIT extends DaemonTestBase {
         int rmd = c.sendCommand("RMD made");
         assertTrue(rmd == 250 || rmd == 550, c.getReplyString()); // answered, whether the prefix is still seen
         assertEquals(550, c.sendCommand("DELE nothing-here"), c.getReplyString());
+        c.logout();
 
-        // curl and ftplib, clients nioftpd did not write
-        int port = d.server().port();
-        if (onPath("curl")) {
-            Process p = new ProcessBuilder("curl", "-sS", "--max-time", "60", "ftp://u:p@127.0.0.1:" + port + "/hello.txt")
-                    .redirectErrorStream(true).start();
-            byte[] got = p.getInputStream().readAllBytes();
-            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-            assertEquals("from the bucket\n", new String(got, StandardCharsets.UTF_8));
-        } else {
-            System.err.println("S3StoreIT: curl not installed, curl part skipped");
+        d.process().destroy();
+        assertTrue(d.process().waitFor(30, TimeUnit.SECONDS), "SIGTERM ends the daemon");
+        assertEquals(0, d.process().exitValue(), () -> read(d.log()));
+    }
+
+    /**
+     * Clients nioftpd did not write, each against the daemon process: list the bucket, fetch an
+     * object put through the S3 API, store a file; sha256 on both sides, the stored one read back
+     * from s3proxy's own storage. Skipped per client (with the reason on the console) when the
+     * client is not installed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"curl", "lftp", "python3"})
+    void realClientsFetchAndStore(String client) throws Exception {
+        assumeTrue(onPath(client), client + " is not installed");
+        Random r = new Random(client.hashCode());
+        byte[] seed = new byte[1_000_003];
+        r.nextBytes(seed);
+        Files.write(Path.of(java.net.URI.create(uri(s3Port))).resolve("dir/seed.bin"), seed);
+        byte[] up = new byte[2_500_001];
+        r.nextBytes(up);
+        Path local = Files.write(dir.resolve("local.bin"), up);
+        Path fetched = dir.resolve("fetched.bin");
+        String stored = client + "-up.bin";
+        int port = node("node", "--root", uri(s3Port), "--user", "u:p:rw").port();
+        String url = "ftp://u:p@127.0.0.1:" + port + "/";
+
+        List<List<String>> commands = switch (client) {
+            case "curl" -> List.of(
+                    List.of("curl", "-sS", "--max-time", "60", "-l", url + "dir/"),
+                    List.of("curl", "-sS", "--max-time", "60", "-o", fetched.toString(), url + "dir/seed.bin"),
+                    List.of("curl", "-sS", "--max-time", "60", "-T", local.toString(), url + stored));
+            case "lftp" -> List.of(List.of("lftp", "-c", String.join("; ",
+                    "set net:max-retries 1", "set net:timeout 20", "set ftp:ssl-allow no",
+                    "open -u u,p ftp://127.0.0.1:" + port, "cls -1 dir/",
+                    "get dir/seed.bin -o " + fetched, "put " + local + " -o " + stored)));
+            default -> List.of(List.of("python3", "-c", String.join("\n",
+                    "import ftplib",
+                    "f = ftplib.FTP()",
+                    "f.connect('127.0.0.1', " + port + ", timeout=60)",
+                    "f.login('u', 'p')",
+                    "print('\\n'.join(f.nlst('dir')))",
+                    "with open('" + fetched + "', 'wb') as out: f.retrbinary('RETR dir/seed.bin', out.write)",
+                    "with open('" + local + "', 'rb') as src: f.storbinary('STOR " + stored + "', src)",
+                    "f.quit()")));
+        };
+        StringBuilder output = new StringBuilder();
+        for (List<String> command : commands) {
+            output.append(runClient(command));
         }
-        if (onPath("python3")) {
-            String script = "import ftplib,sys\n"
-                    + "f=ftplib.FTP(); f.connect('127.0.0.1'," + port + ",timeout=60); f.login('u','p')\n"
-                    + "names=sorted(f.nlst()); print(','.join(names))\n"
-                    + "buf=[]; f.retrbinary('RETR docs/inside.txt', buf.append); print(b''.join(buf).decode())\n"
-                    + "f.quit()\n";
-            Process p = new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(90, TimeUnit.SECONDS));
-            assertTrue(out.contains("hello.txt") && out.contains("inside"), out);
-        } else {
-            System.err.println("S3StoreIT: python3 not installed, ftplib part skipped");
+        assertTrue(output.toString().contains("seed.bin"), "listed: " + output);
+        assertEquals(sha(seed), sha(Files.readAllBytes(fetched)), client + " fetched what the bucket holds");
+        assertEquals(sha(up), sha(Files.readAllBytes(bucket.resolve(stored))), "the bucket holds what " + client + " sent");
+    }
+
+    private String runClient(List<String> command) throws Exception {
+        Path out = dir.resolve("client.out");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        processes.add(p);
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
         }
+        String printed = read(out);
+        assertTrue(ended, command.get(0) + " did not end: " + printed);
+        assertEquals(0, p.exitValue(), command.get(0) + ": " + printed);
+        return printed;
     }
 
     /**
@@ -231,17 +388,20 @@ class S3StoreIT extends DaemonTestBase {
     }
 
     /**
-     * Two nodes, one bucket, behind a real HAProxy with the PROXY protocol: a file stored through one
-     * node is listed and fetched through the other; a node shut down gracefully says 421 to its idle
-     * session while new connections are served by the other.
+     * Two daemon processes, one bucket, behind a real HAProxy with the PROXY protocol, each with its
+     * own passive range and banner: a file stored through one node is listed and fetched through the
+     * other; a node stopped with SIGTERM says 421 to its idle session and exits 0, while new
+     * connections are served by the other.
      */
     @Test
     void twoNodesBehindHaproxyShareTheBucket() throws Exception {
         Path haproxy = Stream.of("/usr/sbin/haproxy", "/usr/local/sbin/haproxy", "/usr/bin/haproxy")
                 .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
         assumeTrue(haproxy != null, "haproxy is not installed (apt-get install haproxy)");
-        Daemon one = start("--root", uri(s3Port), "--user", "u:p:rw", "--proxy-protocol", "--banner", "node one");
-        Daemon two = start("--root", uri(s3Port), "--user", "u:p:rw", "--proxy-protocol", "--banner", "node two");
+        Node one = node("one", "--root", uri(s3Port), "--user", "u:p:rw", "--proxy-protocol",
+                "--passive-ports", freeRange(16), "--banner", "node one", "--max-download-rate", "1M");
+        Node two = node("two", "--root", uri(s3Port), "--user", "u:p:rw", "--proxy-protocol",
+                "--passive-ports", freeRange(16), "--banner", "node two");
         int front = freePort();
         Path cfg = Files.write(dir.resolve("haproxy.cfg"), List.of(
                 "defaults",
@@ -256,8 +416,8 @@ class S3StoreIT extends DaemonTestBase {
                 "    default_backend nodes",
                 "backend nodes",
                 "    balance roundrobin",
-                "    server one 127.0.0.1:" + one.server().port() + " send-proxy",
-                "    server two 127.0.0.1:" + two.server().port() + " send-proxy"));
+                "    server one 127.0.0.1:" + one.port() + " send-proxy",
+                "    server two 127.0.0.1:" + two.port() + " send-proxy"));
         Process p = new ProcessBuilder(haproxy.toString(), "-db", "-f", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         closeables.add(() -> {
@@ -290,14 +450,26 @@ class S3StoreIT extends DaemonTestBase {
         b.logout();
         b.disconnect();
 
-        // node one drains: its idle session gets 421, new sessions land on node two
-        assertTrue(one.server().shutdown(Duration.ofSeconds(10)), "node one drained");
-        try {
-            a.sendCommand("NOOP");
-            assertEquals(421, a.getReplyCode(), a.getReplyString());
-        } catch (org.apache.commons.net.ftp.FTPConnectionClosedException told) {
-            assertTrue(told.getMessage().contains("421"), told.getMessage()); // Commons Net's way to say 421
-        }
+        // node one stopped gracefully (SIGTERM) while a download from it runs (throttled by
+        // --max-download-rate so that it is still running) and session a is idle: the listener
+        // closes and new sessions land on node two; the download ends with its 226 and the whole
+        // file; the idle session has been told 421; node one exits 0
+        FTPClient running = onNode(front, "node one");
+        InputStream in = running.retrieveFileStream("shared.bin");
+        assertTrue(in != null, running.getReplyString());
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n = in.read(buf);
+        assertTrue(n > 0, "the download has started");
+        got.write(buf, 0, n);
+        one.process().destroy();
+        Await.until(Duration.ofSeconds(30), "node one's listener closed", () -> {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), one.port())) {
+                return !probe.isConnected();
+            } catch (IOException refused) {
+                return true;
+            }
+        });
         for (int i = 0; i < 2; i++) {
             FTPClient c = viaProxy(front);
             assertTrue(greetings.get(c).contains("node two"), greetings.get(c));
@@ -305,10 +477,37 @@ class S3StoreIT extends DaemonTestBase {
             c.logout();
             c.disconnect();
         }
+        in.transferTo(got);
+        in.close();
+        assertTrue(running.completePendingCommand(), "226 after the drain: " + running.getReplyString());
+        assertEquals(sha(data), sha(got.toByteArray()), "the download running at SIGTERM is whole");
+        try {
+            a.sendCommand("NOOP");
+            assertEquals(421, a.getReplyCode(), a.getReplyString());
+        } catch (org.apache.commons.net.ftp.FTPConnectionClosedException told) {
+            assertTrue(told.getMessage().contains("421"), told.getMessage()); // Commons Net's way to say 421
+        }
+        assertTrue(one.process().waitFor(60, TimeUnit.SECONDS), "node one ends after SIGTERM");
+        assertEquals(0, one.process().exitValue(), () -> read(one.log()));
+        assertTrue(two.process().isAlive(), "node two still serves");
+    }
+
+    /** A session through the balancer on the node whose banner is {@code banner} (round robin: a few tries). */
+    private FTPClient onNode(int front, String banner) throws IOException {
+        for (int i = 0; i < 4; i++) {
+            FTPClient c = viaProxy(front);
+            if (greetings.get(c).contains(banner)) {
+                return c;
+            }
+            c.logout();
+            c.disconnect();
+        }
+        throw new AssertionError("no session landed on " + banner);
     }
 
     private FTPClient viaProxy(int front) throws IOException {
         FTPClient c = org.nioftpd.testing.TestServer.newClient();
+        closeables.add(c::disconnect);
         c.connect("127.0.0.1", front);
         greetings.put(c, c.getReplyString()); // "220 node one"
         assertTrue(c.login("u", "p"), c.getReplyString());
