@@ -42,7 +42,9 @@ public final class TestServer implements AutoCloseable {
     /** Listens on {@code listen} (127.0.0.1 or [::1], port 0) instead of the default. */
     public static TestServer start(Path root, InetSocketAddress listen, Consumer<FtpServer.Builder> customize)
             throws IOException {
-        Files.createDirectories(root);
+        if (!Files.isDirectory(root)) { // a read-only store's root exists and refuses even a no-op create
+            Files.createDirectories(root);
+        }
         FtpServer.Builder b = FtpServer.builder()
                 .listen(listen)
                 .root(root)
