@@ -5,9 +5,12 @@
 # target: MB/s and the server's CPU seconds per GiB (utime + stime + reaped
 # children's, from /proc: Pure-FTPd serves each session in a child process).
 # Targets are interleaved, round after round (A B C A B C ...), one fresh
-# server per target and round, after one warm-up RETR and STOR each (the JIT).
+# server per target and round, after -w warm-up RETRs and STORs each (default 4):
+# with one, Java 17's C2 compiler threads still burned 0.3 to 0.4 s per GiB
+# during the counted transfers (per-thread /proc/PID/task/*/stat), a one-time
+# cost per process that a server in service has long paid; after four, 0.01.
 #
-#   bench/ftps-peers.sh [-s MiB] [-r rounds] TARGET...
+#   bench/ftps-peers.sh [-s MiB] [-r rounds] [-w warm-ups] TARGET...
 #   TARGET: NAME=JAVA_HOME:CLASSPATH  a build of nioftpd (core and server classes, or the jar)
 #           pure-ftpd                 Pure-FTPd as bench/peers.sh unpacks it (PEERS=/tmp/peers)
 #   e.g. bench/ftps-peers.sh -s 1024 -r 3 \
@@ -18,15 +21,17 @@
 set -euo pipefail
 size=1024
 rounds=3
-while getopts "s:r:" o; do
+warmups=4
+while getopts "s:r:w:" o; do
   case $o in
     s) size=$OPTARG ;;
     r) rounds=$OPTARG ;;
+    w) warmups=$OPTARG ;;
     *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: $0 [-s MiB] [-r rounds] TARGET..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [-s MiB] [-r rounds] [-w warm-ups] TARGET..." >&2; exit 2; }
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tls="$here/core/src/test/resources/tls"
 PEERS=${PEERS:-/tmp/peers}
@@ -98,8 +103,11 @@ stor() { curl -s --ssl-reqd -k -u "$user:$pass" -T "$work/root/big.bin" "ftp://1
 run() { # NAME TARGET ROUND
   local name=$1 t=$2 round=$3
   start "$name" "$t"
-  retr
-  stor
+  local w
+  for w in $(seq 1 "$warmups"); do
+    retr
+    stor
+  done
   settle
   local c0 c1 c2 t0 t1 t2 t3
   c0=$(cpu "$spid")
@@ -121,7 +129,7 @@ run() { # NAME TARGET ROUND
     | tee -a "$results"
 }
 
-echo "# $(date -u +%FT%TZ) $size MiB, $rounds rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) $size MiB, $rounds rounds, $warmups warm-ups, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# curl $(curl --version | head -1 | cut -d' ' -f2), $(openssl version)"
 for t in "$@"; do
   [ "$t" = pure-ftpd ] && continue
