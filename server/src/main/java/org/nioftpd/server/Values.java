@@ -331,7 +331,6 @@ final class Values {
         return text;
     }
 
-    /** An existing regular file, made absolute. */
     /** A comma-separated list, blanks around items ignored, none empty. */
     static List<String> list(String text) throws BadValue {
         List<String> out = new java.util.ArrayList<>();
@@ -413,6 +412,7 @@ final class Values {
         }
     }
 
+    /** An existing regular file, made absolute. */
     static Path existingFile(String text) throws BadValue {
         Path p = path(text);
         if (!Files.isRegularFile(p)) {
@@ -457,7 +457,6 @@ final class Values {
         };
     }
 
-    /** An existing directory, made absolute. */
     /**
      * A root: a local directory, or a directory of any installed file system provider named by URI
      * ({@code s3://bucket/dir/}, {@code jar:file:/srv/a.zip!/}); see {@code StorePaths}.
@@ -490,6 +489,7 @@ final class Values {
         }
     }
 
+    /** An existing directory, made absolute. */
     static Path directory(String text) throws BadValue {
         Path p;
         try {
