@@ -106,11 +106,6 @@ final class Logins implements Authenticator {
         return usersPath;
     }
 
-    /**
-     * Re-reads the users file (SIGHUP). Sessions already logged in keep
-     * their accounts. A file with an error changes nothing: the exception
-     * says which line, and the old users stay.
-     */
     /** The server-wide folder lines; {@code reloadFrom}: the config file that {@link #reloadFolders} re-reads. */
     void folders(FolderPolicy f, String reloadFrom) {
         this.folders = f;
@@ -151,6 +146,11 @@ final class Logins implements Authenticator {
         }
     }
 
+    /**
+     * Re-reads the users file (SIGHUP). Sessions already logged in keep
+     * their accounts. A file with an error changes nothing: the exception
+     * says which line, and the old users stay.
+     */
     void reload() throws IOException {
         if (usersFile == null) {
             return;

@@ -144,7 +144,6 @@ final class Preflight {
 
     // -------------------------------------------------------------- users file
 
-    /** Each account's home, read as the server will: missing or unreadable is a 530 at every login. */
     /** The users-file checks alone: what a reload (SIGHUP) logs about the file it has just read. */
     static List<Problem> usersFile(Path file) {
         return usersFile(file, FolderPolicy.NONE);
