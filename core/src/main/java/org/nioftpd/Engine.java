@@ -365,32 +365,17 @@ final class Engine {
 
     /**
      * {@code target} as an IP literal (192.0.2.7, ::1, [::1]), or null. Never
-     * a name lookup: an IPv6 candidate is parsed in brackets, which the JDK
-     * refuses rather than resolves when it is not a literal.
+     * a name lookup: {@link org.nioftpd.protocol.IpLiteral}, the project's one
+     * parser, lets only digits, hex, dots and colons through.
      */
     static java.net.InetAddress ipLiteral(String target) {
         String t = target.startsWith("[") && target.endsWith("]") ? target.substring(1, target.length() - 1)
                 : target;
         try {
-            if (t.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-                byte[] quad = new byte[4];
-                String[] parts = t.split("\\.");
-                for (int i = 0; i < 4; i++) {
-                    int b = Integer.parseInt(parts[i]);
-                    if (b > 255) {
-                        return null;
-                    }
-                    quad[i] = (byte) b;
-                }
-                return java.net.InetAddress.getByAddress(quad);
-            }
-            if (t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.]+")) {
-                return java.net.InetAddress.getByName("[" + t + "]");
-            }
-        } catch (java.net.UnknownHostException e) {
+            return org.nioftpd.protocol.IpLiteral.parse(t); // the one parser: never a name lookup
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
             return null;
         }
-        return null;
     }
 
     private java.util.Map<EventLoop, List<Session>> byLoop() {
