@@ -10,7 +10,11 @@
 # during the counted transfers (per-thread /proc/PID/task/*/stat), a one-time
 # cost per process that a server in service has long paid; after four, 0.01.
 #
-#   bench/ftps-peers.sh [-s MiB] [-r rounds] [-w warm-ups] TARGET...
+# With -p, the server runs on CPU 0 and curl on CPU 1 (taskset): on two cores the scheduler
+# otherwise sometimes puts both on one core, and a run comes out at half the rate with the same
+# CPU per GiB (seen with Pure-FTPd and nioftpd alike: 470 or 1,030 MiB/s from one command).
+#
+#   bench/ftps-peers.sh [-s MiB] [-r rounds] [-w warm-ups] [-p] TARGET...
 #   TARGET: NAME=JAVA_HOME:CLASSPATH  a build of nioftpd (core and server classes, or the jar)
 #           pure-ftpd                 Pure-FTPd as bench/peers.sh unpacks it (PEERS=/tmp/peers)
 #   e.g. bench/ftps-peers.sh -s 1024 -r 3 \
@@ -22,16 +26,19 @@ set -euo pipefail
 size=1024
 rounds=3
 warmups=4
-while getopts "s:r:w:" o; do
+srvpin=()
+clipin=()
+while getopts "s:r:w:p" o; do
   case $o in
     s) size=$OPTARG ;;
     r) rounds=$OPTARG ;;
     w) warmups=$OPTARG ;;
+    p) srvpin=(taskset -c 0) clipin=(taskset -c 1) ;;
     *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: $0 [-s MiB] [-r rounds] [-w warm-ups] TARGET..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [-s MiB] [-r rounds] [-w warm-ups] [-p] TARGET..." >&2; exit 2; }
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tls="$here/core/src/test/resources/tls"
 PEERS=${PEERS:-/tmp/peers}
@@ -75,13 +82,13 @@ start() { # NAME TARGET: starts a server on $port, sets spid, user and pass
     rm -f "$work/pure.pdb"
     "$pure/bin/pure-pw" mkdb "$work/pure.pdb" -f "$work/pure.passwd"
     # -Y 1 TLS accepted, -2 key and certificate, -A chroot, -H no DNS, -E no anonymous
-    "$pure/sbin/pure-ftpd" -S "127.0.0.1,$port" -l "puredb:$work/pure.pdb" -H -E -A -Y 1 \
+    "${srvpin[@]}" "$pure/sbin/pure-ftpd" -S "127.0.0.1,$port" -l "puredb:$work/pure.pdb" -H -E -A -Y 1 \
       -2 "$work/pure.pem" -p 30000:30999 >"$work/server.out" 2>&1 &
     spid=$!
     user=bench pass=bench
   else
     local jh=${t%%:*} cp=${t#*:}
-    "$jh/bin/java" -Xms256m -Xmx1g -cp "$cp" org.nioftpd.server.Main --listen "127.0.0.1:$port" \
+    "${srvpin[@]}" "$jh/bin/java" -Xms256m -Xmx1g -cp "$cp" org.nioftpd.server.Main --listen "127.0.0.1:$port" \
       --root "$work/root" --user u:p:rw --tls-cert "$tls/rsa-cert.pem" --tls-key "$tls/rsa-key.pem" \
       --log-level warning >"$work/server.out" 2>&1 &
     spid=$!
@@ -97,8 +104,8 @@ start() { # NAME TARGET: starts a server on $port, sets spid, user and pass
   exit 1
 }
 
-retr() { curl -s --ssl-reqd -k -u "$user:$pass" "ftp://127.0.0.1:$port/big.bin" -o /dev/null; }
-stor() { curl -s --ssl-reqd -k -u "$user:$pass" -T "$work/root/big.bin" "ftp://127.0.0.1:$port/up.bin"; }
+retr() { "${clipin[@]}" curl -s --ssl-reqd -k -u "$user:$pass" "ftp://127.0.0.1:$port/big.bin" -o /dev/null; }
+stor() { "${clipin[@]}" curl -s --ssl-reqd -k -u "$user:$pass" -T "$work/root/big.bin" "ftp://127.0.0.1:$port/up.bin"; }
 
 run() { # NAME TARGET ROUND
   local name=$1 t=$2 round=$3
@@ -129,7 +136,7 @@ run() { # NAME TARGET ROUND
     | tee -a "$results"
 }
 
-echo "# $(date -u +%FT%TZ) $size MiB, $rounds rounds, $warmups warm-ups, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) $size MiB, $rounds rounds, $warmups warm-ups, $(nproc) cores,${srvpin[*]:+ server on CPU 0 and curl on CPU 1,} load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# curl $(curl --version | head -1 | cut -d' ' -f2), $(openssl version)"
 for t in "$@"; do
   [ "$t" = pure-ftpd ] && continue
