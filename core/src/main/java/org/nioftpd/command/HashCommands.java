@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.zip.CRC32;
 import org.nioftpd.data.LocalFileException;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.protocol.Words;
 import org.nioftpd.session.ChecksumLimits;
 import org.nioftpd.session.Session;
 
@@ -182,7 +183,7 @@ final class HashCommands {
         long start = 0;
         long end = size;
         try {
-            String[] n = range.isEmpty() ? new String[0] : range.split(" +");
+            String[] n = range.isEmpty() ? new String[0] : Words.split(range);
             if (n.length > 0) {
                 start = Long.parseLong(n[0]);
             }

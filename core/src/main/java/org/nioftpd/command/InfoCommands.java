@@ -1,7 +1,5 @@
 package org.nioftpd.command;
 
-import org.nioftpd.protocol.Printable;
-import org.nioftpd.session.Command;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,6 +12,9 @@ import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.LineBuffer;
 import org.nioftpd.fs.ListFormat;
+import org.nioftpd.protocol.Printable;
+import org.nioftpd.protocol.Words;
+import org.nioftpd.session.Command;
 import org.nioftpd.session.Session;
 
 /** What the server says about itself and the session: SYST, FEAT, OPTS, HELP, STAT, NOOP, MLST, SITE. */
@@ -99,7 +100,7 @@ final class InfoCommands {
             case "HASH" -> HashCommands.opts(s, value);
             case "MODE" -> {
                 // OPTS MODE Z LEVEL n: the deflate level, 0 (store) to 9 (smallest)
-                String[] p = value.toUpperCase(Locale.ROOT).split(" +");
+                String[] p = Words.split(value.toUpperCase(Locale.ROOT));
                 if (p.length == 3 && p[0].equals("Z") && p[1].equals("LEVEL") && p[2].matches("[0-9]")) {
                     s.deflateLevel(Integer.parseInt(p[2]));
                     s.reply(200, "MODE Z LEVEL set to " + p[2] + ".");
@@ -227,7 +228,7 @@ final class InfoCommands {
      * permission, 501 for a missing or unwanted argument.
      */
     static void site(Session s, String arg) throws IOException {
-        String[] p = arg.trim().split(" +", 2);
+        String[] p = Words.split(arg.trim(), 2);
         String name = p[0].toUpperCase(Locale.ROOT);
         String rest = p.length > 1 ? p[1] : "";
         Command c = s.commands().site(name);

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.nioftpd.auth.Quota;
 import org.nioftpd.fs.FileSystemView;
 import org.nioftpd.fs.QuotaUsage;
+import org.nioftpd.protocol.Words;
 import org.nioftpd.session.Session;
 
 /** SITE subcommands that change files. */
@@ -21,7 +22,7 @@ final class SiteCommands {
 
     /** SITE CHMOD 755 path: the nine permission bits; set-id and sticky bits are refused. */
     static void chmod(Session s, String arg) throws IOException {
-        String[] p = ("CHMOD " + arg.trim()).split(" +", 3);
+        String[] p = Words.split("CHMOD " + arg.trim(), 3);
         if (p.length != 3) {
             s.reply(501, "Syntax: SITE CHMOD <mode> <path>.");
             return;
@@ -59,7 +60,7 @@ final class SiteCommands {
      * taking in what changed behind the server's back.
      */
     static void quota(Session s, String arg) {
-        String[] p = ("QUOTA " + arg.trim()).trim().split(" +");
+        String[] p = Words.split(("QUOTA " + arg.trim()).trim());
         Collection<QuotaUsage> quotas = s.fs().quotas();
         if (p.length > 1 && p[1].equalsIgnoreCase("RESCAN")) {
             countThenReport(s, quotas, true);

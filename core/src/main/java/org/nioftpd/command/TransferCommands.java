@@ -16,23 +16,24 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.nioftpd.data.AsciiCodec;
 import org.nioftpd.data.ByteSource;
-import org.nioftpd.data.DeflatingSource;
-import org.nioftpd.data.FileSource;
-import org.nioftpd.data.PrefetchSource;
 import org.nioftpd.data.DataTransferProcess;
+import org.nioftpd.data.DeflatingSource;
 import org.nioftpd.data.Download;
+import org.nioftpd.data.FileSource;
 import org.nioftpd.data.ListingSource;
 import org.nioftpd.data.PassiveAddresses;
+import org.nioftpd.data.PrefetchSource;
 import org.nioftpd.data.Transfer;
 import org.nioftpd.data.Upload;
 import org.nioftpd.fs.FileInfo;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.fs.Glob;
+import org.nioftpd.fs.ListFormat;
 import org.nioftpd.fs.QuotaCharge;
 import org.nioftpd.fs.StoreCapabilities;
-import org.nioftpd.fs.Glob;
 import org.nioftpd.fs.TemporaryFiles;
 import org.nioftpd.protocol.IpLiteral;
-import org.nioftpd.fs.ListFormat;
+import org.nioftpd.protocol.Words;
 import org.nioftpd.session.Session;
 
 /**
@@ -52,7 +53,7 @@ final class TransferCommands {
 
     /** TYPE A [N], TYPE I, TYPE L 8. EBCDIC and other byte sizes are refused with 504. */
     static void type(Session s, String arg) {
-        String[] p = arg.trim().toUpperCase(Locale.ROOT).split(" +");
+        String[] p = Words.split(arg.trim().toUpperCase(Locale.ROOT));
         switch (p[0]) {
             case "A" -> {
                 if (p.length > 1 && !p[1].equals("N")) {
@@ -162,8 +163,10 @@ final class TransferCommands {
             return;
         }
         byte[] a = announce.getAddress();
-        s.reply(227, String.format("Entering Passive Mode (%d,%d,%d,%d,%d,%d).",
-                a[0] & 0xff, a[1] & 0xff, a[2] & 0xff, a[3] & 0xff, port >> 8, port & 0xff));
+        // concatenated, not String.format: PASV comes once per file, and a Formatter (its parse, its
+        // locale's digits) was among what the JIT compiled on that path
+        s.reply(227, "Entering Passive Mode (" + (a[0] & 0xff) + ',' + (a[1] & 0xff) + ',' + (a[2] & 0xff) + ','
+                + (a[3] & 0xff) + ',' + (port >> 8) + ',' + (port & 0xff) + ").");
     }
 
     /** RFC 2428 section 3: EPSV [1|2|ALL]; 229 Entering Extended Passive Mode (|||port|). */

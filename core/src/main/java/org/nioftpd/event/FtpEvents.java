@@ -61,6 +61,15 @@ public interface FtpEvents {
     }
 
     /**
+     * Whether {@link #operation} does anything: true when this listener's class overrides it. A
+     * session builds no {@link Operation} (its paths resolved, its strings made) for a server
+     * whose listeners ignore operations, as a daemon without actions or a webhook does.
+     */
+    default boolean wantsOperations() {
+        return OperationListeners.overridden(getClass());
+    }
+
+    /**
      * One file transfer, with what the xferlog format needs.
      *
      * @param startMillis    when it started (epoch ms)
@@ -141,9 +150,16 @@ public interface FtpEvents {
                 all.forEach(e -> e.transferred(record));
             }
 
+            private final boolean operations = all.stream().anyMatch(FtpEvents::wantsOperations);
+
             @Override
             public void operation(Operation op) {
                 all.forEach(e -> e.operation(op));
+            }
+
+            @Override
+            public boolean wantsOperations() {
+                return operations;
             }
         };
     }

@@ -95,8 +95,47 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
             read[n++] = new Entry(name == null ? "" : name, p);
         }
         Entry[] batch = n == read.length ? read : Arrays.copyOf(read, n);
-        Arrays.sort(batch, (a, b) -> a.name().compareTo(b.name()));
+        sort(batch, 0, batch.length, batch.clone());
         return batch;
+    }
+
+    /**
+     * Sorts {@code a[from, to)} by name, stably; {@code tmp} holds the same elements. A merge sort
+     * of its own rather than {@code Arrays.sort} with a comparator: the JDK's TimSort is shared by
+     * every sort in the process, and each new element type or comparator that reaches it throws
+     * away its compiled code (seen as repeated deoptimizations of {@code TimSort.mergeLo} and
+     * {@code mergeHi} during listings, each followed by another C2 compilation that a short run
+     * pays for). This one sorts listing entries only, and stays compiled.
+     */
+    private static void sort(Entry[] a, int from, int to, Entry[] tmp) {
+        if (to - from <= 16) { // insertion sort for short runs
+            for (int i = from + 1; i < to; i++) {
+                Entry e = a[i];
+                int j = i - 1;
+                while (j >= from && a[j].name().compareTo(e.name()) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = e;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        sort(tmp, from, mid, a); // the halves are sorted into tmp, then merged back into a
+        sort(tmp, mid, to, a);
+        if (tmp[mid - 1].name().compareTo(tmp[mid].name()) <= 0) {
+            System.arraycopy(tmp, from, a, from, to - from); // already in order
+            return;
+        }
+        int i = from;
+        int j = mid;
+        for (int k = from; k < to; k++) {
+            if (j >= to || i < mid && tmp[i].name().compareTo(tmp[j].name()) <= 0) {
+                a[k] = tmp[i++];
+            } else {
+                a[k] = tmp[j++];
+            }
+        }
     }
 
     /**

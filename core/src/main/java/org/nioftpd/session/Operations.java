@@ -11,6 +11,7 @@ import org.nioftpd.extension.CommandContext;
 import org.nioftpd.extension.CommandHook;
 import org.nioftpd.extension.Veto;
 import org.nioftpd.fs.FileSystemView;
+import org.nioftpd.protocol.Words;
 
 /**
  * One session's operations as events, and what its command hooks are told:
@@ -59,6 +60,9 @@ final class Operations {
             return; // ABOR, STAT, NOOP, QUIT during a transfer: not operations, and not its end
         }
         pending = null;
+        if (!events().wantsOperations()) {
+            return; // nobody listens: no paths resolved, no event built, per command
+        }
         Operation.Kind kind = kindOf(verb, arg);
         if (kind == null || (kind == Operation.Kind.LOGOUT && !session.loggedIn())) {
             return;
@@ -114,7 +118,7 @@ final class Operations {
 
     /** The session closed: a logged-in user logged out (221 after QUIT, 0 if the connection just went). */
     void closed(String user) {
-        if (user != null && !loggedOut) {
+        if (user != null && !loggedOut && events().wantsOperations()) {
             loggedOut = true;
             Pending p = new Pending(Operation.Kind.LOGOUT, quit ? "QUIT" : "", user, null, null, null,
                     System.currentTimeMillis(), false);
@@ -215,7 +219,7 @@ final class Operations {
 
     /** Word {@code n} of a SITE argument, the last one being the rest of the line ("" if none). */
     static String siteWord(String arg, int n) {
-        String[] p = arg.trim().split(" +", 3);
+        String[] p = Words.split(arg.trim(), 3);
         return n < p.length ? (n == 0 ? p[0].toUpperCase(Locale.ROOT) : p[n]) : "";
     }
 

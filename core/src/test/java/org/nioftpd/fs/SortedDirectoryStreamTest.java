@@ -89,4 +89,31 @@ class SortedDirectoryStreamTest {
             assertEquals(expected, run, "run at " + start);
         }
     }
+
+    @Test
+    void everySizeSortsAsCollectionsSortDoes() {
+        // the merge sort of its own: below, at and above its insertion-sort cut (16), odd and even
+        // halves, presorted and reversed input (its already-in-order shortcut), names of shared prefixes
+        Random random = new Random(11);
+        for (int n = 0; n <= 140; n++) {
+            for (int shape = 0; shape < 3; shape++) {
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    names.add("f" + Integer.toString(random.nextInt(1 << 20), 36 - shape * 10) + "." + i);
+                }
+                List<String> expected = new ArrayList<>(names);
+                Collections.sort(expected);
+                if (shape == 1) {
+                    names = new ArrayList<>(expected);
+                } else if (shape == 2) {
+                    names = new ArrayList<>(expected);
+                    Collections.reverse(names);
+                }
+                List<String> got = new ArrayList<>();
+                new SortedDirectoryStream(new Fake(names)).iterator()
+                        .forEachRemaining(p -> got.add(p.getFileName().toString()));
+                assertEquals(expected, got, "n=" + n + " shape=" + shape);
+            }
+        }
+    }
 }
