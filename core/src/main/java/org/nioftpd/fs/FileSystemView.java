@@ -483,8 +483,8 @@ public final class FileSystemView {
         }
         boolean checkHidden = !hidden.isEmpty();
         List<NamePolicy> here = folderNamesIn(dir.virtual());
-        DirectoryStream<Path> stream = Files.newDirectoryStream(dir.real(), entry -> {
-            String n = FileInfo.nameOf(entry);
+        // the names are checked where the sort decodes them (once an entry), not in a filter of the JDK's
+        SortedDirectoryStream sorted = new SortedDirectoryStream(Files.newDirectoryStream(dir.real()), (n, entry) -> {
             if (n == null) {
                 return filter.accept(entry);
             }
@@ -496,7 +496,6 @@ public final class FileSystemView {
             return !names.hidden(n) && !shadowed.contains(n)
                     && (!checkHidden || !hidden.contains(prefix + n)) && filter.accept(entry);
         });
-        SortedDirectoryStream sorted = new SortedDirectoryStream(stream);
         return mounted.isEmpty() ? sorted : new Listing(sorted, mounted);
     }
 

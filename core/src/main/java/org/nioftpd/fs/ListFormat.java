@@ -19,41 +19,47 @@ import java.util.Set;
 public enum ListFormat {
 
     /** {@code ls -l} form, which every client parses: {@code -rw-r--r--   1 ftp ftp  1234 Nov 24 07:17 name}. */
-    LIST {
-        @Override
-        public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
-            out.ascii(f.isDirectory() ? 'd' : f.kind() == FileInfo.Kind.FILE ? '-' : '?');
-            appendPermissions(out, f.mode() >= 0 ? f.mode() : (f.isDirectory() ? 0755 : 0644));
-            out.ascii("    1 ftp      ftp      ").padded(f.size(), 12).ascii(' ');
-            // ls: month, day and time for the last six months, month, day and year otherwise
-            long age = nowMillis - f.modifiedMillis();
-            boolean recent = age >= -3600_000L && age < 182L * 24 * 3600_000L;
-            if (recent) {
-                UtcDates.recent(out, f.modifiedMillis());
-            } else {
-                UtcDates.old(out, f.modifiedMillis());
-            }
-            out.ascii(' ').utf8(f.name()).ascii("\r\n");
-        }
-    },
+    LIST,
 
     /** Bare names, one a line (RFC 959 NLST). */
-    NLST {
-        @Override
-        public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
-            out.utf8(f.name()).ascii("\r\n");
-        }
-    },
+    NLST,
 
     /** Machine-readable facts (RFC 3659 section 7): {@code type=file;size=12;modify=20261124071700;perm=r; name}. */
-    MLSD {
-        @Override
-        public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
-            appendFacts(out, f, writable, f.isDirectory() ? "dir" : f.kind() == FileInfo.Kind.FILE ? "file" : "OS.unix=other",
-                    facts);
-            out.ascii(' ').utf8(f.name()).ascii("\r\n");
+    MLSD;
+
+    /**
+     * Appends one entry, CRLF included, as the bytes sent; {@code facts} matters to MLSD only.
+     * One method and a switch rather than a body per constant: the call a listing makes per entry
+     * then has one target, and the JIT's code for it does not change (and get compiled again)
+     * each time a server's listings alternate between LIST and MLSD.
+     */
+    public void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts) {
+        switch (this) {
+            case LIST -> appendList(out, f, nowMillis);
+            case NLST -> out.utf8(f.name()).ascii("\r\n");
+            case MLSD -> {
+                appendFacts(out, f, writable,
+                        f.isDirectory() ? "dir" : f.kind() == FileInfo.Kind.FILE ? "file" : "OS.unix=other", facts);
+                out.ascii(' ').utf8(f.name()).ascii("\r\n");
+            }
+            default -> throw new AssertionError(this);
         }
-    };
+    }
+
+    private static void appendList(LineBuffer out, FileInfo f, long nowMillis) {
+        out.ascii(f.isDirectory() ? 'd' : f.kind() == FileInfo.Kind.FILE ? '-' : '?');
+        appendPermissions(out, f.mode() >= 0 ? f.mode() : (f.isDirectory() ? 0755 : 0644));
+        out.ascii("    1 ftp      ftp      ").padded(f.size(), 12).ascii(' ');
+        // ls: month, day and time for the last six months, month, day and year otherwise
+        long age = nowMillis - f.modifiedMillis();
+        boolean recent = age >= -3600_000L && age < 182L * 24 * 3600_000L;
+        if (recent) {
+            UtcDates.recent(out, f.modifiedMillis());
+        } else {
+            UtcDates.old(out, f.modifiedMillis());
+        }
+        out.ascii(' ').utf8(f.name()).ascii("\r\n");
+    }
 
     /** Reads a time-val (MFMT) strictly: no lenient roll-over of a 13th month. */
     public static final DateTimeFormatter TIME_VAL_PARSER =
@@ -88,26 +94,25 @@ public enum ListFormat {
     /** Every fact: what a session gives until OPTS MLST says otherwise. */
     public static final Set<Fact> ALL_FACTS = Collections.unmodifiableSet(EnumSet.allOf(Fact.class));
 
-    /** Appends one entry, CRLF included, as the bytes sent; {@code facts} matters to MLSD only. */
-    public abstract void append(LineBuffer out, FileInfo f, boolean writable, long nowMillis, Set<Fact> facts);
-
     /** The selected MLST/MLSD facts of {@code f}, each followed by ';' (no name). */
     public static void appendFacts(LineBuffer out, FileInfo f, boolean writable, String type, Set<Fact> facts) {
-        if (facts.contains(Fact.TYPE)) {
+        // every session starts with ALL_FACTS (until OPTS MLST): then no set is asked, per entry
+        boolean all = facts == ALL_FACTS;
+        if (all || facts.contains(Fact.TYPE)) {
             out.ascii("type=").ascii(type).ascii(';');
         }
-        if (facts.contains(Fact.SIZE) && !f.isDirectory()) {
+        if ((all || facts.contains(Fact.SIZE)) && !f.isDirectory()) {
             out.ascii("size=").decimal(f.size()).ascii(';');
         }
-        if (facts.contains(Fact.MODIFY)) {
+        if (all || facts.contains(Fact.MODIFY)) {
             out.ascii("modify=");
             UtcDates.timeVal(out, f.modifiedMillis());
             out.ascii(';');
         }
-        if (facts.contains(Fact.PERM)) {
+        if (all || facts.contains(Fact.PERM)) {
             out.ascii("perm=").ascii(perm(f, writable)).ascii(';');
         }
-        if (facts.contains(Fact.UNIQUE) && f.fileKey() != null) {
+        if ((all || facts.contains(Fact.UNIQUE)) && f.fileKey() != null) {
             // The JDK's Unix file key prints as "(dev=803,ino=1234)": keep its letters and digits.
             out.ascii("unique=");
             String key = f.fileKey().toString();
@@ -121,7 +126,7 @@ public enum ListFormat {
             }
             out.ascii(';');
         }
-        if (facts.contains(Fact.UNIX_MODE) && f.mode() >= 0) {
+        if ((all || facts.contains(Fact.UNIX_MODE)) && f.mode() >= 0) {
             out.ascii("unix.mode=0").octal(f.mode()).ascii(';');
         }
     }

@@ -29,22 +29,41 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
     private record Entry(String name, Path path) {
     }
 
+    /**
+     * Which entries a listing keeps, told each entry's name as decoded once for the sort (null
+     * for an entry without one) beside its path.
+     */
+    @FunctionalInterface
+    public interface EntryFilter {
+        boolean accept(String name, Path entry) throws IOException;
+    }
+
     private final DirectoryStream<Path> stream;
+    private final EntryFilter filter;
     private final int window;
     private boolean iterated;
     /** The file name of the entry {@link Iterator#next} returned last, as read for the sort. */
     private String lastName;
 
     public SortedDirectoryStream(DirectoryStream<Path> stream) {
-        this(stream, WINDOW);
+        this(stream, null, WINDOW);
+    }
+
+    /**
+     * The entries of {@code stream} that {@code filter} accepts: the name it is given is the one
+     * the sort and the listing use, so each entry's name is decoded from the directory once.
+     */
+    public SortedDirectoryStream(DirectoryStream<Path> stream, EntryFilter filter) {
+        this(stream, filter, WINDOW);
     }
 
     /** With another window (tests). */
-    SortedDirectoryStream(DirectoryStream<Path> stream, int window) {
+    SortedDirectoryStream(DirectoryStream<Path> stream, EntryFilter filter, int window) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1");
         }
         this.stream = stream;
+        this.filter = filter;
         this.window = window;
     }
 
@@ -88,10 +107,17 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
         int n = 0;
         while (n < window && source.hasNext()) {
             Path p = source.next();
+            String name = FileInfo.nameOf(p); // "docs", not an object store's "docs/"
+            try {
+                if (filter != null && !filter.accept(name, p)) {
+                    continue;
+                }
+            } catch (IOException e) {
+                throw new java.nio.file.DirectoryIteratorException(e); // as the JDK's own filters fail
+            }
             if (n == read.length) {
                 read = Arrays.copyOf(read, Math.min(window, read.length * 2));
             }
-            String name = FileInfo.nameOf(p); // "docs", not an object store's "docs/"
             read[n++] = new Entry(name == null ? "" : name, p);
         }
         Entry[] batch = n == read.length ? read : Arrays.copyOf(read, n);

@@ -75,7 +75,7 @@ class SortedDirectoryStreamTest {
         int window = 100;
         List<String> names = shuffled(1050, 7);
         Fake fake = new Fake(names);
-        Iterator<Path> it = new SortedDirectoryStream(fake, window).iterator();
+        Iterator<Path> it = new SortedDirectoryStream(fake, null, window).iterator();
         List<String> got = new ArrayList<>();
         while (it.hasNext()) {
             got.add(it.next().getFileName().toString());
