@@ -449,13 +449,18 @@ public final class FileSystemView {
         }
     }
 
-    /** The same for where a path really is: a link to a denied name is refused too. */
-    private void checkNames(String virtual, Path mountRoot, Path real) throws AccessDeniedException {
-        if (names.isEmpty() || !within(real, mountRoot)) {
+    /**
+     * The same for where a path really is (a link to a denied name is refused too), knowing the path as spelled ({@code lexical}, before links were followed): when
+     * following links changed nothing ({@code real} equals it), its names are the virtual path's,
+     * which {@link #checkNames(String)} has checked already.
+     */
+    private void checkNames(String virtual, Path mountRoot, Path lexical, Path real) throws AccessDeniedException {
+        if (names.isEmpty() || real.equals(lexical) || !within(real, mountRoot)) {
             return;
         }
-        for (Path part : below(mountRoot, real)) {
-            if (names.denied(FileInfo.nameOf(part))) {
+        // by index, not through relativize(): the names below the mount's root, one by one
+        for (int i = mountRoot.getNameCount(); i < real.getNameCount(); i++) {
+            if (names.denied(FileInfo.nameOf(real.getName(i)))) {
                 throw new AccessDeniedException(virtual, null, "name not allowed");
             }
         }
@@ -751,7 +756,7 @@ public final class FileSystemView {
         if (!within(real, m.root())) {
             throw new NoSuchFileException(virtual);
         }
-        checkNames(virtual, m.root(), real);
+        checkNames(virtual, m.root(), lexical, real);
         real = directoryForm(real);
         return new Resolved(virtual, directoryForm(lexical, real), real, m.root());
     }
@@ -788,7 +793,7 @@ public final class FileSystemView {
         if (!within(parent, m.root())) {
             throw new NoSuchFileException(virtual);
         }
-        checkNames(virtual, m.root(), parent);
+        checkNames(virtual, m.root(), lexical.getParent(), parent);
         Path real = directoryForm(parent.resolve(lexical.getFileName()));
         return new Resolved(virtual, directoryForm(lexical, real), real, m.root());
     }
@@ -820,7 +825,7 @@ public final class FileSystemView {
         if (!within(target, entry.root())) {
             throw new NoSuchFileException(entry.virtual());
         }
-        checkNames(entry.virtual(), entry.root(), target);
+        checkNames(entry.virtual(), entry.root(), entry.real(), target);
         return new Resolved(entry.virtual(), entry.lexical(), target, entry.root());
     }
 
