@@ -30,7 +30,7 @@ snap() { # "loops C2 C1 gc other" in ns for pid $1
       if (k ~ /^C2/) k = "C2"; else if (k ~ /^C1/) k = "C1"; else if (k ~ /loop/) k = "loops"
       else if (k ~ /GC|G1|Conc|Refine/) k = "gc"; else k = "other"
       s[k] += $2 }
-    END { printf "%d %d %d %d %d", s["loops"], s["C2"], s["C1"], s["gc"], s["other"] }'
+    END { printf "%.0f %.0f %.0f %.0f %.0f", s["loops"], s["C2"], s["C1"], s["gc"], s["other"] }'
 }
 
 bench/peers.sh stop nioftpd-daemon >/dev/null 2>&1 || true

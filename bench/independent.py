@@ -516,7 +516,9 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
-def report(data, servers, nio, rounds):
+def report(data, servers, nio, rounds, per_run=None):
+    """per_run: rounds per run when several runs are merged (--merge); round 1 is then the median of their first rounds."""
+    per_run = per_run or rounds
     out = []
     peers = [s for s in servers if not s.startswith('nioftpd')]  # variants of nioftpd are no peers
     out.append(f'| figure | {nio} (median) | {nio} round 1 | best peer (median) | ratio | '
@@ -533,7 +535,7 @@ def report(data, servers, nio, rounds):
             vals = [r['cpu'] / r['ops'] / cpu[0] for r in data[key][s] if r]
             return median(vals)
         nv = med(nio)
-        first = data[key][nio][0]['value'] if data[key][nio] and data[key][nio][0] else None
+        first = median([r['value'] for r in data[key][nio][::per_run] if r])
         cands = [(med(p), p) for p in peers if med(p) is not None]
         if not cands or nv is None:
             best = (None, '-')
@@ -558,7 +560,7 @@ def report(data, servers, nio, rounds):
     cands = [c for c in cands if c[0] is not None]
     best = min(cands) if cands else (None, '-')
     ratio = best[0] / nv if best[0] and nv else None
-    first = data[key][nio][0].get('noop_p99_ms') if data[key][nio] and data[key][nio][0] else None
+    first = median([r.get('noop_p99_ms') for r in data[key][nio][::per_run] if r])
     rtxt = f'**{fmt(ratio)}x**' if ratio else 'n/a'
     out.append(f'| NOOP p99 with 1,000 idle, ms | {fmt(nv)} | {fmt(first)} | {best[1]} {fmt(best[0])} | {rtxt} | — |')
     out.append('')
@@ -600,6 +602,25 @@ def report(data, servers, nio, rounds):
     return '\n'.join(out)
 
 
+def merge(paths):
+    runs = [json.load(open(p)) for p in paths]
+    meta0 = runs[0]['meta']
+    servers, per_run = meta0['servers'], meta0['rounds']
+    data = {}
+    for run in runs:
+        if run['meta']['servers'] != servers or run['meta']['rounds'] != per_run:
+            sys.exit('--merge: the runs must have the same servers and rounds')
+        for key, by_server in run['data'].items():
+            for srv, rs in by_server.items():
+                data.setdefault(key, {}).setdefault(srv, []).extend(rs)
+    nio = next((x for x in servers if x.startswith('nioftpd')), servers[0])
+    spans = '; '.join(f'{r["meta"]["started"]} to {r["meta"]["finished"]}, load average before '
+                      f'{" ".join(r["meta"]["loadavg_before"])}' for r in runs)
+    print(f'Independent clients, {len(runs)} runs of {per_run} rounds merged ({len(runs) * per_run} rounds per '
+          f'figure, medians over all of them; "round 1" is the median of each run\'s first round): {spans}.\n')
+    print(report(data, servers, nio, len(runs) * per_run, per_run))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--servers', default=DEFAULT_SERVERS)
@@ -611,7 +632,13 @@ def main():
                          ' a NAME starting with nioftpd is a variant of nioftpd, never the best peer')
     ap.add_argument('--start', action='store_true', help='start the servers with peers.sh, stop them after')
     ap.add_argument('--out', default=os.path.join(HERE, 'results', 'independent'))
+    ap.add_argument('--merge', nargs='+', metavar='JSON',
+                    help='no run: one table from the rounds of several runs (their independent.json, the same '
+                         'servers and rounds each), every round of every run in the medians')
     a = ap.parse_args()
+    if a.merge:
+        merge(a.merge)
+        return
     servers = a.servers.split(',')
     nio = next((s for s in servers if s.startswith('nioftpd')), servers[0])
     wanted = a.scenarios.split(',')

@@ -2,7 +2,7 @@
 # The independent-client benchmark in one command: builds nioftpd and the bench, sets up the peers
 # (bench/peers.sh), installs the clients it drives (curl, python3) if they are missing, starts
 # nioftpd (the daemon, as a user runs it) and the peers, runs bench/independent.py (about
-# 10-15 minutes for the default set), stops them. Writes $OUT/independent.md (the table, every
+# 4 minutes for the default set on a quiet machine, 10-15 on a busy one), stops them. Writes $OUT/independent.md (the table, every
 # round), $OUT/independent.json (raw) and $OUT/independent.log. Needs root, as peers.sh does.
 #
 #   bench/independent.sh [independent.py options: --rounds 3 --servers ... --scenarios ...]
