@@ -108,6 +108,10 @@ final class Daemon implements AutoCloseable {
                 String why = Preflight.listenFailure(options);
                 throw why == null ? e : new IOException(why, e);
             }
+            String idle = IdleHeap.apply(IdleHeap.INTERVAL_MILLIS);
+            if (idle != null) {
+                LOG.log(System.Logger.Level.INFO, idle);
+            }
             try {
                 metrics.registerJmx();
             } catch (JMException e) {
