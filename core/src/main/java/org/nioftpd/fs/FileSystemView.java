@@ -450,9 +450,10 @@ public final class FileSystemView {
     }
 
     /**
-     * The same for where a path really is (a link to a denied name is refused too), knowing the path as spelled ({@code lexical}, before links were followed): when
-     * following links changed nothing ({@code real} equals it), its names are the virtual path's,
-     * which {@link #checkNames(String)} has checked already.
+     * The same for where a path really is: a link to a denied name is refused too. {@code lexical}
+     * is the path as spelled, before links were followed: when following them changed nothing
+     * ({@code real} equals it), its names are the virtual path's, which
+     * {@link #checkNames(String)} has checked already.
      */
     private void checkNames(String virtual, Path mountRoot, Path lexical, Path real) throws AccessDeniedException {
         if (names.isEmpty() || real.equals(lexical) || !within(real, mountRoot)) {
