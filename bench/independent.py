@@ -151,9 +151,26 @@ def url(name, path):
     return f'ftp://{u}:{p}@{HOST}:{PORTS[name]}/{path}'
 
 
+# --pin: the one-stream scenarios (retr1g, stor1g) run with the server on CPU 0 and curl on CPU 1
+PIN = {'on': False}
+PINNED = ('retr1g', 'stor1g')
+
+
+def _client():
+    """curl's command prefix: on CPU 1 under --pin (the server is then on CPU 0)."""
+    return ['taskset', '-c', '1'] if PIN['on'] else []
+
+
+def _affinity(pid, cpus):
+    """Every thread of pid and of its descendants on cpus (taskset -a); children forked later inherit it."""
+    for p in _tree(pid, _procs()):
+        subprocess.run(['taskset', '-a', '-p', '-c', cpus, str(p)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+
 def sc_retr1g(name, ctx):
     t = time.perf_counter()
-    r = subprocess.run(['curl', '-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download}',
+    r = subprocess.run(_client() + ['curl', '-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download}',
                         url(name, 'indie/1g.bin')], capture_output=True, text=True, timeout=300)
     dt = time.perf_counter() - t
     if r.returncode != 0 or int(float(r.stdout or 0)) != GIB:
@@ -165,7 +182,7 @@ def sc_stor1g(name, ctx):
     subprocess.run(['sync'], check=True)
     target = f'upload/indie-{name}.bin'
     t = time.perf_counter()
-    r = subprocess.run(['curl', '-sS', '--fail', '-T', ctx['upload_source'], url(name, target)],
+    r = subprocess.run(_client() + ['curl', '-sS', '--fail', '-T', ctx['upload_source'], url(name, target)],
                        capture_output=True, text=True, timeout=600)
     dt = time.perf_counter() - t
     local = os.path.join(ROOT, target)
@@ -632,6 +649,10 @@ def main():
                          ' a NAME starting with nioftpd is a variant of nioftpd, never the best peer')
     ap.add_argument('--start', action='store_true', help='start the servers with peers.sh, stop them after')
     ap.add_argument('--out', default=os.path.join(HERE, 'results', 'independent'))
+    ap.add_argument('--pin', action='store_true',
+                    help='RETR and STOR of 1 GiB with the server on CPU 0 and curl on CPU 1: on two cores the '
+                         'scheduler otherwise sometimes runs both on one core, and a round comes out at half '
+                         'the rate (the other scenarios run unpinned, as without it)')
     ap.add_argument('--merge', nargs='+', metavar='JSON',
                     help='no run: one table from the rounds of several runs (their independent.json, the same '
                          'servers and rounds each), every round of every run in the medians')
@@ -667,6 +688,7 @@ def main():
         load = open('/proc/loadavg').read().split()[:3]
         meta = {'started': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), 'loadavg_before': load,
                 'servers': servers, 'rounds': a.rounds, 'warmup': a.warmup, 'nproc': os.cpu_count(),
+                'pinned': list(PINNED) if a.pin else [],
                 'cpu_source': {s: ('cgroup cpuacct' if cgroups[s] else '/proc tree') for s in servers}}
         print(f'# independent clients; load average before: {" ".join(load)}', flush=True)
         if a.warmup:
@@ -680,6 +702,9 @@ def main():
                         data[key][s].append(None)
                         continue
                     c = dict(ctx, pid=pids[s])
+                    PIN['on'] = a.pin and key in PINNED
+                    if PIN['on']:
+                        _affinity(pids[s], '0')
                     cpu0 = server_cpu(pids[s], cgroups[s])
                     try:
                         r = fn(s, c)
@@ -687,6 +712,9 @@ def main():
                         print(f'round {rnd + 1} {key} {s}: ERROR {e}', flush=True)
                         r = None
                     cpu1 = server_cpu(pids[s], cgroups[s])
+                    if PIN['on']:
+                        _affinity(pids[s], f'0-{os.cpu_count() - 1}')
+                        PIN['on'] = False
                     if c.get('cleanup'):
                         try:
                             os.remove(c['cleanup'])
@@ -706,7 +734,9 @@ def main():
     md = report(data, servers, nio, a.rounds)
     head = (f'Independent clients, {a.rounds} rounds, servers interleaved; run {meta["started"]} to '
             f'{meta["finished"]}, load average before {" ".join(meta["loadavg_before"])}, after '
-            f'{" ".join(meta["loadavg_after"])}, {meta["nproc"]} CPUs.\n\n')
+            f'{" ".join(meta["loadavg_after"])}, {meta["nproc"]} CPUs'
+            + (f'; {" and ".join(meta["pinned"])} pinned (server on CPU 0, curl on CPU 1)' if meta['pinned'] else '')
+            + '.\n\n')
     with open(os.path.join(a.out, 'independent.md'), 'w') as f:
         f.write(head + md + '\n')
     with open(os.path.join(a.out, 'independent.json'), 'w') as f:
