@@ -191,8 +191,21 @@ final class Logging {
             return sb.append('}').append(System.lineSeparator()).toString();
         }
 
-        /** A JSON string: quotes, backslashes and every control character escaped. */
+        /**
+         * A JSON string (RFC 8259), or null: quotes, backslashes and every control character
+         * escaped, and U+2028 and U+2029 (line ends to JavaScript). The server's one JSON string
+         * writer: log lines, webhook bodies, and (with {@code htmlSafe}) the JSON the /who page reads.
+         */
         static void string(StringBuilder sb, String s) {
+            string(sb, s, false);
+        }
+
+        /** The same; with {@code htmlSafe}, '<', '>' and '&' as six-character escapes too. */
+        static void string(StringBuilder sb, String s, boolean htmlSafe) {
+            if (s == null) {
+                sb.append("null");
+                return;
+            }
             sb.append('"');
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
@@ -203,8 +216,9 @@ final class Logging {
                     case '\r' -> sb.append("\\r");
                     case '\t' -> sb.append("\\t");
                     default -> {
-                        if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-                            sb.append(String.format("\\u%04x", (int) c));
+                        if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029
+                                || htmlSafe && (c == '<' || c == '>' || c == '&')) {
+                            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                         } else {
                             sb.append(c);
                         }
