@@ -100,7 +100,9 @@ public final class ListingSource implements ByteSource {
                 // a mount listed in its parent (FileSystemView.Listing) is named by the mount, not its directory
                 String fileName = sorted != null ? sorted.lastName() : org.nioftpd.fs.FileSystemView.nameOf(stream, p);
                 // a name's control characters as '?': a CR or LF would split its line (RFC 3659 2.2)
-                FileInfo info = FileInfo.read(p, fileName, Printable.name(fileName), root, secure);
+                FileInfo info = sorted != null
+                        ? FileInfo.read(p, sorted.lastFileName(), fileName, Printable.name(fileName), root, secure)
+                        : FileInfo.read(p, fileName, Printable.name(fileName), root, secure);
                 if (info != null) {
                     return info;
                 }

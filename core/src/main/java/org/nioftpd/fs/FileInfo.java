@@ -39,14 +39,23 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
      * another provider's secure stream may be absent or differ.
      */
     public static FileInfo read(Path path, String fileName, String name, Path root, SecureDirectoryStream<Path> dir) {
+        return read(path, dir != null ? path.getFileName() : null, fileName, name, root, dir);
+    }
+
+    /**
+     * The same with the entry's last component as a path already ({@code file}, as the sorted
+     * listing has it: no second copy of it per entry); used only with {@code dir}.
+     */
+    public static FileInfo read(Path path, Path file, String fileName, String name, Path root,
+                                SecureDirectoryStream<Path> dir) {
         if (fileName != null && TemporaryFiles.isTemporary(fileName)) {
             return null;
         }
         try {
             // another provider's directory stream may offer no POSIX view (null): by path then
-            PosixFileAttributeView view = dir != null && path.getFileSystem() == FileSystems.getDefault()
+            PosixFileAttributeView view = dir != null && file != null && path.getFileSystem() == FileSystems.getDefault()
                     && StoreCapabilities.localDisk().posix()
-                    ? dir.getFileAttributeView(path.getFileName(), PosixFileAttributeView.class,
+                    ? dir.getFileAttributeView(file, PosixFileAttributeView.class,
                             LinkOption.NOFOLLOW_LINKS)
                     : null;
             BasicFileAttributes a = view != null ? view.readAttributes() : readAttributes(path, LinkOption.NOFOLLOW_LINKS);
@@ -98,10 +107,11 @@ public record FileInfo(String name, Kind kind, long size, long modifiedMillis, i
      */
     public static String nameOf(Path p) {
         Path file = p.getFileName();
-        if (file == null) {
-            return null;
-        }
-        String name = file.toString();
+        return file == null ? null : nameOf(file.toString());
+    }
+
+    /** A path's last component, as a string, without an object store's trailing '/'. */
+    static String nameOf(String name) {
         return name.length() > 1 && name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
     }
 

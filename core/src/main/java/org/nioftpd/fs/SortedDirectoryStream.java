@@ -26,7 +26,11 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
     /** Entries read and sorted together: the bound on what one listing holds. */
     public static final int WINDOW = 10_000;
 
-    private record Entry(String name, Path path) {
+    /**
+     * One entry: its name, its path, the last component of the path as the directory gave it (for
+     * attributes read relative to the open directory), and {@link #key} of its name.
+     */
+    private record Entry(String name, Path path, Path fileName, long key) {
     }
 
     /**
@@ -44,6 +48,8 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
     private boolean iterated;
     /** The file name of the entry {@link Iterator#next} returned last, as read for the sort. */
     private String lastName;
+    /** The same as a path of one component (null for an entry without a name). */
+    private Path lastFileName;
 
     public SortedDirectoryStream(DirectoryStream<Path> stream) {
         this(stream, null, WINDOW);
@@ -97,6 +103,7 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
                 Entry e = batch[next];
                 batch[next++] = null; // handed out: not held any longer
                 lastName = e.name();
+                lastFileName = e.fileName();
                 return e.path();
             }
         };
@@ -107,7 +114,8 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
         int n = 0;
         while (n < window && source.hasNext()) {
             Path p = source.next();
-            String name = FileInfo.nameOf(p); // "docs", not an object store's "docs/"
+            Path file = p.getFileName();
+            String name = file == null ? null : FileInfo.nameOf(file.toString()); // "docs", not an object store's "docs/"
             try {
                 if (filter != null && !filter.accept(name, p)) {
                     continue;
@@ -118,7 +126,8 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
             if (n == read.length) {
                 read = Arrays.copyOf(read, Math.min(window, read.length * 2));
             }
-            read[n++] = new Entry(name == null ? "" : name, p);
+            String sortName = name == null ? "" : name;
+            read[n++] = new Entry(sortName, p, file, key(sortName));
         }
         Entry[] batch = n == read.length ? read : Arrays.copyOf(read, n);
         sort(batch, 0, batch.length, batch.clone());
@@ -138,7 +147,7 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
             for (int i = from + 1; i < to; i++) {
                 Entry e = a[i];
                 int j = i - 1;
-                while (j >= from && a[j].name().compareTo(e.name()) > 0) {
+                while (j >= from && compare(a[j], e) > 0) {
                     a[j + 1] = a[j];
                     j--;
                 }
@@ -149,19 +158,51 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
         int mid = (from + to) >>> 1;
         sort(tmp, from, mid, a); // the halves are sorted into tmp, then merged back into a
         sort(tmp, mid, to, a);
-        if (tmp[mid - 1].name().compareTo(tmp[mid].name()) <= 0) {
+        if (compare(tmp[mid - 1], tmp[mid]) <= 0) {
             System.arraycopy(tmp, from, a, from, to - from); // already in order
             return;
         }
         int i = from;
         int j = mid;
         for (int k = from; k < to; k++) {
-            if (j >= to || i < mid && tmp[i].name().compareTo(tmp[j].name()) <= 0) {
+            if (j >= to || i < mid && compare(tmp[i], tmp[j]) <= 0) {
                 a[k] = tmp[i++];
             } else {
                 a[k] = tmp[j++];
             }
         }
+    }
+
+    /** Orders entries as their names' {@link String#compareTo}: by {@link #key} first, which mostly decides. */
+    private static int compare(Entry a, Entry b) {
+        int c = Long.compareUnsigned(a.key(), b.key());
+        return c != 0 ? c : a.name().compareTo(b.name());
+    }
+
+    /**
+     * The first eight characters of {@code name}, one byte each, as an unsigned number that orders
+     * as the names do, so most comparisons of a sort are one of two longs rather than a walk of two
+     * strings (a listing's sort of 1,000 names compares about 10,000 times). A character below
+     * 255 is its own byte; one of 255 or more is 255 and ends the key, as does the end of the name
+     * (the bytes after it are 0). Two names whose keys differ are ordered by them exactly: at the
+     * first differing byte both were below 255 and are the names' characters there, or one name
+     * ended (0) where the other goes on with a character above it. Equal keys decide nothing: the
+     * names are then compared whole.
+     */
+    static long key(String name) {
+        long key = 0;
+        int n = Math.min(8, name.length());
+        int i = 0;
+        for (; i < n; i++) {
+            int c = name.charAt(i);
+            if (c >= 255) {
+                key = key << 8 | 255;
+                i++;
+                break;
+            }
+            key = key << 8 | c;
+        }
+        return key << (8 * (8 - i));
     }
 
     /**
@@ -170,6 +211,14 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
      */
     public String lastName() {
         return lastName;
+    }
+
+    /**
+     * The same name as the directory gave it, a path of one component: the listing reads the
+     * entry's attributes relative to the open directory with it, and makes no second copy.
+     */
+    public Path lastFileName() {
+        return lastFileName;
     }
 
     /**

@@ -116,4 +116,59 @@ class SortedDirectoryStreamTest {
             }
         }
     }
+
+    @Test
+    void keysOrderNamesAsCompareToDoes() {
+        // characters at every edge of the key: NUL (the end of a name's padding), 254, 255 (the
+        // key's own end mark), 256 and above, surrogates; lengths around the key's eight
+        char[] alphabet = {0, 1, 'a', 'b', 'z', 0x7f, 0xfe, 0xff, 0x100, 0x101, 0x4e2d, 0xd83d, 0xde00, 0xffff};
+        Random random = new Random(12);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            StringBuilder sb = new StringBuilder();
+            int length = random.nextInt(12);
+            String prefix = random.nextBoolean() ? "f000" : "";
+            sb.append(prefix);
+            for (int j = 0; j < length; j++) {
+                sb.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            names.add(sb.toString());
+        }
+        names.add("");
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = 0; j < 60; j++) {
+                String a = names.get(i);
+                String b = names.get(random.nextInt(names.size()));
+                int byKey = Long.compareUnsigned(SortedDirectoryStream.key(a), SortedDirectoryStream.key(b));
+                if (byKey != 0) {
+                    assertEquals(Integer.signum(a.compareTo(b)), Integer.signum(byKey),
+                            () -> "key orders " + escape(a) + " and " + escape(b) + " unlike compareTo");
+                }
+            }
+        }
+        // and the sort with them, on those of the names a path can hold
+        List<String> valid = new ArrayList<>();
+        for (String n : names) {
+            try {
+                if (!n.isEmpty() && Path.of("/d", n).getFileName().toString().equals(n)) {
+                    valid.add(n);
+                }
+            } catch (java.nio.file.InvalidPathException unmappable) {
+                // NUL, or a lone surrogate: no file has that name
+            }
+        }
+        assertTrue(valid.size() > 1000, "names left for the sort: " + valid.size());
+        names = valid;
+        List<String> expected = new ArrayList<>(names);
+        Collections.sort(expected);
+        List<String> got = new ArrayList<>();
+        new SortedDirectoryStream(new Fake(names)).iterator().forEachRemaining(p -> got.add(p.getFileName().toString()));
+        assertEquals(expected, got);
+    }
+
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.chars().forEach(c -> sb.append(String.format("\\u%04x", c)));
+        return sb.toString();
+    }
 }
