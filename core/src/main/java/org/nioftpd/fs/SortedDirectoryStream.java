@@ -183,11 +183,12 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
      * The first eight characters of {@code name}, one byte each, as an unsigned number that orders
      * as the names do, so most comparisons of a sort are one of two longs rather than a walk of two
      * strings (a listing's sort of 1,000 names compares about 10,000 times). A character below
-     * 255 is its own byte; one of 255 or more is 255 and ends the key, as does the end of the name
-     * (the bytes after it are 0). Two names whose keys differ are ordered by them exactly: at the
-     * first differing byte both were below 255 and are the names' characters there, or one name
-     * ended (0) where the other goes on with a character above it. Equal keys decide nothing: the
-     * names are then compared whole.
+     * 255 is its own byte; one of 255 or more is the byte 255 and ends the key, as the end of the
+     * name does (the bytes after it are 0). Where two keys first differ, each byte is either the
+     * name's character there, or 255 for a character at least as high (above every byte below
+     * it), or 0 where a name ended and the other goes on with a character above 0: so keys that
+     * differ order the names exactly, and equal keys decide nothing (the names are then compared
+     * whole).
      */
     static long key(String name) {
         long key = 0;
@@ -202,7 +203,7 @@ public final class SortedDirectoryStream implements DirectoryStream<Path> {
             }
             key = key << 8 | c;
         }
-        return key << (8 * (8 - i));
+        return key << (8 * (8 - i)); // i is 0 for "" only: key 0, whatever the shift
     }
 
     /**
