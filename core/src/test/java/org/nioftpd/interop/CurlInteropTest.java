@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -80,7 +79,7 @@ class CurlInteropTest {
 
     @BeforeAll
     static void findCurl() throws Exception {
-        curl = onPath("curl");
+        curl = ExternalTool.onPath("curl");
         if (curl == null) {
             unavailable = "curl is not on the PATH: skipping the curl interop tests (install the curl package)";
             return;
@@ -108,23 +107,6 @@ class CurlInteropTest {
         } finally {
             Files.deleteIfExists(out);
         }
-    }
-
-    private static Path onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(Pattern.quote(File.pathSeparator))) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, program);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     @BeforeEach

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs an external FTP client the way {@link CurlInteropTest} runs curl:
@@ -47,6 +48,39 @@ final class ExternalTool {
             return version + "\n$ " + String.join(" ", command) + "\nexit " + exit
                     + "\n--- stdout:\n" + out + "\n--- stderr:\n" + err;
         }
+    }
+
+    /**
+     * A client program looked for once per test class: where it is and the first line of its
+     * version, or why the tests cannot use it ({@code unavailable}; then null program and version).
+     */
+    record Found(Path program, String version, String unavailable) {
+
+        /**
+         * Skips the calling test, with the reason, when the program cannot be used: called in
+         * {@code @BeforeEach}, since an assumption failing in {@code @BeforeAll} makes surefire
+         * report "Tests run: 0" and lose the message.
+         */
+        void assume() {
+            Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        }
+    }
+
+    /**
+     * Looks {@code program} up on the PATH and asks its version; {@code tests} names the tests
+     * skipped without it, {@code debianPackage} (or null) what to install.
+     */
+    static Found find(String program, String tests, String debianPackage, Path tmp)
+            throws IOException, InterruptedException {
+        Path found = onPath(program);
+        if (found == null) {
+            return new Found(null, null, program + " is not on the PATH: skipping the " + tests + " interop tests"
+                    + (debianPackage == null ? "" : " (install the " + debianPackage + " package)"));
+        }
+        String version = version(found, tmp);
+        return version == null
+                ? new Found(null, null, program + " --version failed")
+                : new Found(found, version, null);
     }
 
     /** The program's absolute path on the PATH, or null. */

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -40,9 +39,7 @@ class FtplibInteropTest {
 
     private static final int DEADLINE_SECONDS = 90;
 
-    private static Path python;
-    private static String version;
-    private static String unavailable;
+    private static ExternalTool.Found python;
 
     @TempDir
     Path tmp;
@@ -52,20 +49,12 @@ class FtplibInteropTest {
 
     @BeforeAll
     static void findPython(@TempDir Path dir) throws Exception {
-        python = ExternalTool.onPath("python3");
-        if (python == null) {
-            unavailable = "python3 is not on the PATH: skipping the ftplib interop tests";
-            return;
-        }
-        version = ExternalTool.version(python, dir);
-        if (version == null) {
-            unavailable = "python3 --version failed";
-        }
+        python = ExternalTool.find("python3", "ftplib", null, dir);
     }
 
     @BeforeEach
     void dirs() throws IOException {
-        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        python.assume();
         root = Files.createDirectories(tmp.resolve("root"));
         home = Files.createDirectories(tmp.resolve("home"));
     }
@@ -81,9 +70,9 @@ class FtplibInteropTest {
         }
         try (TestServer server = TestServer.start(root)) {
             ExternalTool.Result r = ExternalTool.run(
-                    List.of(python.toString(), "-I", script.toString(), Integer.toString(server.port()),
+                    List.of(python.program().toString(), "-I", script.toString(), Integer.toString(server.port()),
                             Boolean.toString(passive)),
-                    home, home, DEADLINE_SECONDS, version);
+                    home, home, DEADLINE_SECONDS, python.version());
             r.assertOk();
             Map<String, List<String>> out = parse(r.stdout());
             String d = r.describe();

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +34,7 @@ class LftpInteropTest {
 
     private static final int DEADLINE_SECONDS = 90;
 
-    private static Path lftp;
-    private static String version;
-    private static String unavailable;
+    private static ExternalTool.Found lftp;
 
     @TempDir
     Path tmp;
@@ -48,20 +45,12 @@ class LftpInteropTest {
 
     @BeforeAll
     static void findLftp(@TempDir Path dir) throws Exception {
-        lftp = ExternalTool.onPath("lftp");
-        if (lftp == null) {
-            unavailable = "lftp is not on the PATH: skipping the lftp interop tests (install the lftp package)";
-            return;
-        }
-        version = ExternalTool.version(lftp, dir);
-        if (version == null) {
-            unavailable = "lftp --version failed";
-        }
+        lftp = ExternalTool.find("lftp", "lftp", "lftp", dir);
     }
 
     @BeforeEach
     void dirs() throws IOException {
-        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        lftp.assume();
         root = Files.createDirectories(tmp.resolve("root"));
         local = Files.createDirectories(tmp.resolve("local"));
         home = Files.createDirectories(tmp.resolve("home"));
@@ -156,8 +145,8 @@ class LftpInteropTest {
                 "set ftp:use-feat true",
                 "open -u " + login + " ftp://127.0.0.1:" + server.port(),
                 command);
-        List<String> argv = new ArrayList<>(List.of(lftp.toString(), "--norc", "-c", script));
-        return ExternalTool.run(argv, local, home, DEADLINE_SECONDS, version);
+        List<String> argv = new ArrayList<>(List.of(lftp.program().toString(), "--norc", "-c", script));
+        return ExternalTool.run(argv, local, home, DEADLINE_SECONDS, lftp.version());
     }
 
     private static void assertDataMode(boolean passive, ExternalTool.Result r) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +36,7 @@ class WgetInteropTest {
 
     private static final int DEADLINE_SECONDS = 90;
 
-    private static Path wget;
-    private static String version;
-    private static String unavailable;
+    private static ExternalTool.Found wget;
 
     @TempDir
     Path tmp;
@@ -50,20 +47,12 @@ class WgetInteropTest {
 
     @BeforeAll
     static void findWget(@TempDir Path dir) throws Exception {
-        wget = ExternalTool.onPath("wget");
-        if (wget == null) {
-            unavailable = "wget is not on the PATH: skipping the wget interop tests (install the wget package)";
-            return;
-        }
-        version = ExternalTool.version(wget, dir);
-        if (version == null) {
-            unavailable = "wget --version failed";
-        }
+        wget = ExternalTool.find("wget", "wget", "wget", dir);
     }
 
     @BeforeEach
     void dirs() throws IOException {
-        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        wget.assume();
         root = Files.createDirectories(tmp.resolve("root"));
         local = Files.createDirectories(tmp.resolve("local"));
         home = Files.createDirectories(tmp.resolve("home"));
@@ -145,9 +134,9 @@ class WgetInteropTest {
     }
 
     private ExternalTool.Result wget(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(wget.toString(), "--no-config", "--no-verbose", "-d",
+        List<String> command = new ArrayList<>(List.of(wget.program().toString(), "--no-config", "--no-verbose", "-d",
                 "--timeout=10", "--tries=1", "--no-proxy"));
         command.addAll(args);
-        return ExternalTool.run(command, local, home, DEADLINE_SECONDS, version);
+        return ExternalTool.run(command, local, home, DEADLINE_SECONDS, wget.version());
     }
 }
